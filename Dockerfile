@@ -1,0 +1,23 @@
+# Production image: the portal under gunicorn; static files collected and served by whitenoise.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+
+RUN useradd --create-home --uid 10001 paks
+
+COPY pyproject.toml README.md ./
+COPY accounts ./accounts
+COPY countries ./countries
+COPY events ./events
+COPY paks ./paks
+RUN pip install .
+
+COPY . .
+# Collecting static files needs no secret: the embedded defaults are enough at build time.
+RUN python manage.py collectstatic --noinput --verbosity 0 \
+    && mkdir -p /app/media && chown -R paks:paks /app/media
+
+USER paks
+EXPOSE 8000
+CMD ["gunicorn", "paks.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-"]

@@ -1,0 +1,195 @@
+"""What happened where: events, who organized them and which countries took part."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from countries.models import Country, Organization
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not an IANA time zone such as Asia/Seoul.")
+
+
+class EventQuerySet(models.QuerySet["Event"]):
+    def public(self) -> EventQuerySet:
+        return self.filter(is_public=True)
+
+    def upcoming(self) -> EventQuerySet:
+        return self.filter(end__gte=timezone.now()).order_by("start")
+
+    def past(self) -> EventQuerySet:
+        return self.filter(end__lt=timezone.now()).order_by("-start")
+
+
+class Event(models.Model):
+    """A conference, workshop, study visit or training where countries present their cases."""
+
+    class Kind(models.TextChoices):
+        CONFERENCE = "conference", "Conference"
+        WORKSHOP = "workshop", "Workshop"
+        SPECIAL_SESSION = "special_session", "Special session"
+        ROUNDTABLE = "roundtable", "Roundtable"
+        STUDY_VISIT = "study_visit", "Study visit"
+        TRAINING = "training", "Training"
+        WEBINAR = "webinar", "Webinar"
+        EXPERT_GROUP_MEETING = "expert_group_meeting", "Expert group meeting"
+        FORUM = "forum", "Forum"
+
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        ONLINE = "online", "Online"
+        HYBRID = "hybrid", "Hybrid"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    start = models.DateTimeField(help_text="Stored in UTC; shown in the event's time zone.")
+    end = models.DateTimeField()
+    timezone = models.CharField(
+        max_length=64,
+        default="UTC",
+        validators=[validate_timezone],
+        help_text="IANA time zone of the venue, e.g. Asia/Seoul.",
+    )
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
+    venue = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hosted_events",
+        verbose_name="host country",
+    )
+    summary = models.TextField(blank=True)
+    objectives = models.TextField(blank=True)
+    outputs = models.TextField(blank=True)
+    languages = models.CharField(
+        max_length=100, default="en", help_text="Language codes, comma separated (en, fr, es)."
+    )
+    expected_participants = models.PositiveIntegerField(null=True, blank=True)
+    actual_participants = models.PositiveIntegerField(null=True, blank=True)
+    part_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="side_events",
+        help_text="The event this one was held on the occasion of.",
+    )
+    website = models.URLField(blank=True)
+    is_public = models.BooleanField(default=True, help_text="Shown on the public site.")
+    organizations = models.ManyToManyField(
+        Organization, through="EventOrganizer", related_name="events", blank=True
+    )
+    participating_countries = models.ManyToManyField(
+        Country, through="Participation", related_name="events", blank=True
+    )
+    themes = models.ManyToManyField("paks.Theme", related_name="events", blank=True)
+    sdgs = models.ManyToManyField(
+        "paks.SDG", related_name="events", blank=True, verbose_name="SDGs"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")), name="event_ends_after_start"
+            ),
+        ]
+        indexes = [
+            # Public upcoming / past lists: WHERE is_public ORDER BY start.
+            models.Index(fields=["is_public", "start"], name="event_public_start_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": "An event cannot end before it starts."})
+        if self.part_of_id and self.pk and self.part_of_id == self.pk:
+            raise ValidationError({"part_of": "An event cannot be part of itself."})
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def local_start(self) -> datetime.datetime:
+        return timezone.localtime(self.start, self.tzinfo)
+
+    @property
+    def local_end(self) -> datetime.datetime:
+        return timezone.localtime(self.end, self.tzinfo)
+
+    @property
+    def language_list(self) -> list[str]:
+        return [code.strip() for code in self.languages.split(",") if code.strip()]
+
+
+class EventOrganizer(models.Model):
+    """An organization's role at an event."""
+
+    class Role(models.TextChoices):
+        ORGANIZER = "organizer", "Organizer"
+        CO_ORGANIZER = "co_organizer", "Co-organizer"
+        HOST = "host", "Host"
+        SPONSOR = "sponsor", "Sponsor"
+        SUPPORTER = "supporter", "Supporter"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="organizer_roles")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="event_roles"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.ORGANIZER)
+
+    class Meta:
+        ordering = ["event", "role", "organization__name"]
+        verbose_name = "organizer"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "organization", "role"], name="eventorganizer_uniq_role"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization.short_name} — {self.get_role_display()}"
+
+
+class Participation(models.Model):
+    """A participating country at an event."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="participations")
+    participants = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Number of participants from this country, where known."
+    )
+
+    class Meta:
+        ordering = ["event", "country__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "country"], name="participation_event_country_uniq"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country} at {self.event}"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PaksConfig(AppConfig):
+    name = "paks"
+    verbose_name = "Knowledge space"

@@ -1,0 +1,313 @@
+"""The knowledge space: themes, SDGs, country case studies and their documents."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from countries.models import Country, Organization, countries_of
+from events.models import Event
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+
+class Theme(models.Model):
+    """A subject in the portal's taxonomy (e-government, capacity development, ...)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("paks:theme-detail", kwargs={"slug": self.slug})
+
+
+class SDG(models.Model):
+    """One of the 17 Sustainable Development Goals, with its official colour."""
+
+    number = models.PositiveSmallIntegerField(
+        unique=True, validators=[MinValueValidator(1), MaxValueValidator(17)]
+    )
+    short_title = models.CharField(max_length=60)
+    title = models.CharField(max_length=200)
+    colour = models.CharField(
+        max_length=7, validators=[RegexValidator(r"^#[0-9A-F]{6}$", "Use #RRGGBB in capitals.")]
+    )
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = "SDG"
+        verbose_name_plural = "SDGs"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(number__gte=1, number__lte=17), name="sdg_number_1_to_17"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"SDG {self.number}: {self.short_title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("paks:sdg-detail", kwargs={"number": self.number})
+
+
+class CaseStudyQuerySet(models.QuerySet["CaseStudy"]):
+    def published(self) -> CaseStudyQuerySet:
+        return self.filter(status=CaseStudy.Status.PUBLISHED)
+
+    def for_country(self, country: Country) -> CaseStudyQuerySet:
+        return self.filter(country=country)
+
+    def awaiting_review(self) -> CaseStudyQuerySet:
+        return self.filter(status=CaseStudy.Status.SUBMITTED).order_by("submitted_at")
+
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> CaseStudyQuerySet:
+        """Editors see everything; focal points also their country's cases; others, published."""
+        if getattr(user, "is_editor", False):
+            return self
+        return self.filter(Q(status=CaseStudy.Status.PUBLISHED) | Q(country__in=countries_of(user)))
+
+
+class CaseStudy(models.Model):
+    """A country case: a good practice presented by a country, usually at an event."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted for review"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    # Statuses in which the country's focal point may edit the case.
+    EDITABLE_STATUSES = (Status.DRAFT, Status.CHANGES_REQUESTED)
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        help_text="Set once from the title; stays when the title changes.",
+    )
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="cases")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
+    year = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1990), MaxValueValidator(2100)],
+        help_text="The year the practice was presented or documented.",
+    )
+    summary = models.TextField(help_text="A short abstract, plain text.")
+    challenge = models.TextField(blank=True, help_text="Markdown.")
+    solution = models.TextField(blank=True, help_text="Markdown.")
+    results = models.TextField(blank=True, help_text="Markdown.")
+    lessons_learned = models.TextField(blank=True, help_text="Markdown.")
+    themes = models.ManyToManyField(Theme, related_name="cases", blank=True)
+    sdgs = models.ManyToManyField(SDG, related_name="cases", blank=True, verbose_name="SDGs")
+    event = models.ForeignKey(
+        Event,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        help_text="The event where the case was presented.",
+    )
+    language = models.CharField(max_length=10, default="en", choices=settings.LANGUAGES)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised on every change; guards against lost updates."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="created_cases",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseStudyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        verbose_name = "case study"
+        verbose_name_plural = "case studies"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="case_published_has_date",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="case_version_positive"),
+        ]
+        indexes = [
+            # Public lists and feeds: WHERE status = 'published' ORDER BY published_at DESC.
+            models.Index(fields=["status", "-published_at"], name="case_status_published_idx"),
+            # A focal point's dashboard: WHERE country_id = ? grouped by status.
+            models.Index(fields=["country", "status"], name="case_country_status_idx"),
+            # Year facet and filter.
+            models.Index(fields=["year"], name="case_year_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("paks:case-detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def is_editable_by(self, user: AbstractBaseUser | AnonymousUser) -> bool:
+        """Editors may always edit; a focal point only its country's drafts and returned cases."""
+        if getattr(user, "is_editor", False):
+            return True
+        return (
+            self.status in self.EDITABLE_STATUSES
+            and countries_of(user).filter(pk=self.country_id).exists()
+        )
+
+
+class CaseLink(models.Model):
+    """A web link that belongs with a case (the service's site, a law, a video)."""
+
+    case = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="links")
+    title = models.CharField(max_length=200)
+    url = models.URLField(max_length=500)
+
+    class Meta:
+        ordering = ["case", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CaseComment(models.Model):
+    """A remark on a case: an editor's request for changes, or a focal point's answer."""
+
+    case = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="case_comments"
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["case", "created_at"]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author} on {self.case}"
+
+
+def document_upload_to(instance: Document, filename: str) -> str:
+    """A server-generated path; nothing of the client's file name reaches the file system."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    suffix = suffix if suffix.isalnum() and len(suffix) <= 5 else "bin"
+    return f"documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{suffix}"
+
+
+def thumbnail_upload_to(instance: Document, filename: str) -> str:
+    return f"thumbnails/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.webp"
+
+
+class DocumentQuerySet(models.QuerySet["Document"]):
+    def public(self) -> DocumentQuerySet:
+        """Documents of published cases, or of public events with no case."""
+        return self.filter(
+            Q(case__status=CaseStudy.Status.PUBLISHED) | Q(case__isnull=True, event__is_public=True)
+        )
+
+
+class Document(models.Model):
+    """An uploaded file (presentation, report, agenda, photo) of a case and/or an event."""
+
+    class Kind(models.TextChoices):
+        PRESENTATION = "presentation", "Presentation"
+        REPORT = "report", "Report"
+        AGENDA = "agenda", "Agenda"
+        AIDE_MEMOIRE = "aide_memoire", "Aide-memoire"
+        CONCEPT_NOTE = "concept_note", "Concept note"
+        PHOTO = "photo", "Photo"
+        VIDEO = "video", "Video link"
+        OTHER = "other", "Other"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for processing"
+        PROCESSING = "processing", "Processing"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    case = models.ForeignKey(
+        CaseStudy, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
+    )
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
+    )
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PRESENTATION)
+    file = models.FileField(upload_to=document_upload_to, max_length=200, blank=True)
+    external_url = models.URLField(
+        max_length=500, blank=True, help_text="For a video or a document hosted elsewhere."
+    )
+    original_filename = models.CharField(max_length=255, blank=True)
+    media_type = models.CharField(
+        max_length=100, blank=True, help_text="Detected from the content."
+    )
+    size = models.PositiveBigIntegerField(default=0, help_text="Bytes.")
+    sha256 = models.CharField(max_length=64, blank=True)
+    page_count = models.PositiveIntegerField(null=True, blank=True, help_text="Pages or slides.")
+    extracted_text = models.TextField(blank=True, editable=False)
+    thumbnail = models.ImageField(upload_to=thumbnail_upload_to, max_length=200, blank=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
+    error = models.TextField(blank=True, help_text="Why processing failed, in words for people.")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="uploaded_documents",
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+    download_count = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["case", "event", "uploaded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(case__isnull=False) | Q(event__isnull=False),
+                name="document_belongs_to_case_or_event",
+            ),
+            models.CheckConstraint(
+                condition=~Q(file="") | ~Q(external_url=""), name="document_has_file_or_link"
+            ),
+            # The same file twice on one case is a mistake the uploader is told about.
+            models.UniqueConstraint(
+                fields=["case", "sha256"],
+                condition=~Q(sha256="") & Q(case__isnull=False),
+                name="document_unique_file_per_case",
+            ),
+        ]
+        indexes = [
+            # Owners and editors look for documents still processing or failed.
+            models.Index(fields=["state"], name="document_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

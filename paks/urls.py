@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import path
+
+from paks import views
+
+admin.site.site_header = "PAKS administration"
+admin.site.site_title = "PAKS admin"
+admin.site.index_title = "Curate the knowledge space"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
+]
