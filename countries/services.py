@@ -1,0 +1,102 @@
+"""Writes about focal points: appointing and ending appointments.
+
+The admin, the management commands and the workspace all call these.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from countries.models import Country, FocalPoint, Organization
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class FocalPointError(Exception):
+    """An appointment change that cannot happen; the message says why."""
+
+
+@dataclass
+class EndedAppointments:
+    """What end_focal_point did."""
+
+    ended: list[FocalPoint] = field(default_factory=list)
+    user_deactivated: bool = False
+
+
+@transaction.atomic
+def appoint_focal_point(
+    *,
+    user: User,
+    country: Country,
+    organization: Organization,
+    position: str = "",
+    since: datetime.date | None = None,
+    is_contact_public: bool = False,
+) -> FocalPoint:
+    """Appoint a user as a country's focal point; one open appointment per user and country."""
+    current = (
+        FocalPoint.objects.select_for_update()
+        .filter(user=user, country=country, until__isnull=True)
+        .first()
+    )
+    if current is not None:
+        raise FocalPointError(
+            f"{user.email} is already a focal point for {country.name} "
+            f"(appointed by {current.organization.short_name} since {current.since:%Y-%m-%d}); "
+            "end that appointment first."
+        )
+    since = since or timezone.localdate()
+    if not user.is_active:
+        # A former focal point being appointed again needs a working account.
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+    return FocalPoint.objects.create(
+        user=user,
+        country=country,
+        organization=organization,
+        position=position,
+        since=since,
+        is_contact_public=is_contact_public,
+    )
+
+
+@transaction.atomic
+def end_focal_point(
+    *, user: User, country: Country | None = None, on: datetime.date | None = None
+) -> EndedAppointments:
+    """End a user's open appointments (for one country, or all) and retire the account if idle.
+
+    The account is deactivated when no other appointment stays in force and the user is not
+    staff, so a former focal point can no longer sign in.
+    """
+    day = on or timezone.localdate()
+    open_appointments = FocalPoint.objects.select_for_update().filter(user=user, until__isnull=True)
+    if country is not None:
+        open_appointments = open_appointments.filter(country=country)
+    appointments = list(open_appointments.select_related("country", "organization"))
+    if not appointments:
+        where = f" for {country.name}" if country is not None else ""
+        raise FocalPointError(f"{user.email} has no open focal point appointment{where}.")
+    for appointment in appointments:
+        # An appointment that had not started yet ends on its first day (until >= since).
+        appointment.until = max(day, appointment.since)
+        appointment.save(update_fields=["until"])
+    others_in_force = (
+        FocalPoint.objects.filter(user=user)
+        .exclude(pk__in=[a.pk for a in appointments])
+        .active(on=day)
+        .exists()
+    )
+    result = EndedAppointments(ended=appointments)
+    if not others_in_force and not user.is_staff and user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        result.user_deactivated = True
+    return result
