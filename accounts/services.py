@@ -1,0 +1,55 @@
+"""Writes about people's accounts: API tokens."""
+
+import datetime
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import ApiToken, User
+
+TOKEN_PREFIX = "paks_"
+
+
+@transaction.atomic
+def issue_token(
+    *, user: User, name: str, valid_for: datetime.timedelta | None = datetime.timedelta(days=365)
+) -> tuple[ApiToken, str]:
+    """Create a token and return it with its key, which is never stored nor shown again."""
+    if not user.is_active:
+        raise ValueError("An inactive account cannot be given a token.")
+    if not name.strip():
+        raise ValueError("Give the token a name that says what it is for.")
+    key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name.strip(),
+        prefix=key[: len(TOKEN_PREFIX) + 6],
+        digest=ApiToken.digest_of(key),
+        expires_at=timezone.now() + valid_for if valid_for else None,
+    )
+    return token, key
+
+
+def revoke_token(*, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def authenticate_token(key: str) -> ApiToken | None:
+    """The usable token with this key, or None; marks its last use at most once a minute."""
+    token = (
+        ApiToken.objects.usable()
+        .select_related("user")
+        .filter(digest=ApiToken.digest_of(key))
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
