@@ -1,0 +1,39 @@
+"""Editors create and revoke API tokens in the admin; revocation keeps the record, so no delete."""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+TOKEN_PERMISSIONS = ("view_apitoken", "add_apitoken", "change_apitoken")
+
+
+def grant(apps, schema_editor):
+    accounts = apps.get_app_config("accounts")
+    accounts.models_module = True
+    create_permissions(accounts, verbosity=0)
+    accounts.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name="Editors")
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="accounts", codename__in=TOKEN_PERMISSIONS)
+    )
+
+
+def revoke(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for group in Group.objects.filter(name="Editors"):
+        group.permissions.remove(
+            *Permission.objects.filter(
+                content_type__app_label="accounts", codename__in=TOKEN_PERMISSIONS
+            )
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("accounts", "0002_api_tokens"),
+        ("paks", "0002_editors_group"),
+    ]
+
+    operations = [migrations.RunPython(grant, revoke)]

@@ -1,0 +1,160 @@
+import csv
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, StreamingHttpResponse
+from django.utils import timezone
+
+from countries.models import Country, EGovScore, FocalPoint, Organization
+
+# Spreadsheet programs run cells starting with these as formulas; a leading quote disarms them.
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@admin.action(description="Export selected rows as CSV")
+def export_as_csv(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet
+) -> StreamingHttpResponse:
+    """Stream the selected rows with the model's concrete fields, foreign keys as their text."""
+    model = queryset.model
+    fields = [f for f in model._meta.concrete_fields if not f.name.endswith("digest")]
+    related = [f.name for f in fields if f.is_relation]
+
+    def rows() -> Iterator[str]:
+        writer = csv.writer(_Echo())
+        yield writer.writerow([f.verbose_name for f in fields])
+        for obj in queryset.select_related(*related).iterator(chunk_size=500):
+            yield writer.writerow(
+                [
+                    _csv_cell(getattr(obj, f.name) if f.is_relation else f.value_from_object(obj))
+                    for f in fields
+                ]
+            )
+
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{model._meta.model_name}-{stamp}.csv"'
+    return response
+
+
+class EGovScoreInline(admin.TabularInline):
+    model = EGovScore
+    extra = 0
+    fields = ["survey_year", "rank", "egdi", "osi", "hci", "tii", "epi"]
+    ordering = ["-survey_year"]
+
+
+class FocalPointInline(admin.TabularInline):
+    model = FocalPoint
+    fk_name = "country"
+    extra = 0
+    fields = ["user", "organization", "position", "since", "until", "is_contact_public"]
+    autocomplete_fields = ["user", "organization"]
+    show_change_link = True
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["name", "iso3", "region_name", "subregion_name", "is_ldc", "is_lldc", "is_sids"]
+    list_filter = ["region_name", "subregion_name", "is_ldc", "is_lldc", "is_sids"]
+    search_fields = ["name", "iso3", "iso2", "m49"]
+    readonly_fields = ["iso3", "iso2", "m49"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [FocalPointInline, EGovScoreInline]
+    actions = [export_as_csv]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", ("iso3", "iso2", "m49")]}),
+        (
+            "UN M49 geography",
+            {
+                "fields": [
+                    ("region_code", "region_name"),
+                    ("subregion_code", "subregion_name"),
+                    ("intermediate_region_code", "intermediate_region_name"),
+                ]
+            },
+        ),
+        ("UN groupings", {"fields": [("is_ldc", "is_lldc", "is_sids")]}),
+    ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Country | None = None) -> list[str]:
+        # Codes identify a country across systems: set once from the M49 table, then fixed.
+        return self.readonly_fields if obj else []
+
+
+@admin.register(EGovScore)
+class EGovScoreAdmin(admin.ModelAdmin):
+    list_display = ["country", "survey_year", "rank", "egdi", "osi", "hci", "tii", "epi"]
+    list_filter = ["survey_year", "country__region_name"]
+    search_fields = ["country__name", "country__iso3"]
+    list_select_related = ["country"]
+    autocomplete_fields = ["country"]
+    ordering = ["-survey_year", "rank"]
+    actions = [export_as_csv]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "acronym", "kind", "country", "parent", "focal_point_count"]
+    list_filter = ["kind", "country__region_name"]
+    search_fields = ["name", "acronym", "country__name"]
+    list_select_related = ["country", "parent"]
+    autocomplete_fields = ["country", "parent"]
+    prepopulated_fields = {"slug": ["name"]}
+    actions = [export_as_csv]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Organization]:
+        return super().get_queryset(request).annotate(_focal_points=Count("focal_points"))
+
+    @admin.display(description="focal points", ordering="_focal_points")
+    def focal_point_count(self, obj: Organization) -> int:
+        return obj._focal_points  # type: ignore[attr-defined]
+
+
+class ActiveFilter(admin.SimpleListFilter):
+    title = "appointment"
+    parameter_name = "appointment"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("active", "current"), ("ended", "ended")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        today = timezone.localdate()
+        if self.value() == "active":
+            return queryset.active()
+        if self.value() == "ended":
+            return queryset.filter(until__lte=today)
+        return queryset
+
+
+@admin.register(FocalPoint)
+class FocalPointAdmin(admin.ModelAdmin):
+    list_display = [
+        "user",
+        "country",
+        "organization",
+        "position",
+        "since",
+        "until",
+        "is_contact_public",
+        "last_confirmed_at",
+    ]
+    list_filter = [ActiveFilter, "is_contact_public", "country__region_name"]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "country__name"]
+    list_select_related = ["user", "country", "organization"]
+    autocomplete_fields = ["user", "country", "organization"]
+    readonly_fields = ["last_confirmed_at", "created_at"]
+    date_hierarchy = "since"
+    actions = [export_as_csv]

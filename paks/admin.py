@@ -1,0 +1,373 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from countries.admin import export_as_csv
+from events.models import Event
+from paks import services
+from paks.documents.accept import DocumentRejected, accept_document
+from paks.models import SDG, CaseComment, CaseLink, CaseStudy, Document, Theme
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(SDG)
+class SDGAdmin(admin.ModelAdmin):
+    list_display = ["number", "short_title", "swatch"]
+    search_fields = ["short_title", "title"]
+    ordering = ["number"]
+
+    @admin.display(description="colour")
+    def swatch(self, obj: SDG) -> str:
+        return format_html(
+            '<span style="display:inline-block;width:1.5em;height:1em;background:{}" '
+            'aria-hidden="true"></span> {}',
+            obj.colour,
+            obj.colour,
+        )
+
+
+class CaseLinkInline(admin.TabularInline):
+    model = CaseLink
+    extra = 0
+
+
+class CaseCommentInline(admin.TabularInline):
+    """Reviewer comments are a record of the conversation: shown, never rewritten here."""
+
+    model = CaseComment
+    extra = 0
+    fields = ["created_at", "author", "body"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class DocumentInline(admin.TabularInline):
+    """A case's documents; new files are added through the document upload page."""
+
+    model = Document
+    fk_name = "case"
+    extra = 0
+    fields = ["title", "kind", "media_type", "human_size", "page_count", "state", "uploaded_at"]
+    readonly_fields = ["media_type", "human_size", "page_count", "state", "uploaded_at"]
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="size")
+    def human_size(self, obj: Document) -> str:
+        return filesizeformat(obj.size)
+
+
+class CaseStudyAdminForm(forms.ModelForm):
+    # The version the editor saw when the form was drawn; a save on top of a newer one is refused.
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = CaseStudy
+        fields = [
+            "title",
+            "country",
+            "organization",
+            "year",
+            "language",
+            "summary",
+            "challenge",
+            "solution",
+            "results",
+            "lessons_learned",
+            "event",
+            "themes",
+            "sdgs",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_version"].initial = self.instance.version
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.instance.pk:
+            # Locked until the admin's transaction commits, so no save can slip in between.
+            current = (
+                CaseStudy.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if cleaned.get("seen_version") != current:
+                raise ValidationError(
+                    "Someone saved this case after you opened it (your copy is version "
+                    f"{cleaned.get('seen_version')}, the saved one is version {current}). "
+                    "Open the case again to see their changes, then make yours.",
+                    code="stale",
+                )
+        return cleaned
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [(value, str(label)) for value, label in CaseStudy.Status.choices]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(status=self.value()) if self.value() else queryset
+
+
+class RequestChangesForm(forms.Form):
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        help_text="What should change. The focal points of each case's country will see it.",
+    )
+
+
+@admin.register(CaseStudy)
+class CaseStudyAdmin(admin.ModelAdmin):
+    form = CaseStudyAdminForm
+    list_display = [
+        "title",
+        "country",
+        "organization",
+        "year",
+        "status",
+        "submitted_at",
+        "published_at",
+        "updated_at",
+    ]
+    list_filter = [
+        StatusFilter,
+        "country__region_name",
+        "themes",
+        "sdgs",
+        "year",
+        "language",
+    ]
+    search_fields = ["title", "slug", "summary", "country__name", "organization__name"]
+    list_select_related = ["country", "organization"]
+    autocomplete_fields = ["country", "organization", "event", "themes", "sdgs"]
+    readonly_fields = [
+        "slug",
+        "status",
+        "version",
+        "created_by",
+        "created_at",
+        "submitted_at",
+        "published_at",
+        "updated_at",
+    ]
+    date_hierarchy = "created_at"
+    inlines = [CaseLinkInline, DocumentInline, CaseCommentInline]
+    actions = ["publish", "request_changes", "archive", export_as_csv]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "country", "organization", "year", "language"]}),
+        ("Content", {"fields": ["summary", "challenge", "solution", "results", "lessons_learned"]}),
+        ("Context", {"fields": ["event", "themes", "sdgs"]}),
+        (
+            "Workflow",
+            {
+                "description": "Status changes only through the actions on the case list.",
+                "fields": [
+                    ("status", "version"),
+                    "created_by",
+                    ("created_at", "submitted_at", "published_at", "updated_at"),
+                    "seen_version",
+                ],
+            },
+        ),
+    ]
+
+    def save_model(self, request: HttpRequest, obj: CaseStudy, form: Any, change: bool) -> None:
+        if change:
+            obj.version = F("version") + 1  # type: ignore[assignment]
+        else:
+            obj.slug = services.unique_case_slug(obj.title)
+            obj.created_by = request.user  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)
+        obj.refresh_from_db(fields=["version"])
+
+    def _run(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[CaseStudy],
+        verb: str,
+        apply: Any,
+    ) -> None:
+        done, refused = 0, []
+        for case in queryset:
+            try:
+                apply(case)
+            except services.ServiceError as exc:
+                refused.append(f"“{Truncator(case.title).chars(60)}”: {exc}")
+            else:
+                done += 1
+        if done:
+            self.message_user(request, f"{verb} {done} case(s).", messages.SUCCESS)
+        for reason in refused:
+            self.message_user(request, reason, messages.ERROR)
+
+    def _require_change(self, request: HttpRequest) -> None:
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+
+    @admin.action(description="Publish selected submitted cases")
+    def publish(self, request: HttpRequest, queryset: QuerySet[CaseStudy]) -> None:
+        self._require_change(request)
+        self._run(
+            request,
+            queryset,
+            "Published",
+            lambda case: services.publish_case(case=case, editor=request.user),
+        )
+
+    @admin.action(description="Archive selected published cases")
+    def archive(self, request: HttpRequest, queryset: QuerySet[CaseStudy]) -> None:
+        self._require_change(request)
+        self._run(
+            request,
+            queryset,
+            "Archived",
+            lambda case: services.archive_case(case=case, editor=request.user),
+        )
+
+    @admin.action(description="Request changes on selected submitted cases…")
+    def request_changes(
+        self, request: HttpRequest, queryset: QuerySet[CaseStudy]
+    ) -> HttpResponse | None:
+        self._require_change(request)
+        form = RequestChangesForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            comment = form.cleaned_data["comment"]
+            self._run(
+                request,
+                queryset,
+                "Returned",
+                lambda case: services.request_changes(
+                    case=case, editor=request.user, comment=comment
+                ),
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Request changes",
+            "opts": self.model._meta,
+            "cases": queryset.select_related("country"),
+            "form": form,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/paks/casestudy/request_changes.html", context)
+
+
+class DocumentUploadForm(forms.Form):
+    upload = forms.FileField(label="File")
+    title = forms.CharField(max_length=300, required=False, help_text="Defaults to the file name.")
+    kind = forms.ChoiceField(choices=Document.Kind.choices, initial=Document.Kind.PRESENTATION)
+    case = forms.ModelChoiceField(
+        queryset=CaseStudy.objects.select_related("country"), required=False
+    )
+    event = forms.ModelChoiceField(queryset=Event.objects.all(), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("case") and not cleaned.get("event"):
+            raise ValidationError("Attach the document to a case, an event, or both.")
+        return cleaned
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "case",
+        "event",
+        "kind",
+        "media_type",
+        "size",
+        "page_count",
+        "state",
+        "download_count",
+        "uploaded_at",
+    ]
+    list_filter = ["state", "kind", "media_type"]
+    search_fields = ["title", "original_filename", "case__title", "event__title", "sha256"]
+    list_select_related = ["case", "event"]
+    autocomplete_fields = ["case", "event"]
+    date_hierarchy = "uploaded_at"
+    actions = [export_as_csv]
+    readonly_fields = [
+        "file",
+        "original_filename",
+        "media_type",
+        "size",
+        "sha256",
+        "page_count",
+        "thumbnail",
+        "state",
+        "error",
+        "uploaded_by",
+        "uploaded_at",
+        "download_count",
+    ]
+    fields = ["title", "kind", "case", "event", "external_url", *readonly_fields]
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        """Files enter through the one acceptance path that checks their content."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = DocumentUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    document = accept_document(
+                        upload=data["upload"],
+                        title=data["title"],
+                        kind=data["kind"],
+                        case=data["case"],
+                        event=data["event"],
+                        uploaded_by=request.user,
+                    )
+            except DocumentRejected as exc:
+                field = "upload" if exc.field == "file" else exc.field
+                form.add_error(field if field in form.fields else None, exc.message)
+            else:
+                self.log_addition(request, document, [{"added": {}}])
+                self.message_user(request, f"Uploaded “{document}”.", messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:paks_document_change", args=[document.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Upload a document",
+            "opts": self.model._meta,
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/paks/document/upload.html", context)
