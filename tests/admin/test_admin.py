@@ -31,7 +31,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "documents" / "good"
+# Sample files committed with the demo data, with their provenance beside them.
+SAMPLES = Path(__file__).resolve().parents[2] / "paks" / "demo_files"
 MODELS = [
     "accounts/user",
     "accounts/apitoken",
