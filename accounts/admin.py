@@ -69,8 +69,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
     search_fields = ["name", "prefix", "user__email"]
     list_select_related = ["user"]
     autocomplete_fields = ["user"]
-    readonly_fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
-    fields = ["user", "name", "prefix", "expires_at", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+    fields = ("user", "name", "prefix", "expires_at", "created_at", "last_used_at", "revoked_at")
     actions = ["revoke"]
 
     @admin.display(description="status")
@@ -82,11 +82,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
             kwargs["form"] = ApiTokenAddForm
         return super().get_form(request, obj, change=change, **kwargs)
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return ["user", "name", "expires_at"] if obj is None else list(self.fields)
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("user", "name", "expires_at") if obj is None else tuple(self.fields)
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [] if obj is None else list(self.readonly_fields)
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return () if obj is None else tuple(self.readonly_fields)
 
     def save_model(self, request: HttpRequest, obj: ApiToken, form: Any, change: bool) -> None:
         if change:

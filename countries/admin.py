@@ -1,13 +1,13 @@
 import csv
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 
-from countries.models import Country, EGovScore, FocalPoint, Organization
+from countries.models import Country, EGovScore, FocalPoint, FocalPointQuerySet, Organization
 
 # Spreadsheet programs run cells starting with these as formulas; a leading quote disarms them.
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -133,7 +133,7 @@ class ActiveFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         today = timezone.localdate()
         if self.value() == "active":
-            return queryset.active()
+            return cast(FocalPointQuerySet, queryset).active()
         if self.value() == "ended":
             return queryset.filter(until__lte=today)
         return queryset

@@ -27,7 +27,7 @@ class SideEventInline(admin.TabularInline):
     fk_name = "part_of"
     extra = 0
     fields = ["title", "kind", "start", "is_public"]
-    readonly_fields = fields
+    readonly_fields = ["title", "kind", "start", "is_public"]
     show_change_link = True
     can_delete = False
     verbose_name = "event held on its occasion"
