@@ -311,3 +311,19 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    # The names people know the accepted formats by.
+    TYPE_LABELS = {
+        "application/pdf": "PDF",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PowerPoint",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel",
+        "image/png": "PNG image",
+        "image/jpeg": "JPEG image",
+        "image/webp": "WebP image",
+        "image/gif": "GIF image",
+    }
+
+    @property
+    def type_label(self) -> str:
+        return self.TYPE_LABELS.get(self.media_type, self.media_type or "File")

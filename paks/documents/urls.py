@@ -1,0 +1,9 @@
+"""Document routes, included in the public "paks" namespace by paks/public_urls.py."""
+
+from django.urls import path
+
+from paks.documents import views
+
+urlpatterns = [
+    path("documents/<int:pk>/download/", views.download, name="document-download"),
+]
