@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from paks import views
 
@@ -10,4 +10,7 @@ admin.site.index_title = "Curate the knowledge space"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("events/", include("events.urls")),
+    path("", include("countries.urls")),
+    path("", include("paks.public_urls")),
 ]

@@ -1,7 +1,16 @@
+from typing import Any
+
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.generic import DetailView, ListView, TemplateView
+
+from events.models import Event
+from paks.models import SDG, CaseStudy, Document, Theme
+from paks.search import CaseSearch, search_cases
 
 
 @never_cache
@@ -14,3 +23,173 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:  # any database failure means "not healthy", whatever the driver raises
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+# --- Public pages -------------------------------------------------------------------------------
+# Every queryset here starts from .published() / .public(): drafts never reach a public page.
+
+
+def _published_cases() -> QuerySet[CaseStudy]:
+    return CaseStudy.objects.published().select_related("country", "organization")
+
+
+class HomeView(TemplateView):
+    template_name = "paks/home.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        events = Event.objects.public().select_related("country")
+        context.update(
+            latest_cases=_published_cases().order_by("-published_at")[:6],
+            upcoming_events=events.upcoming()[:4],
+            recent_events=events.past()[:4],
+            regions=(
+                CaseStudy.objects.published()
+                .exclude(country__region_name="")
+                .values("country__region_name")
+                .annotate(n=Count("pk"))
+                .order_by("country__region_name")
+            ),
+            themes=Theme.objects.all(),
+            sdgs=SDG.objects.all(),
+            case_count=CaseStudy.objects.published().count(),
+        )
+        return context
+
+
+def case_list(request: HttpRequest) -> HttpResponse:
+    """Search and browse published cases: words, facets, sorting and pages in the query string."""
+    search = CaseSearch.from_params(request.GET)
+    results = search_cases(search)
+    if search.page > results.pages:
+        raise Http404("No such page of results.")
+    return render(
+        request,
+        "paks/case_list.html",
+        {"results": results, "search": search, "facet_titles": FACET_TITLES, "sorts": SORTS},
+    )
+
+
+SORTS = [
+    ("relevance", "Relevance"),
+    ("newest", "Newest first"),
+    ("oldest", "Oldest first"),
+    ("title", "Title"),
+]
+FACET_TITLES = {
+    "country": "Country",
+    "region": "Region",
+    "group": "UN grouping",
+    "theme": "Theme",
+    "sdg": "SDG",
+    "year": "Year",
+    "organization": "Organization",
+}
+
+
+def case_json_ld(case: CaseStudy, url: str) -> dict[str, Any]:
+    """schema.org description of a case, for search engines and citation tools."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": case.title,
+        "abstract": case.summary,
+        "url": url,
+        "inLanguage": case.language,
+        "datePublished": case.published_at.isoformat() if case.published_at else None,
+        "dateModified": case.updated_at.isoformat(),
+        "spatialCoverage": {"@type": "Country", "name": case.country.name},
+        "about": [theme.name for theme in case.themes.all()],
+        "publisher": {"@type": "Organization", "name": "Public Administration Knowledge Space"},
+    }
+    if case.organization:
+        data["author"] = {"@type": "Organization", "name": case.organization.name}
+    return data
+
+
+class CaseDetailView(DetailView):
+    template_name = "paks/case_detail.html"
+    context_object_name = "case"
+
+    def get_queryset(self) -> QuerySet[CaseStudy]:
+        return (
+            _published_cases().select_related("event").prefetch_related("themes", "sdgs", "links")
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        case: CaseStudy = self.object
+        theme_ids = [t.pk for t in case.themes.all()]
+        context["documents"] = (
+            Document.objects.public().filter(case=case).order_by("uploaded_at", "pk")
+        )
+        context["json_ld"] = case_json_ld(case, self.request.build_absolute_uri())
+        context["related"] = (
+            _published_cases()
+            .exclude(pk=case.pk)
+            .filter(Q(themes__in=theme_ids) | Q(country=case.country_id))
+            .distinct()
+            .order_by("-published_at")[:4]
+        )
+        return context
+
+
+class ThemeListView(ListView):
+    template_name = "paks/theme_list.html"
+    context_object_name = "themes"
+
+    def get_queryset(self) -> QuerySet[Theme]:
+        published = Q(cases__status=CaseStudy.Status.PUBLISHED)
+        return Theme.objects.annotate(case_count=Count("cases", filter=published))
+
+
+class ThemeDetailView(DetailView):
+    template_name = "paks/theme_detail.html"
+    context_object_name = "theme"
+    model = Theme
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["cases"] = _published_cases().filter(themes=self.object)
+        context["events"] = (
+            Event.objects.public().filter(themes=self.object).select_related("country")
+        )
+        return context
+
+
+class SDGListView(ListView):
+    template_name = "paks/sdg_list.html"
+    context_object_name = "sdgs"
+
+    def get_queryset(self) -> QuerySet[SDG]:
+        published = Q(cases__status=CaseStudy.Status.PUBLISHED)
+        return SDG.objects.annotate(case_count=Count("cases", filter=published))
+
+
+class SDGDetailView(DetailView):
+    template_name = "paks/sdg_detail.html"
+    context_object_name = "sdg"
+    model = SDG
+    slug_field = "number"
+    slug_url_kwarg = "number"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["cases"] = _published_cases().filter(sdgs=self.object)
+        context["events"] = (
+            Event.objects.public().filter(sdgs=self.object).select_related("country")
+        )
+        return context
+
+
+class AboutView(TemplateView):
+    template_name = "paks/about.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["counts"] = {
+            "cases": CaseStudy.objects.published().count(),
+            "events": Event.objects.public().count(),
+            "countries": CaseStudy.objects.published().values("country").distinct().count(),
+        }
+        return context

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from countries import views
+
+app_name = "countries"
+
+urlpatterns = [
+    path("countries/", views.CountryListView.as_view(), name="list"),
+    path("countries/<str:iso3>/", views.CountryDetailView.as_view(), name="detail"),
+    path(
+        "organizations/<slug:slug>/",
+        views.OrganizationDetailView.as_view(),
+        name="organization-detail",
+    ),
+]

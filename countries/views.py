@@ -1,0 +1,89 @@
+"""Public country and organization pages."""
+
+from itertools import groupby
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.views.generic import DetailView, ListView
+
+from countries.models import Country, EGovScore, FocalPoint, Organization
+
+PUBLISHED = "published"  # the case status the public sees; cases live in the paks app above
+
+
+class CountryListView(ListView):
+    template_name = "countries/country_list.html"
+    context_object_name = "countries"
+
+    def get_queryset(self) -> QuerySet[Country]:
+        countries = Country.objects.annotate(
+            case_count=Count("cases", filter=Q(cases__status=PUBLISHED))
+        ).order_by("region_name", "subregion_name", "name")
+        group = self.request.GET.get("group", "")
+        if group in {"ldc", "lldc", "sids"}:
+            countries = countries.filter(**{f"is_{group}": True})
+        return countries
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["regions"] = [
+            (region or "Other areas", list(rows))
+            for region, rows in groupby(context["countries"], key=lambda c: c.region_name)
+        ]
+        context["group"] = self.request.GET.get("group", "")
+        return context
+
+
+class CountryDetailView(DetailView):
+    template_name = "countries/country_detail.html"
+    context_object_name = "country"
+    slug_field = "iso3"
+    slug_url_kwarg = "iso3"
+
+    def get_object(self, queryset: QuerySet[Country] | None = None) -> Country:
+        self.kwargs["iso3"] = self.kwargs["iso3"].upper()
+        return super().get_object(queryset)
+
+    def get_queryset(self) -> QuerySet[Country]:
+        return Country.objects.prefetch_related(
+            Prefetch("egov_scores", queryset=EGovScore.objects.order_by("-survey_year")),
+            Prefetch(
+                "focal_points",
+                queryset=FocalPoint.objects.public().select_related("user", "organization"),
+                to_attr="public_focal_points",
+            ),
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        country: Country = self.object
+        context["cases"] = country.cases.filter(status=PUBLISHED).select_related("organization")
+        context["events_attended"] = country.events.filter(is_public=True).order_by("-start")
+        context["events_hosted"] = country.hosted_events.filter(is_public=True).order_by("-start")
+        context["organizations"] = country.organizations.order_by("name")
+        context["json_ld"] = {
+            "@context": "https://schema.org",
+            "@type": "Country",
+            "name": country.name,
+            "identifier": country.iso3,
+            "url": self.request.build_absolute_uri(),
+        }
+        return context
+
+
+class OrganizationDetailView(DetailView):
+    template_name = "countries/organization_detail.html"
+    context_object_name = "organization"
+    queryset = Organization.objects.select_related("country", "parent")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        org: Organization = self.object
+        context["roles"] = (
+            org.event_roles.filter(event__is_public=True)
+            .select_related("event")
+            .order_by("-event__start")
+        )
+        context["cases"] = org.cases.filter(status=PUBLISHED).select_related("country")
+        context["units"] = org.units.order_by("name")
+        return context
