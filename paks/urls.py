@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from paks import views
+from paks import feeds, views
+from paks.sitemaps import SITEMAPS
 
 admin.site.site_header = "PAKS administration"
 admin.site.site_title = "PAKS admin"
@@ -10,6 +12,12 @@ admin.site.index_title = "Curate the knowledge space"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("feeds/cases.rss", feeds.LatestCasesFeed(), name="feed-cases-rss"),
+    path("feeds/cases.atom", feeds.LatestCasesAtomFeed(), name="feed-cases-atom"),
+    path("feeds/events.rss", feeds.EventsFeed(), name="feed-events-rss"),
+    path("feeds/events.atom", feeds.EventsAtomFeed(), name="feed-events-atom"),
     path("events/", include("events.urls")),
     path("", include("countries.urls")),
     path("", include("paks.public_urls")),
