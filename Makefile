@@ -40,7 +40,16 @@ run: data
 	@echo ""
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-test: install
+# axe-core for the accessibility checks of the browser tests, from the npm registry.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/package-lock.json
+	@if command -v npm >/dev/null; then npm ci --prefix tests/browser --no-audit --no-fund --silent; \
+	else echo "npm not found: browser tests will be skipped"; fi
+
+# Browser tests run when Chromium is installed (apt-get install chromium); pytest lists
+# them as skipped, with the reason, when it is not.
+test: install $(AXE)
+	@command -v chromium >/dev/null || echo "Chromium not found: browser tests will be skipped (apt-get install chromium)"
 	$(BIN)/pytest
 
 lint: install

@@ -1,0 +1,98 @@
+"""The public site in a real browser: journeys, accessibility (axe) and screenshots."""
+
+import pytest
+
+from tests.browser.conftest import ARTIFACTS, run_axe
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _page_types(demo_site):
+    from countries.models import Organization
+    from events.models import Event
+    from paks.models import SDG, CaseStudy, Theme
+
+    case = CaseStudy.objects.published().filter(documents__isnull=False).first()
+    event = Event.objects.public().filter(participations__isnull=False).first()
+    return {
+        "home": "/",
+        "case-list": "/cases/?q=digital",
+        "case-detail": case.get_absolute_url(),
+        "event-list": "/events/?when=past",
+        "event-detail": event.get_absolute_url(),
+        "country-list": "/countries/",
+        "country-detail": "/countries/bgd/",
+        "organization": Organization.objects.filter(event_roles__isnull=False)
+        .first()
+        .get_absolute_url(),
+        "theme-list": "/themes/",
+        "theme-detail": Theme.objects.filter(cases__isnull=False).first().get_absolute_url(),
+        "sdg-list": "/sdgs/",
+        "sdg-detail": SDG.objects.get(number=16).get_absolute_url(),
+        "about": "/about/",
+        "not-found": "/no-such-page/",
+    }
+
+
+def test_every_page_type_has_no_axe_violations_at_desktop_and_phone_width(demo_site, page):
+    failures = {}
+    for name, path in _page_types(demo_site).items():
+        for width in (1280, 360):
+            page.set_viewport_size({"width": width, "height": 900})
+            response = page.goto(demo_site.url + path)
+            assert response.status == (404 if name == "not-found" else 200), path
+            # Nothing overflows sideways on a small phone.
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            assert scroll <= width, f"{name} is {scroll}px wide at {width}px"
+            violations = run_axe(page)
+            if violations:
+                failures[f"{name}@{width}"] = violations
+            page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+    assert failures == {}
+
+
+def test_visitor_goes_from_home_to_a_case_and_downloads_its_presentation(demo_site, page):
+    from paks.models import Document
+
+    document = Document.objects.public().filter(media_type__contains="presentation").first()
+    case = document.case
+    page.goto(demo_site.url + "/")
+    page.get_by_label("Search").first.fill(case.title.split()[0])
+    page.get_by_role("button", name="Search").first.click()
+    page.get_by_role("link", name=case.title).click()
+    assert page.locator("h1").inner_text() == case.title
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=document.title).click()
+    download = download_info.value
+    assert download.suggested_filename == document.original_filename
+    saved = ARTIFACTS / "downloaded-presentation"
+    download.save_as(saved)
+    assert saved.read_bytes()[:2] == b"PK"  # an Office package, as uploaded
+    document.refresh_from_db()
+    assert document.download_count == 1
+
+
+def test_visitor_filters_past_events_by_kind(demo_site, page):
+    page.goto(demo_site.url + "/events/?when=past")
+    page.get_by_label("Kind").select_option(label="Study visit")
+    page.get_by_role("button", name="Filter").click()
+    titles = page.locator("ul.events > li > a").all_inner_texts()
+    assert titles and all("Study Visit" in t for t in titles)
+    page.screenshot(path=str(ARTIFACTS / "event-list-filtered.png"))
+
+
+def test_keyboard_user_reaches_the_content_with_the_skip_link(demo_site, page):
+    page.goto(demo_site.url + "/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    assert skip.evaluate("el => el === document.activeElement")
+    assert skip.is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_the_axe_check_does_report_violations(page):
+    # Guards the checks above: a page with known faults must not pass.
+    page.set_content('<html><body><img src="data:,"><a href="#"></a></body></html>')
+    found = {v["id"] for v in run_axe(page)}
+    assert {"image-alt", "html-has-lang", "link-name"} <= found
