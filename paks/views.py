@@ -80,7 +80,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "paks/case_list.html",
-        {"results": results, "search": search, "facet_titles": FACET_TITLES, "sorts": SORTS},
+        {
+            "results": results,
+            "search": search,
+            "facet_titles": FACET_TITLES,
+            "sorts": SORTS,
+            "events": Event.objects.public().filter(slug__in=search.event) if search.event else (),
+        },
     )
 
 

@@ -133,6 +133,17 @@ def test_case_list_filters_by_facet_and_shows_counts():
     assert 'Estonia</a> <span class="muted">(1)</span>' in html
 
 
+def test_case_list_filters_by_the_event_where_cases_were_presented():
+    event = EventFactory(title="Study visit 2019")
+    published(title="Presented there", event=event)
+    published(title="Presented elsewhere")
+    html = _get(reverse("paks:case-list") + f"?event={event.slug}")
+    assert "Presented there" in html
+    assert "Presented elsewhere" not in html
+    assert "Remove filter: </span>Study visit 2019" in html
+    assert f"?event={event.slug}" in _get(event.get_absolute_url())
+
+
 def test_case_list_beyond_the_last_page_is_404(client):
     published()
     assert client.get(reverse("paks:case-list") + "?page=9").status_code == 404
@@ -251,6 +262,7 @@ LISTS = {
     ),
     "country list": (lambda: reverse("countries:list"), lambda n: CountryFactory()),
     "theme list": (lambda: reverse("paks:theme-list"), lambda n: ThemeFactory()),
+    "SDG list": (lambda: reverse("paks:sdg-list"), lambda n: SDGFactory(number=n % 17 + 1)),
 }
 
 
