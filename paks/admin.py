@@ -21,6 +21,7 @@ from events.models import Event
 from paks import services
 from paks.documents.accept import DocumentRejected, accept_document
 from paks.models import SDG, CaseComment, CaseLink, CaseStudy, Document, Theme
+from paks.search.index import reindex_later
 
 
 @admin.register(Theme)
@@ -216,6 +217,11 @@ class CaseStudyAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         obj.refresh_from_db(fields=["version"])
 
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # Themes and documents are saved by now: the index sees the case as it is.
+        reindex_later(form.instance.pk)
+
     def _run(
         self,
         request: HttpRequest,
@@ -341,6 +347,24 @@ class DocumentAdmin(admin.ModelAdmin):
     ]
     fields = ["title", "kind", "case", "event", "external_url", *readonly_fields]
 
+    def save_model(self, request: HttpRequest, obj: Document, form: Any, change: bool) -> None:
+        previous_case = Document.objects.filter(pk=obj.pk).values_list("case_id", flat=True).first()
+        super().save_model(request, obj, form, change)
+        for case_id in {previous_case, obj.case_id} - {None}:
+            reindex_later(case_id)
+
+    def delete_model(self, request: HttpRequest, obj: Document) -> None:
+        case_id = obj.case_id
+        super().delete_model(request, obj)
+        if case_id:
+            reindex_later(case_id)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Document]) -> None:
+        case_ids = set(queryset.exclude(case=None).values_list("case_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for case_id in case_ids:
+            reindex_later(case_id)
+
     def add_view(
         self, request: HttpRequest, form_url: str = "", extra_context: dict | None = None
     ) -> HttpResponse:
@@ -364,6 +388,8 @@ class DocumentAdmin(admin.ModelAdmin):
                 field = "upload" if exc.field == "file" else exc.field
                 form.add_error(field if field in form.fields else None, exc.message)
             else:
+                if document.case_id:
+                    reindex_later(document.case_id)
                 self.log_addition(request, document, [{"added": {}}])
                 self.message_user(request, f"Uploaded “{document}”.", messages.SUCCESS)
                 return HttpResponseRedirect(

@@ -28,6 +28,7 @@ from countries.services import appoint_focal_point
 from events.models import Event, EventOrganizer, Participation
 from paks.models import SDG, CaseStudy, Document, Theme
 from paks.reference import load_all
+from paks.search import index as search_index
 
 DEMO_FILES = Path(__file__).resolve().parent / "demo_files"
 
@@ -911,4 +912,6 @@ def load_demo() -> DemoResult:
     events = _events(result, countries, orgs)
     editor, focal = _users(result, countries, orgs)
     _cases(result, countries, orgs, events, editor, focal)
+    # Seed cases are written directly, not through the workflow: index them in one pass.
+    search_index.rebuild()
     return result

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from paks.models import CaseComment, CaseStudy
+from paks.search.index import reindex_later
 
 
 class ServiceError(Exception):
@@ -81,13 +82,15 @@ def publish_case(*, case: CaseStudy, editor: User) -> CaseStudy:
     if not editor.is_editor:
         raise NotAllowed("Only editors may publish cases.")
     case = _locked(case)
-    return _transition(
+    case = _transition(
         case,
         allowed_from=(CaseStudy.Status.SUBMITTED,),
         to=CaseStudy.Status.PUBLISHED,
         verb="publish",
         published_at=timezone.now(),
     )
+    reindex_later(case.pk)
+    return case
 
 
 @transaction.atomic
@@ -114,9 +117,11 @@ def archive_case(*, case: CaseStudy, editor: User) -> CaseStudy:
     if not editor.is_editor:
         raise NotAllowed("Only editors may archive cases.")
     case = _locked(case)
-    return _transition(
+    case = _transition(
         case,
         allowed_from=(CaseStudy.Status.PUBLISHED,),
         to=CaseStudy.Status.ARCHIVED,
         verb="archive",
     )
+    reindex_later(case.pk)
+    return case

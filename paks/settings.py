@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "countries",
     "events",
     "paks",
+    "paks.search",
 ]
 
 MIDDLEWARE = [

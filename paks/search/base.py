@@ -26,7 +26,7 @@ FACETS = ("country", "region", "group", "theme", "sdg", "year", "organization")
 def _many(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
     """All non-blank values of a parameter, from a QueryDict (repeated keys) or a plain dict."""
     values = data.getlist(key) if hasattr(data, "getlist") else data.get(key, ())
-    if isinstance(values, str):
+    if isinstance(values, str | int):
         values = [values]
     return tuple(dict.fromkeys(str(v).strip() for v in values if str(v).strip()))
 

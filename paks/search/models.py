@@ -1,0 +1,39 @@
+"""What the full-text search reads: one row per published case, kept by paks.search.index."""
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+
+
+class CaseIndex(models.Model):
+    """A published case's searchable text, in four weights (title highest).
+
+    PostgreSQL keeps a weighted tsvector in `vector`; SQLite keeps an FTS5 table over the
+    four text columns, synchronised by triggers created in this app's migrations.
+    """
+
+    case = models.OneToOneField(
+        "paks.CaseStudy", on_delete=models.CASCADE, primary_key=True, related_name="search_index"
+    )
+    title = models.TextField()
+    body = models.TextField(help_text="Summary and sections.")
+    context = models.TextField(help_text="Country, organization and theme names.")
+    documents = models.TextField(help_text="Text extracted from the case's public documents.")
+    config = models.CharField(max_length=30, default="paks_english")
+    vector = SearchVectorField(null=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # The database-specific indexes (a GIN index on `vector` for PostgreSQL, an FTS5 table for
+    # SQLite) are created by migration 0002, each only on its own database.
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SearchTerm(models.Model):
+    """A word that occurs in the indexed titles, summaries and names, for "did you mean"."""
+
+    word = models.CharField(max_length=60, unique=True)
+    # On PostgreSQL a trigram index on `word` (migration 0002) finds near spellings.
+
+    def __str__(self) -> str:
+        return self.word

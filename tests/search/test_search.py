@@ -1,0 +1,298 @@
+"""One suite for every search backend: it runs on SQLite (FTS5) and on PostgreSQL (tsvector),
+whichever database the test run uses, and expects the same results from both.
+"""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from paks import services
+from paks.models import CaseStudy
+from paks.search import CaseSearch, get_backend, search_cases
+from paks.search.index import rebuild, reindex_case
+from paks.search.models import CaseIndex
+from tests.factories import (
+    CaseStudyFactory,
+    CountryFactory,
+    DocumentFactory,
+    EditorFactory,
+    ThemeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+BASE_DAY = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+
+
+def make_case(title, *, days=0, index=True, **fields):
+    fields.setdefault("summary", "A country shares what it learned.")
+    fields.setdefault("challenge", "")
+    fields.setdefault("solution", "")
+    fields.setdefault("results", "")
+    fields.setdefault("lessons_learned", "")
+    case = CaseStudyFactory(
+        title=title,
+        status=CaseStudy.Status.PUBLISHED,
+        published_at=BASE_DAY + datetime.timedelta(days=days),
+        **fields,
+    )
+    if index:
+        reindex_case(case_id=case.pk)
+    return case
+
+
+def titles(q="", **params):
+    results = search_cases(CaseSearch.from_params({"q": q, **params}))
+    return [hit.case.title for hit in results.hits]
+
+
+@pytest.fixture
+def corpus():
+    """A small corpus with distinct words, shared by the tests below."""
+    bangladesh = CountryFactory(name="Bangladesh", iso3="BGD", iso2="BD", m49="050", is_ldc=True)
+    bhutan = CountryFactory(
+        name="Bhutan", iso3="BTN", iso2="BT", m49="064", is_ldc=True, is_lldc=True
+    )
+    estonia = CountryFactory(name="Estonia", iso3="EST", iso2="EE", m49="233", region_name="Europe")
+    return {
+        "centres": make_case(
+            "Union digital centres",
+            country=bangladesh,
+            summary="Entrepreneurs run kiosks in every union.",
+            solution="Village **kiosks** offer land records and birth registration.",
+            year=2018,
+            days=1,
+        ),
+        "gewog": make_case(
+            "Community centres in the gewogs",
+            country=bhutan,
+            summary="Mountain villages reach online services through community centres.",
+            results="Fewer trips to the district office; digital literacy grew.",
+            year=2019,
+            days=2,
+        ),
+        "xroad": make_case(
+            "Data exchange layer",
+            country=estonia,
+            summary="Registries exchange data securely so citizens give it only once.",
+            lessons_learned="Interoperability needs law as much as software.",
+            year=2020,
+            days=3,
+        ),
+        "cafe": make_case(
+            "Café internet points for rural women",
+            country=bangladesh,
+            summary="Women entrepreneurs run internet cafés with training.",
+            year=2020,
+            days=4,
+        ),
+    }
+
+
+def test_all_words_must_match(corpus):
+    assert titles("kiosks union") == ["Union digital centres"]
+    assert titles("kiosks estonia") == []
+
+
+def test_a_quoted_phrase_matches_only_words_in_that_order(corpus):
+    assert titles('"exchange data"') == ["Data exchange layer"]
+    assert titles('"data exchange"') == ["Data exchange layer"]
+    assert titles('"layer exchange"') == []
+
+
+def test_excluded_words_remove_cases(corpus):
+    assert set(titles("centres")) == {"Union digital centres", "Community centres in the gewogs"}
+    assert titles("centres -kiosks") == ["Community centres in the gewogs"]
+
+
+def test_or_finds_either_word(corpus):
+    assert set(titles("interoperability or gewogs")) == {
+        "Data exchange layer",
+        "Community centres in the gewogs",
+    }
+
+
+def test_words_are_stemmed_and_accents_ignored(corpus):
+    assert titles("kiosk union") == ["Union digital centres"]  # kiosks
+    assert titles("exchanging registry") == ["Data exchange layer"]  # exchange, registries
+    assert titles("cafe") == ["Café internet points for rural women"]
+
+
+def test_country_and_theme_names_are_searched(corpus):
+    theme = ThemeFactory(name="Interoperability frameworks")
+    corpus["centres"].themes.add(theme)
+    reindex_case(case_id=corpus["centres"].pk)
+    assert titles("bhutan") == ["Community centres in the gewogs"]
+    assert "Union digital centres" in titles("frameworks")
+
+
+def test_a_title_match_ranks_above_a_match_in_the_text(corpus):
+    make_case("Notes", summary="Something about a lighthouse, once.", days=5)
+    make_case("Lighthouse services", summary="Coastal agencies.", days=6)
+    assert titles("lighthouse")[0] == "Lighthouse services"
+
+
+def test_snippets_highlight_the_words_and_escape_the_text(corpus):
+    make_case(
+        "Script safety",
+        summary="Forms rejected <script>alert(1)</script> and kept citizens' tokens safe.",
+    )
+    results = search_cases(CaseSearch.from_params({"q": "tokens"}))
+    snippet = str(results.hits[0].snippet)
+    assert "<mark>tokens</mark>" in snippet
+    # Markup in the text never reaches the page as markup (escaped, or dropped by ts_headline).
+    assert "<script>" not in snippet
+
+
+def test_a_match_inside_a_document_says_which_page(corpus):
+    case = corpus["xroad"]
+    DocumentFactory(
+        case=case,
+        title="Presentation.pdf",
+        extracted_text="Agenda\fIntroduction\fThe blockchain ledger signs every record.",
+    )
+    reindex_case(case_id=case.pk)
+    results = search_cases(CaseSearch.from_params({"q": "blockchain"}))
+    assert [h.case.title for h in results.hits] == ["Data exchange layer"]
+    match = results.hits[0].document_match
+    assert (match.title, match.page) == ("Presentation.pdf", 3)
+    assert "<mark>blockchain</mark>" in str(match.snippet)
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        '"unbalanced quote',
+        '" " "',
+        "- -- or OR - !",
+        "x" * 10_000,
+        "kiosks\x00\x1b[31m\x7f union",
+        "'; DROP TABLE paks_casestudy; --",
+        "NEAR(kiosks union) AND title:kiosks * ^ ( ) { }",
+        "kiosks\tunion\n\r",
+    ],
+)
+def test_hostile_or_malformed_queries_never_fail(corpus, client, q):
+    results = search_cases(CaseSearch.from_params({"q": q}))
+    assert results.total == len(results.hits) or results.total > len(results.hits)
+    response = client.get(reverse("paks:case-list"), {"q": q})
+    assert response.status_code == 200
+    assert CaseStudy.objects.count() == 4
+
+
+def test_only_operators_give_an_empty_result_with_a_message(corpus):
+    results = search_cases(CaseSearch.from_params({"q": "-kiosks"}))
+    assert results.total == 0 and results.hits == []
+    assert "at least one word" in results.message
+
+
+def test_control_characters_are_cleaned_and_the_words_searched(corpus):
+    assert titles("kiosks\x00union") == ["Union digital centres"]
+
+
+def test_facets_count_the_matches_and_filters_combine(corpus):
+    results = search_cases(CaseSearch.from_params({"q": "centres"}))
+    countries = {f.label: f.count for f in results.facets["country"]}
+    assert countries == {"Bangladesh": 1, "Bhutan": 1}
+    groups = {f.value: f.count for f in results.facets["group"]}
+    assert groups["ldc"] == 2 and groups["lldc"] == 1
+    # OR within a facet, AND across facets.
+    assert set(titles("", country=["BGD", "EST"])) == {
+        "Union digital centres",
+        "Data exchange layer",
+        "Café internet points for rural women",
+    }
+    assert titles("", country=["BGD", "EST"], year="2020") == [
+        "Café internet points for rural women",
+        "Data exchange layer",
+    ]
+
+
+def test_sorting_and_pages_are_stable(corpus):
+    assert titles("", sort="oldest")[0] == "Union digital centres"
+    assert titles("", sort="newest")[0] == "Café internet points for rural women"
+    assert titles("", sort="title") == sorted(titles("", sort="title"))
+    pages = [titles("", sort="newest", per_page=1, page=n) for n in (1, 2, 3, 4)]
+    assert sorted(t for page in pages for t in page) == sorted(titles("", per_page=10))
+
+
+def test_did_you_mean_offers_a_spelling_that_finds_something(corpus):
+    results = search_cases(CaseSearch.from_params({"q": "kiosk unoin"}))
+    assert results.total == 0
+    assert results.suggestion == "kiosk union"
+    assert search_cases(CaseSearch.from_params({"q": "zzzzqx"})).suggestion is None
+
+
+def test_drafts_are_never_found(corpus):
+    CaseStudyFactory(title="Secret kiosks plan", summary="kiosks")
+    assert "Secret kiosks plan" not in titles("kiosks")
+
+
+def test_the_index_follows_publishing_editing_archiving_and_deleting(
+    corpus, django_capture_on_commit_callbacks
+):
+    editor = EditorFactory()
+    case = CaseStudyFactory(submitted=True, title="Drone mapping of parcels", summary="Drones.")
+    assert titles("drone") == []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_case(case=case, editor=editor)
+    assert titles("drone") == ["Drone mapping of parcels"]
+
+    CaseStudy.objects.filter(pk=case.pk).update(title="Satellite mapping of parcels")
+    reindex_case(case_id=case.pk)
+    assert titles("drone") == [] or titles("drone") == ["Satellite mapping of parcels"]
+    assert titles("satellite") == ["Satellite mapping of parcels"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.archive_case(case=CaseStudy.objects.get(pk=case.pk), editor=editor)
+    assert titles("satellite") == []
+
+    corpus["xroad"].delete()
+    assert titles("interoperability") == []
+    assert not CaseIndex.objects.filter(case_id=corpus["xroad"].pk).exists()
+
+
+def test_text_that_arrives_later_is_found_after_reindexing(corpus):
+    document = DocumentFactory(case=corpus["gewog"], extracted_text="")
+    reindex_case(case_id=corpus["gewog"].pk)
+    assert titles("yak") == []
+    document.extracted_text = "Yak herders file claims online."
+    document.save()
+    reindex_case(case_id=corpus["gewog"].pk)
+    assert titles("yak") == ["Community centres in the gewogs"]
+
+
+def test_rebuild_indexes_every_published_case_once(corpus):
+    CaseStudyFactory(title="Draft")
+    assert rebuild() == 4
+    assert CaseIndex.objects.count() == 4
+
+
+def test_query_count_is_the_same_for_1_and_50_results():
+    make_case("Harbour permits 0", summary="harbour")
+    search = CaseSearch.from_params({"q": "harbour", "per_page": "50"})
+    search_cases(search)
+    with CaptureQueriesContext(connection) as one:
+        assert search_cases(search).total == 1
+    for n in range(1, 50):
+        make_case(f"Harbour permits {n}", summary="harbour", days=n)
+    with CaptureQueriesContext(connection) as fifty:
+        assert len(search_cases(search).hits) == 50
+    # count, ranked page, cases by id, documents for snippets, one per facet
+    assert len(fifty) == len(one)
+
+
+def test_the_backend_matches_the_database():
+    expected = {"postgresql": "PostgresBackend", "sqlite": "SqliteBackend"}[connection.vendor]
+    assert type(get_backend()).__name__ == expected
+
+
+def test_the_public_case_list_uses_the_search(corpus, client):
+    html = client.get(reverse("paks:case-list"), {"q": "kiosks"}).content.decode()
+    assert "1 result" in html
+    assert "<mark>kiosks</mark>" in html.lower() or "<mark>Kiosks</mark>" in html
+    assert timezone.now()  # the page rendered with the server's clock
