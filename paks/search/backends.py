@@ -1,12 +1,31 @@
 """Choosing the backend for the default database."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db import connection
 
 from paks.search.base import CaseSearch, SearchBackend, SearchResults
 
+# Set only by the benchmark, to serve the same pages with the substring baseline.
+_override: ContextVar[SearchBackend | None] = ContextVar("search_backend", default=None)
+
+
+@contextmanager
+def using_backend(backend: SearchBackend) -> Iterator[None]:
+    token = _override.set(backend)
+    try:
+        yield
+    finally:
+        _override.reset(token)
+
 
 def get_backend() -> SearchBackend:
     """PostgreSQL full-text search, SQLite FTS5, or the substring baseline elsewhere."""
+    override = _override.get()
+    if override is not None:
+        return override
     if connection.vendor == "postgresql":
         from paks.search.postgres import PostgresBackend
 
