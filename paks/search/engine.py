@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from paks.models import CaseStudy, Document
 from paks.search.base import CaseSearch, DocumentMatch, Hit, SearchResults
-from paks.search.filters import apply_filters, compute_facets
+from paks.search.filters import apply_filters, compute_facets, facets_and_total
 from paks.search.naive import highlight
 from paks.search.query import ParsedQuery, parse
 
@@ -120,7 +120,7 @@ class FullTextBackend:
             )
         matched = self.matching(parsed) if search.q else CaseStudy.objects.published()
         filtered = apply_filters(matched, search)
-        total = filtered.count()
+        facets, total = facets_and_total(matched, search)
         if search.q and search.sort == "relevance":
             ranked = self.ranked_page(filtered, parsed, search)
         else:
@@ -133,7 +133,7 @@ class FullTextBackend:
             search=search,
             hits=hits,
             total=total,
-            facets=compute_facets(matched, search),
+            facets=facets,
             message=parsed.message,
         )
         if search.q and total == 0:

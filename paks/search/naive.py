@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from paks.models import CaseStudy
 from paks.search.base import CaseSearch, Hit, SearchResults
-from paks.search.filters import apply_filters, compute_facets
+from paks.search.filters import apply_filters, facets_and_total
 
 FIELDS = (
     "title",
@@ -75,12 +75,10 @@ class NaiveBackend:
     def search(self, search: CaseSearch) -> SearchResults:
         matched = self.matching(search)
         filtered = apply_filters(matched, search)
-        total = filtered.count()
+        facets, total = facets_and_total(matched, search)
         page = filtered.select_related("country", "organization").order_by(*ORDER[search.sort])[
             search.offset : search.offset + search.per_page
         ]
         words = words_of(search.q)
         hits = [Hit(case=case, score=0.0, snippet=highlight(case.summary, words)) for case in page]
-        return SearchResults(
-            search=search, hits=hits, total=total, facets=compute_facets(matched, search)
-        )
+        return SearchResults(search=search, hits=hits, total=total, facets=facets)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import statistics
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -29,41 +30,122 @@ from paks.search.backends import get_backend, using_backend
 from paks.search.index import rebuild
 from paks.search.naive import NaiveBackend
 
+# Fixed queries of the kinds visitors type: topics, phrases, alternatives, exclusions, and
+# broad words that match many cases.
 QUERIES = [
-    "digital services",
-    "one-stop shop",
-    '"service delivery"',
-    "broadband or connectivity",
-    "health records -paper",
-    "e-government strategy",
     "land registration",
-    "open data portal",
     "mobile payments",
-    "citizen participation",
+    '"one-stop shop"',
+    "floods or cyclones",
+    "health records -telemedicine",
+    "open data portal",
+    "pensions",
+    "interoperability registries",
+    "training programme",
+    "women entrepreneurs",
 ]
 SLUG_PREFIX = "bench-"
 
-SERVICES = [
-    "land registration", "birth registration", "business licensing", "tax filing",
-    "health records", "school enrolment", "social protection payments", "procurement",
-    "customs clearance", "passport renewal", "pension payments", "agricultural extension",
-    "disaster alerts", "court records", "utility billing", "vehicle registration",
-]  # fmt: skip
-MEANS = [
-    "a one-stop shop", "a mobile app", "an open data portal", "community service centres",
-    "a shared data exchange layer", "digital identity", "SMS notifications", "mobile payments",
-    "a national broadband backbone", "cloud hosting", "an integrated service portal",
-    "e-participation platforms", "chatbots", "kiosks in post offices",
-]  # fmt: skip
+# A corpus where, as in real collections, each case is about one sector and a couple of
+# technologies: a query matches a few percent of the cases, a generic word many more.
+SECTORS = {
+    "land": "land registration cadastre parcels titles surveyors boundaries deeds",
+    "health": "health records clinics patients vaccination hospitals telemedicine nurses",
+    "education": "school enrolment teachers pupils examinations scholarships curriculum",
+    "tax": "tax filing revenue taxpayers returns invoices customs duties",
+    "business": "business licensing permits enterprises registration start-ups trade",
+    "social": "social protection pensions benefits cash transfers households poverty",
+    "justice": "court records judges cases hearings prosecutors legal aid",
+    "agriculture": "agricultural extension farmers crops harvest irrigation livestock",
+    "disaster": "disaster alerts floods cyclones early warning evacuation resilience",
+    "identity": "civil registration birth certificates identity cards population register",
+    "procurement": "public procurement tenders suppliers contracts bids auditing",
+    "transport": "vehicle registration driving licences roads transport fares",
+    "water": "water utilities billing sanitation meters supply tariffs",
+    "migration": "passport renewal visas border migrants residence permits",
+    "municipal": "municipal services waste collection building permits local councils",
+    "employment": "employment services jobseekers vacancies training apprenticeships",
+    "energy": "electricity connections grid solar energy tariffs meters",
+    "statistics": "census surveys indicators statistics household data",
+    "environment": "environmental permits pollution forests emissions monitoring",
+    "tourism": "tourism visitors heritage sites hotels bookings",
+}
+TECHNOLOGIES = {
+    "mobile": "mobile app smartphones mobile payments USSD",
+    "portal": "integrated service portal single window one-stop shop",
+    "opendata": "open data portal datasets transparency reuse",
+    "exchange": "data exchange layer interoperability registries once-only",
+    "kiosks": "kiosks community service centres assisted access",
+    "cloud": "government cloud hosting data centres",
+    "eid": "digital identity electronic signatures authentication",
+    "sms": "SMS notifications text messages reminders",
+    "broadband": "broadband backbone connectivity fibre last mile",
+    "chatbot": "chatbot virtual assistant artificial intelligence",
+    "gis": "geographic information systems maps satellite imagery",
+    "participation": "e-participation consultations petitions citizen feedback",
+    "blockchain": "blockchain ledger tamper-proof records",
+    "payments": "electronic payments digital wallets online fees",
+}
 PEOPLE = [
     "rural citizens", "women entrepreneurs", "small businesses", "persons with disabilities",
-    "older people", "farmers", "students", "migrant workers", "local governments",
+    "older people", "young people", "migrant workers", "local governments", "civil servants",
 ]  # fmt: skip
 OUTCOMES = [
     "cut waiting times by half", "reduced visits to offices", "improved transparency",
     "raised user satisfaction", "lowered the cost of service delivery", "reduced corruption",
-    "increased connectivity in remote areas", "strengthened citizen participation",
+    "reached remote areas", "strengthened accountability", "saved paper and travel",
 ]  # fmt: skip
+FILLER = [
+    "the",
+    "ministry",
+    "agency",
+    "department",
+    "programme",
+    "project",
+    "pilot",
+    "phase",
+    "rollout",
+    "budget",
+    "staff",
+    "management",
+    "coordination",
+    "committee",
+    "policy",
+    "framework",
+    "law",
+    "regulation",
+    "standard",
+    "guideline",
+    "capacity",
+    "workshop",
+    "training",
+    "evaluation",
+    "monitoring",
+    "report",
+    "review",
+    "plan",
+    "strategy",
+    "vision",
+    "partner",
+    "donor",
+    "cooperation",
+    "support",
+    "investment",
+    "maintenance",
+    "security",
+    "privacy",
+    "protection",
+    "quality",
+    "efficiency",
+    "access",
+    "inclusion",
+    "users",
+    "feedback",
+    "design",
+    "process",
+    "workflow",
+    "reform",
+]
 LESSONS = [
     "Legal reform must come before technology.", "Start with the most used services.",
     "Train civil servants early.", "Measure uptake from the first day.",
@@ -72,15 +154,27 @@ LESSONS = [
 ]  # fmt: skip
 
 
-def _sentence(rng: random.Random) -> str:
-    return (
-        f"{rng.choice(MEANS).capitalize()} for {rng.choice(SERVICES)} serving "
-        f"{rng.choice(PEOPLE)} {rng.choice(OUTCOMES)}."
-    )
+@dataclass
+class Topic:
+    sector: str
+    technologies: list[str]
+
+    def terms(self) -> list[str]:
+        words = SECTORS[self.sector].split()
+        for tech in self.technologies:
+            words += TECHNOLOGIES[tech].split()
+        return words
 
 
-def _paragraph(rng: random.Random, n: int) -> str:
-    return " ".join(_sentence(rng) for _ in range(n))
+def _sentence(rng: random.Random, topic: Topic) -> str:
+    terms = topic.terms()
+    words = rng.sample(terms, 3) + rng.sample(FILLER, 5)
+    rng.shuffle(words)
+    return f"{' '.join(words).capitalize()} for {rng.choice(PEOPLE)} {rng.choice(OUTCOMES)}."
+
+
+def _paragraph(rng: random.Random, topic: Topic, n: int) -> str:
+    return " ".join(_sentence(rng, topic) for _ in range(n))
 
 
 class Command(BaseCommand):
@@ -146,8 +240,15 @@ class Command(BaseCommand):
         for start in range(existing, wanted, batch):
             size = min(batch, wanted - start)
             with transaction.atomic():
+                topics = [
+                    Topic(rng.choice(list(SECTORS)), rng.sample(list(TECHNOLOGIES), 2))
+                    for _ in range(size)
+                ]
                 cases = CaseStudy.objects.bulk_create(
-                    [self._case(rng, start + i, countries, orgs, now) for i in range(size)]
+                    [
+                        self._case(rng, start + i, topic, countries, orgs, now)
+                        for i, topic in enumerate(topics)
+                    ]
                 )
                 Document.objects.bulk_create(
                     [
@@ -157,10 +258,10 @@ class Command(BaseCommand):
                             external_url=f"https://example.org/{case.slug}.pdf",
                             media_type="application/pdf",
                             page_count=4,
-                            extracted_text="\f".join(_paragraph(rng, 4) for _ in range(4)),
+                            extracted_text="\f".join(_paragraph(rng, topic, 4) for _ in range(4)),
                             state="done",
                         )
-                        for case in cases
+                        for case, topic in zip(cases, topics, strict=True)
                     ]
                 )
                 through = CaseStudy.themes.through
@@ -179,6 +280,9 @@ class Command(BaseCommand):
         self.stdout.write(f"\nGenerated in {time.perf_counter() - started:.0f} s; indexing …")
         started = time.perf_counter()
         rebuild(batch_size=1000)
+        # Fresh planner statistics, as a live database has them after autovacuum.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         self.stdout.write(f"Indexed in {time.perf_counter() - started:.0f} s.")
 
     def _organizations(self, rng: random.Random, countries: list[int]) -> list[int]:
@@ -204,20 +308,27 @@ class Command(BaseCommand):
         )
 
     def _case(
-        self, rng: random.Random, i: int, countries: list[int], orgs: list[int], now: Any
+        self,
+        rng: random.Random,
+        i: int,
+        topic: Topic,
+        countries: list[int],
+        orgs: list[int],
+        now: Any,
     ) -> CaseStudy:
-        service, means = rng.choice(SERVICES), rng.choice(MEANS)
         published = now - timezone.timedelta(days=rng.randint(1, 7000))
+        tech = " ".join(TECHNOLOGIES[topic.technologies[0]].split()[:3])
+        sector = " ".join(SECTORS[topic.sector].split()[:2])
         return CaseStudy(
-            title=f"{means.capitalize()} for {service}",
+            title=f"{tech.capitalize()} for {sector}",
             slug=f"{SLUG_PREFIX}{i}",
             country_id=rng.choice(countries),
             organization_id=rng.choice(orgs),
             year=published.year,
-            summary=_paragraph(rng, 2),
-            challenge=_paragraph(rng, 3),
-            solution=_paragraph(rng, 3),
-            results=_paragraph(rng, 2),
+            summary=_paragraph(rng, topic, 2),
+            challenge=_paragraph(rng, topic, 3),
+            solution=_paragraph(rng, topic, 3),
+            results=_paragraph(rng, topic, 2),
             lessons_learned=" ".join(rng.sample(LESSONS, 2)),
             status=CaseStudy.Status.PUBLISHED,
             published_at=published,
