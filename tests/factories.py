@@ -149,6 +149,7 @@ class ParticipationFactory(DjangoModelFactory):
 class CaseStudyFactory(DjangoModelFactory):
     class Meta:
         model = CaseStudy
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"One-stop digital service centres {n}")
     slug = factory.Sequence(lambda n: f"one-stop-digital-service-centres-{n}")
@@ -173,6 +174,14 @@ class CaseStudyFactory(DjangoModelFactory):
         submitted = factory.Trait(
             status=CaseStudy.Status.SUBMITTED, submitted_at=factory.LazyFunction(timezone.now)
         )
+
+    @factory.post_generation
+    def search_index(obj, create, extracted, **kwargs):
+        # As the workflow services do: a published case is in the search index.
+        if create and obj.status == CaseStudy.Status.PUBLISHED and extracted is not False:
+            from paks.search.index import reindex_case
+
+            reindex_case(case_id=obj.pk)
 
 
 class CaseLinkFactory(DjangoModelFactory):

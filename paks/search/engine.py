@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from paks.models import CaseStudy, Document
 from paks.search.base import CaseSearch, DocumentMatch, Hit, SearchResults
-from paks.search.filters import apply_filters, compute_facets, facets_and_total
+from paks.search.filters import apply_filters, facets_and_total
 from paks.search.naive import highlight
 from paks.search.query import ParsedQuery, parse
 
@@ -107,6 +107,10 @@ class FullTextBackend:
     def similar_words(self, word: str) -> list[str]:
         raise NotImplementedError
 
+    def match_condition(self, parsed: ParsedQuery) -> tuple[str, list[object]]:
+        """The same match as `matching`, as a condition on index rows (alias `si`)."""
+        raise NotImplementedError
+
     # Shared.
     def search(self, search: CaseSearch) -> SearchResults:
         parsed = parse(search.q)
@@ -115,12 +119,13 @@ class FullTextBackend:
                 search=search,
                 hits=[],
                 total=0,
-                facets=compute_facets(CaseStudy.objects.none(), search),
+                facets=facets_and_total("1 = 0", [], search)[0],
                 message=parsed.message,
             )
         matched = self.matching(parsed) if search.q else CaseStudy.objects.published()
         filtered = apply_filters(matched, search)
-        facets, total = facets_and_total(matched, search)
+        condition = self.match_condition(parsed) if search.q else ("1 = 1", [])
+        facets, total = facets_and_total(*condition, search)
         if search.q and search.sort == "relevance":
             ranked = self.ranked_page(filtered, parsed, search)
         else:

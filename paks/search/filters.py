@@ -60,34 +60,27 @@ def apply_filters(
     return cases.filter(condition)
 
 
-def compute_facets(matched: QuerySet[CaseStudy], search: CaseSearch) -> dict[str, list[FacetValue]]:
-    return facets_and_total(matched, search)[0]
-
-
 def facets_and_total(
-    matched: QuerySet[CaseStudy], search: CaseSearch
+    match_sql: str, match_params: list[object], search: CaseSearch
 ) -> tuple[dict[str, list[FacetValue]], int]:
     """Counts per facet value, and the number of results, in one query.
 
-    The matching cases are computed once (a materialized CTE); each facet then counts the
-    cases that pass every other facet's filter, so a visitor sees the alternatives to the
-    values already chosen (OR within a facet, AND across facets).
+    `match_sql` is a condition on the index rows (alias `si`) saying which cases match the
+    words. They are collected once (a materialized CTE) with their facet keys; each facet
+    then counts the cases that pass every other facet's filter, so a visitor sees the
+    alternatives to the values already chosen (OR within a facet, AND across facets).
     """
-    try:
-        matched_sql, matched_params = matched.order_by().values("pk").query.sql_with_params()
-    except EmptyResultSet:  # .none(): nothing to count, and no query to run
-        return {facet: [] for facet in FACETS}, 0
-    sql, params = FacetSQL(search).build(matched_sql)
+    sql, params = FacetSQL(search).build(match_sql)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*matched_params, *params])
+        cursor.execute(sql, [*match_params, *params])
         rows = cursor.fetchall()
     total = 0
     counted: dict[str, list[tuple[str, str, int]]] = {facet: [] for facet in FACETS}
     for facet, value, label, count in rows:
         if facet == "total":
-            total = count
+            total = int(count)
         elif count:
-            counted[facet].append((str(value), label, count))
+            counted[facet].append((str(value), label, int(count)))
     facets: dict[str, list[FacetValue]] = {}
     for facet in FACETS:
         selected = {str(v) for v in getattr(search, facet)}
@@ -102,6 +95,15 @@ def facets_and_total(
             for value, label, count in values
         ]
     return facets, total
+
+
+def matching_cases_condition(matched: QuerySet[CaseStudy]) -> tuple[str, list[object]]:
+    """A condition on index rows for cases matched some other way (the substring baseline)."""
+    try:
+        sql, params = matched.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # .none()
+        return "1 = 0", []
+    return f"si.case_id IN ({sql})", list(params)
 
 
 def _label(facet: str, value: str, label: str) -> str:
@@ -124,11 +126,11 @@ _SORT_KEYS = {
 
 
 class FacetSQL:
-    """The single facet query: portable SQL for PostgreSQL and SQLite."""
+    """The single facet query, in SQL that PostgreSQL and SQLite both run."""
 
     def __init__(self, search: CaseSearch) -> None:
         self.search = search
-        self.case = CaseStudy._meta.db_table
+        self.index = "search_caseindex"
         self.country = Country._meta.db_table
         self.organization = Organization._meta.db_table
         self.event = CaseStudy._meta.get_field("event").related_model._meta.db_table
@@ -137,20 +139,27 @@ class FacetSQL:
         self.theme = Theme._meta.db_table
         self.sdg = SDG._meta.db_table
 
-    def _in(self, column: str, values: tuple[object, ...]) -> tuple[str, list[object]]:
+    @staticmethod
+    def _in(column: str, values: tuple[object, ...]) -> tuple[str, list[object]]:
         return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+    def _ref_in(
+        self, ref: str, table: str, column: str, values: tuple[object, ...]
+    ) -> tuple[str, list[object]]:
+        inner, params = self._in(column, values)
+        return f"m.{ref} IN (SELECT id FROM {table} WHERE {inner})", params
 
     def condition(self, facet: str) -> tuple[str, list[object]]:
         values = getattr(self.search, facet)
         match facet:
             case "country":
-                return self._in("m.iso3", values)
+                return self._ref_in("country_ref", self.country, "iso3", values)
             case "region":
-                return self._in("m.region_name", values)
+                return self._ref_in("country_ref", self.country, "region_name", values)
             case "group":
-                return "(" + " OR ".join(f"m.is_{g} = %s" for g in values) + ")", [True] * len(
-                    values
-                )
+                flags = " OR ".join(f"is_{g} = %s" for g in values)
+                sql = f"m.country_ref IN (SELECT id FROM {self.country} WHERE {flags})"
+                return sql, [True] * len(values)
             case "theme":
                 inner, params = self._in("t.slug", values)
                 return (
@@ -168,9 +177,9 @@ class FacetSQL:
             case "year":
                 return self._in("m.year", values)
             case "organization":
-                return self._in("m.org_slug", values)
+                return self._ref_in("organization_ref", self.organization, "slug", values)
             case "event":
-                return self._in("m.event_slug", values)
+                return self._ref_in("event_ref", self.event, "slug", values)
         raise ValueError(f"unknown facet {facet}")
 
     def where(self, *, skip: str = "") -> tuple[str, list[object]]:
@@ -182,81 +191,80 @@ class FacetSQL:
                 params += values
         return " AND ".join(parts), params
 
-    def build(self, matched_sql: str) -> tuple[str, list[object]]:
+    def _elements(self, column: str) -> str:
+        """The ids in a JSON array column, one row each, as `j.value`."""
+        if connection.vendor == "postgresql":
+            return f"CROSS JOIN LATERAL jsonb_array_elements_text(m.{column}::jsonb) AS j(value)"
+        return f"JOIN json_each(m.{column}) AS j"
+
+    def build(self, match_sql: str) -> tuple[str, list[object]]:
         text = "VARCHAR(300)"
-        branches: list[tuple[str, list[object]]] = []
+        branches: list[str] = []
+        params: list[object] = []
 
-        def branch(select: str, joins: str, facet: str, extra: str, group: str) -> None:
-            where, params = self.where(skip=facet)
-            sql = f"SELECT {select} FROM m {joins} WHERE {where}{extra}"
-            branches.append((sql + (f" GROUP BY {group}" if group else ""), params))
+        def add(sql: str, *values: object) -> None:
+            branches.append(sql)
+            params.extend(values)
 
-        branch(
-            "'country', m.iso3, m.country_name, COUNT(*)",
-            "",
-            "country",
-            "",
-            "m.iso3, m.country_name",
+        def per(ref: str, facet: str, extra: str = "") -> tuple[str, list[object]]:
+            where, values = self.where(skip=facet)
+            return (
+                f"SELECT m.{ref} AS ref, COUNT(*) AS n FROM m WHERE {where}{extra} "
+                f"GROUP BY m.{ref}",
+                values,
+            )
+
+        sub, values = per("country_ref", "country")
+        add(
+            f"SELECT 'country', co.iso3, co.name, x.n FROM ({sub}) x "
+            f"JOIN {self.country} co ON co.id = x.ref",
+            *values,
         )
-        branch(
-            "'region', m.region_name, m.region_name, COUNT(*)",
-            "",
-            "region",
-            " AND m.region_name <> ''",
-            "m.region_name",
+        sub, values = per("country_ref", "region")
+        add(
+            f"SELECT 'region', co.region_name, co.region_name, SUM(x.n) FROM ({sub}) x "
+            f"JOIN {self.country} co ON co.id = x.ref WHERE co.region_name <> '' "
+            f"GROUP BY co.region_name",
+            *values,
         )
         for group in GROUP_LABELS:
-            branch(
-                f"'group', '{group}', '{group}', COUNT(*)",
-                "",
-                "group",
-                f" AND m.is_{group} = %s",
-                "",
+            sub, values = per("country_ref", "group")
+            add(
+                f"SELECT 'group', '{group}', '{group}', COALESCE(SUM(x.n), 0) FROM ({sub}) x "
+                f"JOIN {self.country} co ON co.id = x.ref WHERE co.is_{group} = %s",
+                *values,
+                True,
             )
-            branches[-1][1].append(True)
-        branch(
-            "'theme', t.slug, t.name, COUNT(*)",
-            f"JOIN {self.case_themes} ct ON ct.casestudy_id = m.id "
-            f"JOIN {self.theme} t ON t.id = ct.theme_id",
-            "theme",
-            "",
-            "t.slug, t.name",
+        for facet, column, table, value, label in (
+            ("theme", "theme_refs", self.theme, "t.slug", "t.name"),
+            ("sdg", "sdg_refs", self.sdg, f"CAST(t.number AS {text})", "t.short_title"),
+        ):
+            where, values = self.where(skip=facet)
+            add(
+                f"SELECT '{facet}', {value}, {label}, x.n FROM ("
+                f"SELECT CAST(j.value AS INTEGER) AS ref, COUNT(*) AS n FROM m "
+                f"{self._elements(column)} WHERE {where} GROUP BY CAST(j.value AS INTEGER)) x "
+                f"JOIN {table} t ON t.id = x.ref",
+                *values,
+            )
+        where, values = self.where(skip="year")
+        add(
+            f"SELECT 'year', CAST(m.year AS {text}), CAST(m.year AS {text}), COUNT(*) "
+            f"FROM m WHERE {where} GROUP BY m.year",
+            *values,
         )
-        branch(
-            f"'sdg', CAST(s.number AS {text}), s.short_title, COUNT(*)",
-            f"JOIN {self.case_sdgs} cs ON cs.casestudy_id = m.id "
-            f"JOIN {self.sdg} s ON s.id = cs.sdg_id",
-            "sdg",
-            "",
-            "s.number, s.short_title",
+        sub, values = per("organization_ref", "organization", " AND m.organization_ref IS NOT NULL")
+        add(
+            f"SELECT 'organization', o.slug, o.name, x.n FROM ({sub}) x "
+            f"JOIN {self.organization} o ON o.id = x.ref",
+            *values,
         )
-        branch(
-            f"'year', CAST(m.year AS {text}), CAST(m.year AS {text}), COUNT(*)",
-            "",
-            "year",
-            "",
-            "m.year",
-        )
-        branch(
-            "'organization', m.org_slug, m.org_name, COUNT(*)",
-            "",
-            "organization",
-            " AND m.org_slug IS NOT NULL",
-            "m.org_slug, m.org_name",
-        )
-        branch("'total', NULL, NULL, COUNT(*)", "", "", "", "")
+        where, values = self.where()
+        add(f"SELECT 'total', NULL, NULL, COUNT(*) FROM m WHERE {where}", *values)
         cte = (
-            "WITH m AS MATERIALIZED ("
-            f"SELECT c.id, c.year, co.iso3, co.name AS country_name, co.region_name, "
-            f"co.is_ldc, co.is_lldc, co.is_sids, o.slug AS org_slug, o.name AS org_name, "
-            f"e.slug AS event_slug "
-            f"FROM {self.case} c JOIN {self.country} co ON co.id = c.country_id "
-            f"LEFT JOIN {self.organization} o ON o.id = c.organization_id "
-            f"LEFT JOIN {self.event} e ON e.id = c.event_id "
-            f"WHERE c.id IN ({matched_sql})) "
+            "WITH m AS MATERIALIZED (SELECT si.case_id AS id, si.country_ref, "
+            "si.organization_ref, si.event_ref, si.year, si.theme_refs, si.sdg_refs "
+            f"FROM {self.index} si WHERE {match_sql}) "
         )
-        sql = cte + " UNION ALL ".join(
-            f"SELECT * FROM ({b}) AS b{i}" for i, (b, _) in enumerate(branches)
-        )
-        params = [p for _, ps in branches for p in ps]
-        return sql, params
+        union = " UNION ALL ".join(f"SELECT * FROM ({b}) AS b{i}" for i, b in enumerate(branches))
+        return cte + union, params

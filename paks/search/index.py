@@ -7,6 +7,7 @@ removes any other. Deleting a case deletes its index row by cascade.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 
@@ -22,7 +23,7 @@ DEFAULT_CONFIG = "paks_english"
 _VOCABULARY_WORD = re.compile(r"[^\W\d_]{3,30}")
 
 
-def _texts(case: CaseStudy, documents: Iterable[Document] | None = None) -> dict[str, str]:
+def _texts(case: CaseStudy, documents: Iterable[Document] | None = None) -> dict[str, object]:
     themes = " ".join(t.name for t in case.themes.all())
     organization = case.organization
     if documents is None:
@@ -57,6 +58,12 @@ def _texts(case: CaseStudy, documents: Iterable[Document] | None = None) -> dict
         ),
         "documents": "\n\f\n".join(f"{d.title}\n{d.extracted_text}" for d in documents),
         "config": CONFIGS.get(case.language, DEFAULT_CONFIG),
+        "country_ref": case.country_id,
+        "organization_ref": case.organization_id,
+        "event_ref": case.event_id,
+        "year": case.year,
+        "theme_refs": json.dumps(sorted(t.pk for t in case.themes.all())),
+        "sdg_refs": json.dumps(sorted(s.pk for s in case.sdgs.all())),
     }
 
 
@@ -93,7 +100,7 @@ def reindex_case(*, case_id: int) -> None:
     """Index the case if it is published, otherwise make sure it is not in the index."""
     case = (
         CaseStudy.objects.select_related("country", "organization")
-        .prefetch_related("themes")
+        .prefetch_related("themes", "sdgs")
         .filter(pk=case_id, status=CaseStudy.Status.PUBLISHED)
         .first()
     )
@@ -103,7 +110,7 @@ def reindex_case(*, case_id: int) -> None:
     texts = _texts(case)
     CaseIndex.objects.update_or_create(case_id=case.pk, defaults=texts)
     _update_vectors([case.pk])
-    _add_terms(vocabulary([texts["title"], case.summary, texts["context"]]))
+    _add_terms(vocabulary([case.title, case.summary, str(texts["context"])]))
 
 
 def remove_case(*, case_id: int) -> None:
@@ -128,7 +135,7 @@ def rebuild(*, batch_size: int = 500) -> int:
     cases = (
         CaseStudy.objects.published()
         .select_related("country", "organization")
-        .prefetch_related("themes", documents)
+        .prefetch_related("themes", "sdgs", documents)
         .order_by("pk")
     )
     done = 0
@@ -137,7 +144,7 @@ def rebuild(*, batch_size: int = 500) -> int:
     for case in cases.iterator(chunk_size=batch_size):
         texts = _texts(case, case.documents.all())
         batch.append(CaseIndex(case_id=case.pk, **texts))
-        words |= vocabulary([texts["title"], case.summary, texts["context"]])
+        words |= vocabulary([case.title, case.summary, str(texts["context"])])
         if len(batch) >= batch_size:
             done += _flush(batch)
     done += _flush(batch)

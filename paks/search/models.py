@@ -19,6 +19,13 @@ class CaseIndex(models.Model):
     context = models.TextField(help_text="Country, organization and theme names.")
     documents = models.TextField(help_text="Text extracted from the case's public documents.")
     config = models.CharField(max_length=30, default="paks_english")
+    # Facet keys, copied from the case so that counting facets reads this table alone.
+    country_ref = models.PositiveIntegerField()
+    organization_ref = models.PositiveIntegerField(null=True)
+    event_ref = models.PositiveIntegerField(null=True)
+    year = models.PositiveSmallIntegerField()
+    theme_refs = models.TextField(default="[]", help_text="Theme ids, a JSON array.")
+    sdg_refs = models.TextField(default="[]", help_text="SDG ids, a JSON array.")
     vector = SearchVectorField(null=True)
     updated_at = models.DateTimeField(auto_now=True)
 

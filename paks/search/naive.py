@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from paks.models import CaseStudy
 from paks.search.base import CaseSearch, Hit, SearchResults
-from paks.search.filters import apply_filters, facets_and_total
+from paks.search.filters import apply_filters, facets_and_total, matching_cases_condition
 
 FIELDS = (
     "title",
@@ -75,7 +75,7 @@ class NaiveBackend:
     def search(self, search: CaseSearch) -> SearchResults:
         matched = self.matching(search)
         filtered = apply_filters(matched, search)
-        facets, total = facets_and_total(matched, search)
+        facets, total = facets_and_total(*matching_cases_condition(matched), search)
         page = filtered.select_related("country", "organization").order_by(*ORDER[search.sort])[
             search.offset : search.offset + search.per_page
         ]

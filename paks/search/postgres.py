@@ -32,6 +32,12 @@ class PostgresBackend(FullTextBackend):
     def matching(self, parsed: ParsedQuery) -> QuerySet[CaseStudy]:
         return CaseStudy.objects.published().filter(search_index__vector=_query(parsed))
 
+    def match_condition(self, parsed: ParsedQuery) -> tuple[str, list[object]]:
+        return (
+            "si.vector @@ websearch_to_tsquery(%s::regconfig, %s)",
+            [DEFAULT_CONFIG, parsed.websearch()],
+        )
+
     def ranked_page(
         self, filtered: QuerySet[CaseStudy], parsed: ParsedQuery, search: CaseSearch
     ) -> list[Ranked]:

@@ -31,6 +31,12 @@ class SqliteBackend(FullTextBackend):
         matches = RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [parsed.fts5()])
         return CaseStudy.objects.published().filter(pk__in=matches)
 
+    def match_condition(self, parsed: ParsedQuery) -> tuple[str, list[object]]:
+        return (
+            "si.case_id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)",
+            [parsed.fts5()],
+        )
+
     def ranked_page(
         self, filtered: QuerySet[CaseStudy], parsed: ParsedQuery, search: CaseSearch
     ) -> list[Ranked]:
