@@ -72,7 +72,12 @@ def vocabulary(texts: Iterable[str]) -> set[str]:
 
 
 def _update_vectors(case_ids: list[int]) -> None:
-    """PostgreSQL: the weighted vector, title A, body B, names C, documents D."""
+    """PostgreSQL: the weighted vector, title A, body B, names C, documents D.
+
+    Once the vector holds them, the texts are cleared: PostgreSQL reads only the vector and
+    the facet keys, and narrow rows keep the match and the facet counts fast. (SQLite's FTS5
+    table reads its text from these columns, so there they stay.)
+    """
     if connection.vendor != "postgresql" or not case_ids:
         return
     with connection.cursor() as cursor:
@@ -82,7 +87,8 @@ def _update_vectors(case_ids: list[int]) -> None:
                 setweight(to_tsvector(config::regconfig, title), 'A')
                 || setweight(to_tsvector(config::regconfig, body), 'B')
                 || setweight(to_tsvector(config::regconfig, context), 'C')
-                || setweight(to_tsvector(config::regconfig, documents), 'D')
+                || setweight(to_tsvector(config::regconfig, documents), 'D'),
+                title = '', body = '', context = '', documents = ''
             WHERE case_id = ANY(%s)
             """,
             [case_ids],

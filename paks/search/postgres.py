@@ -11,7 +11,8 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
 )
 from django.db import connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, TextField, Value
+from django.db.models.functions import Concat
 
 from paks.models import CaseStudy
 from paks.search.base import CaseSearch
@@ -48,8 +49,20 @@ class PostgresBackend(FullTextBackend):
                 rank=SearchRank(
                     F("search_index__vector"), query, weights=WEIGHTS, cover_density=True
                 ),
+                # The case's own summary and sections: the index keeps only the vector.
                 headline=SearchHeadline(
-                    "search_index__body",
+                    Concat(
+                        "summary",
+                        Value("\n\n"),
+                        "challenge",
+                        Value("\n\n"),
+                        "solution",
+                        Value("\n\n"),
+                        "results",
+                        Value("\n\n"),
+                        "lessons_learned",
+                        output_field=TextField(),
+                    ),
                     query,
                     config=DEFAULT_CONFIG,
                     start_sel=START,
