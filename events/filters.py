@@ -3,6 +3,8 @@
 import django_filters
 from django.apps import apps
 from django.db.models import Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from countries.models import Country, Organization
 from events.models import Event
@@ -13,11 +15,14 @@ def _years() -> list[tuple[int, int]]:
     return [(d.year, d.year) for d in years]
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class YearFilter(django_filters.ChoiceFilter):
+    """A year chosen from those that have events; an integer in the API schema."""
+
+
 class EventFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Event.Kind.choices, empty_label="Any kind")
-    year = django_filters.ChoiceFilter(
-        field_name="start__year", choices=_years, empty_label="Any year"
-    )
+    year = YearFilter(field_name="start__year", choices=_years, empty_label="Any year")
     country = django_filters.ModelChoiceFilter(
         label="Country (host or participant)",
         queryset=Country.objects.filter(

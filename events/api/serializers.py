@@ -1,0 +1,81 @@
+from rest_framework import serializers
+
+from countries.api.serializers import CountryRefSerializer, OrganizationRefSerializer
+from events.models import Event, EventOrganizer, Participation
+
+
+class OrganizerSerializer(serializers.ModelSerializer):
+    organization = OrganizationRefSerializer(read_only=True)
+
+    class Meta:
+        model = EventOrganizer
+        fields = ["organization", "role"]
+
+
+class ParticipationSerializer(serializers.ModelSerializer):
+    country = CountryRefSerializer(read_only=True)
+
+    class Meta:
+        model = Participation
+        fields = ["country", "participants"]
+
+
+class EventSerializer(serializers.HyperlinkedModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api-v1:event-detail", lookup_field="slug")
+    country = CountryRefSerializer(read_only=True)
+    # In the event's own time zone, with its offset (the API's other times are UTC).
+    local_start = serializers.SerializerMethodField()
+    local_end = serializers.SerializerMethodField()
+    part_of = serializers.SerializerMethodField(help_text="Slug of the event it was part of.")
+
+    class Meta:
+        model = Event
+        fields = [
+            "url",
+            "slug",
+            "title",
+            "kind",
+            "start",
+            "end",
+            "timezone",
+            "local_start",
+            "local_end",
+            "mode",
+            "venue",
+            "city",
+            "country",
+            "part_of",
+            "website",
+        ]
+
+    def get_part_of(self, event: Event) -> str | None:
+        parent = event.part_of
+        return parent.slug if parent and parent.is_public else None
+
+    def get_local_start(self, event: Event) -> str:
+        return event.local_start.isoformat()
+
+    def get_local_end(self, event: Event) -> str:
+        return event.local_end.isoformat()
+
+
+class EventDetailSerializer(EventSerializer):
+    organizers = OrganizerSerializer(source="organizer_roles", many=True, read_only=True)
+    participations = ParticipationSerializer(many=True, read_only=True)
+    themes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    sdgs = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
+
+    class Meta(EventSerializer.Meta):
+        fields = [
+            *EventSerializer.Meta.fields,
+            "summary",
+            "objectives",
+            "outputs",
+            "languages",
+            "expected_participants",
+            "actual_participants",
+            "organizers",
+            "participations",
+            "themes",
+            "sdgs",
+        ]

@@ -1,0 +1,42 @@
+"""Errors as JSON with a machine-readable code, a message for people, and the field at fault."""
+
+from typing import Any
+
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+
+def _first(detail: Any) -> tuple[str | None, str, str]:
+    """The first field, message and code of a DRF error detail, however it is nested."""
+    if isinstance(detail, dict):
+        for field, value in detail.items():
+            _, message, code = _first(value)
+            plain = field in {"non_field_errors", "detail"}
+            return (None if plain else str(field)), message, code
+    if isinstance(detail, list) and detail:
+        return _first(detail[0])
+    return None, str(detail), getattr(detail, "code", "error") or "error"
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, Http404):
+        # Says nothing about what exists: another country's draft and a typo look the same.
+        field, message, code = None, "Not found.", "not_found"
+    elif isinstance(exc, exceptions.APIException):
+        field, message, code = _first(exc.detail)
+    else:
+        field, message, code = _first(response.data)
+    body: dict[str, Any] = {"code": code, "message": message}
+    if field:
+        body["field"] = field
+    if isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, dict):
+        body["errors"] = exc.detail
+    if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS:
+        body["code"] = "throttled"
+    response.data = body
+    return response

@@ -1,0 +1,26 @@
+"""API v1, mounted at /api/v1/ in the "api-v1" namespace."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from countries.api.views import CountryViewSet, OrganizationViewSet
+from events.api.views import EventViewSet
+from paks.api import views
+
+app_name = "api-v1"
+
+router = DefaultRouter()
+router.register("cases", views.CaseViewSet, basename="case")
+router.register("documents", views.DocumentViewSet, basename="document")
+router.register("events", EventViewSet, basename="event")
+router.register("countries", CountryViewSet, basename="country")
+router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("themes", views.ThemeViewSet, basename="theme")
+router.register("sdgs", views.SDGViewSet, basename="sdg")
+
+urlpatterns = [
+    path("", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
+]
