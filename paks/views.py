@@ -154,52 +154,55 @@ class CaseDetailView(DetailView):
         return context
 
 
-class ThemeListView(ListView):
-    template_name = "paks/theme_list.html"
-    context_object_name = "themes"
+class TaxonomyListMixin:
+    """Themes or SDGs, each with its number of published cases."""
 
-    def get_queryset(self) -> QuerySet[Theme]:
+    model: type[Theme] | type[SDG]
+
+    def get_queryset(self) -> QuerySet[Any]:
         published = Q(cases__status=CaseStudy.Status.PUBLISHED)
-        return Theme.objects.annotate(case_count=Count("cases", filter=published))
+        return self.model.objects.annotate(case_count=Count("cases", filter=published))
 
 
-class ThemeDetailView(DetailView):
-    template_name = "paks/theme_detail.html"
-    context_object_name = "theme"
-    model = Theme
+class TaxonomyDetailMixin:
+    """A theme's or an SDG's page: its published cases and public events."""
+
+    relation: str  # the name of the many-to-many field on cases and events
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["cases"] = _published_cases().filter(themes=self.object)
-        context["events"] = (
-            Event.objects.public().filter(themes=self.object).select_related("country")
-        )
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        where = {self.relation: self.object}  # type: ignore[attr-defined]
+        context["cases"] = _published_cases().filter(**where)
+        context["events"] = Event.objects.public().filter(**where).select_related("country")
         return context
 
 
-class SDGListView(ListView):
+class ThemeListView(TaxonomyListMixin, ListView):
+    template_name = "paks/theme_list.html"
+    context_object_name = "themes"
+    model = Theme
+
+
+class ThemeDetailView(TaxonomyDetailMixin, DetailView):
+    template_name = "paks/theme_detail.html"
+    context_object_name = "theme"
+    model = Theme
+    relation = "themes"
+
+
+class SDGListView(TaxonomyListMixin, ListView):
     template_name = "paks/sdg_list.html"
     context_object_name = "sdgs"
-
-    def get_queryset(self) -> QuerySet[SDG]:
-        published = Q(cases__status=CaseStudy.Status.PUBLISHED)
-        return SDG.objects.annotate(case_count=Count("cases", filter=published))
+    model = SDG
 
 
-class SDGDetailView(DetailView):
+class SDGDetailView(TaxonomyDetailMixin, DetailView):
     template_name = "paks/sdg_detail.html"
     context_object_name = "sdg"
     model = SDG
     slug_field = "number"
     slug_url_kwarg = "number"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["cases"] = _published_cases().filter(sdgs=self.object)
-        context["events"] = (
-            Event.objects.public().filter(sdgs=self.object).select_related("country")
-        )
-        return context
+    relation = "sdgs"
 
 
 class AboutView(TemplateView):
