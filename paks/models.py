@@ -327,3 +327,34 @@ class Document(models.Model):
     @property
     def type_label(self) -> str:
         return self.TYPE_LABELS.get(self.media_type, self.media_type or "File")
+
+
+class IdempotencyKey(models.Model):
+    """An API client's `Idempotency-Key` and the response it got, to replay on a retry.
+
+    `status_code` is null while the first request is still running.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idempotency_keys"
+    )
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(
+        max_length=64, help_text="SHA-256 of the method, path and body the key was first sent with."
+    )
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    response_headers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")
+        ]
+        indexes = [
+            # The cleanup deletes keys older than a day.
+            models.Index(fields=["created_at"], name="idempotency_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

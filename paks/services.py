@@ -5,14 +5,18 @@ Views, admin actions, API views and management commands all call these.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
-from paks.models import CaseComment, CaseStudy
-from paks.search.index import reindex_later
+from countries.models import Country, countries_of
+from paks.models import SDG, CaseComment, CaseLink, CaseStudy, Document, Theme
+from paks.search.index import reindex_later, remove_case
 
 
 class ServiceError(Exception):
@@ -30,6 +34,10 @@ class NotAllowed(ServiceError):
 class StaleVersion(ServiceError):
     """The case changed since the caller read it."""
 
+    def __init__(self, message: str, *, current: CaseStudy) -> None:
+        super().__init__(message)
+        self.current = current
+
 
 def unique_case_slug(title: str) -> str:
     """A slug from the title, with a number appended when another case already has it."""
@@ -39,6 +47,11 @@ def unique_case_slug(title: str) -> str:
         slug = f"{base}-{n}"
         n += 1
     return slug
+
+
+def _check_country(case: CaseStudy, user: User, verb: str) -> None:
+    if not user.is_editor and not countries_of(user).filter(pk=case.country_id).exists():
+        raise NotAllowed(f"Only the country's focal points and editors may {verb} this case.")
 
 
 def _locked(case: CaseStudy) -> CaseStudy:
@@ -65,8 +78,7 @@ def _transition(
 def submit_case(*, case: CaseStudy, user: User) -> CaseStudy:
     """A focal point (or an editor) sends a draft or returned case for review."""
     case = _locked(case)
-    if not case.is_editable_by(user):
-        raise NotAllowed("Only the country's focal points and editors may submit this case.")
+    _check_country(case, user, "submit")
     return _transition(
         case,
         allowed_from=CaseStudy.EDITABLE_STATUSES,
@@ -125,3 +137,140 @@ def archive_case(*, case: CaseStudy, editor: User) -> CaseStudy:
     )
     reindex_later(case.pk)
     return case
+
+
+# The fields a focal point writes; status, version, country and dates are the services' own.
+CASE_FIELDS = (
+    "title",
+    "summary",
+    "challenge",
+    "solution",
+    "results",
+    "lessons_learned",
+    "year",
+    "language",
+    "organization",
+    "event",
+)
+
+
+def _set_relations(case: CaseStudy, data: Mapping[str, Any]) -> None:
+    themes: Iterable[Theme] | None = data.get("themes")
+    sdgs: Iterable[SDG] | None = data.get("sdgs")
+    links: Iterable[Mapping[str, str]] | None = data.get("links")
+    if themes is not None:
+        case.themes.set(themes)
+    if sdgs is not None:
+        case.sdgs.set(sdgs)
+    if links is not None:
+        case.links.all().delete()
+        CaseLink.objects.bulk_create(
+            CaseLink(case=case, title=link["title"], url=link["url"]) for link in links
+        )
+
+
+def _delete_files_on_commit(documents: Iterable[Document]) -> None:
+    """Remove stored files once the rows that named them are gone for good."""
+    for document in documents:
+        for field in (document.file, document.thumbnail):
+            if field.name:
+                storage, name = field.storage, field.name
+                transaction.on_commit(lambda s=storage, n=name: s.delete(n))
+
+
+def country_for_new_case(user: User, requested: Country | None) -> Country:
+    """A focal point's cases are always its own country's; editors say which country."""
+    if user.is_editor:
+        if requested is None:
+            raise ServiceError("Say which country the case is about.")
+        return requested
+    own = list(countries_of(user).order_by("name"))
+    if not own:
+        raise NotAllowed("Only country focal points and editors may create cases.")
+    return requested if requested in own else own[0]
+
+
+@transaction.atomic
+def create_case(
+    *, user: User, data: Mapping[str, Any], country: Country | None = None
+) -> CaseStudy:
+    """A new draft. Whatever else was asked, it starts as a draft of the user's country."""
+    case = CaseStudy(
+        **{name: data[name] for name in CASE_FIELDS if name in data},
+        country=country_for_new_case(user, country),
+        slug=unique_case_slug(data["title"]),
+        status=CaseStudy.Status.DRAFT,
+        created_by=user,
+    )
+    case.full_clean(exclude=["slug"])
+    case.save()
+    _set_relations(case, data)
+    return case
+
+
+@transaction.atomic
+def update_case(
+    *, case: CaseStudy, user: User, data: Mapping[str, Any], expected_version: int
+) -> CaseStudy:
+    """Change a case's fields if nobody else changed it since `expected_version` was read."""
+    case = _locked(case)
+    _check_country(case, user, "edit")
+    if not case.is_editable_by(user):
+        raise InvalidTransition(
+            f"A case that is {case.get_status_display().lower()} cannot be edited"
+            + (
+                " until an editor requests changes."
+                if case.status == CaseStudy.Status.SUBMITTED
+                else "."
+            )
+        )
+    if case.version != expected_version:
+        raise StaleVersion(
+            f"Someone else changed this case (now version {case.version}, "
+            f"you edited version {expected_version}). Reload it and apply your changes again.",
+            current=case,
+        )
+    for name in CASE_FIELDS:
+        if name in data:
+            setattr(case, name, data[name])
+    case.full_clean(exclude=["slug"])
+    case.version = F("version") + 1
+    case.save()
+    case.refresh_from_db()
+    _set_relations(case, data)
+    if case.is_public:
+        reindex_later(case.pk)
+    return case
+
+
+@transaction.atomic
+def delete_case(*, case: CaseStudy, user: User, expected_version: int) -> None:
+    """A draft is deleted with its documents; published work is archived, never deleted."""
+    case = _locked(case)
+    _check_country(case, user, "delete")
+    if case.status not in CaseStudy.EDITABLE_STATUSES:
+        raise InvalidTransition(
+            f"A case that is {case.get_status_display().lower()} cannot be deleted; "
+            "editors archive published cases instead."
+        )
+    if case.version != expected_version:
+        raise StaleVersion(
+            f"Someone else changed this case (now version {case.version}); "
+            "reload it before deleting.",
+            current=case,
+        )
+    _delete_files_on_commit(list(case.documents.all()))
+    remove_case(case_id=case.pk)
+    case.delete()
+
+
+@transaction.atomic
+def delete_document(*, document: Document, user: User) -> None:
+    """Remove a document from a case that may still be edited, and its stored files."""
+    case = document.case
+    if case is None or not CaseStudy.objects.get(pk=case.pk).is_editable_by(user):
+        raise NotAllowed("Documents can be removed only from a case you may edit.")
+    _delete_files_on_commit([document])
+    document.delete()
+    if case.is_public:
+        reindex_later(case.pk)

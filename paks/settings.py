@@ -5,6 +5,7 @@ With PAKS_ENV=production every secret and host must come from the environment, a
 fails loudly when one is missing.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "accounts",
     "countries",
     "events",
@@ -62,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it answers locked-out sign-in attempts.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "paks.urls"
@@ -96,6 +100,20 @@ if PRODUCTION and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out person is refused before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in guessing: after AXES_FAILURE_LIMIT wrong passwords for one account from one
+# address, that pair is locked out for AXES_COOLOFF_MINUTES. Attempts are kept for the audit.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -147,7 +165,11 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "paks.api.pagination.StandardPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Tokens for API clients; the session (with its CSRF check) for the browsable API.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "paks.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -155,9 +177,20 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "paks.api.exceptions.api_exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": env_str("PAKS_API_ANON_RATE", "120/minute")},
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "paks.api.throttling.TokenRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("PAKS_API_ANON_RATE", "120/minute"),
+        "token": env_str("PAKS_API_TOKEN_RATE", "600/minute"),
+    },
 }
+# Wrong API tokens allowed from one address before it is answered 429 for the lockout period.
+PAKS_TOKEN_FAILURE_LIMIT = env_int("PAKS_TOKEN_FAILURE_LIMIT", 10)
+PAKS_TOKEN_LOCKOUT_SECONDS = env_int("PAKS_TOKEN_LOCKOUT_SECONDS", 900)
+# Uploads larger than this are refused, before their body is read when they declare their size.
+PAKS_MAX_UPLOAD_BYTES = env_int("PAKS_MAX_UPLOAD_MB", 50) * 1024 * 1024
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "PAKS API",

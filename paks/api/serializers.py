@@ -2,7 +2,9 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from countries.api.serializers import CountryRefSerializer, OrganizationRefSerializer
-from paks.models import SDG, CaseLink, CaseStudy, Document, Theme
+from countries.models import Country, Organization, countries_of
+from events.models import Event
+from paks.models import SDG, CaseComment, CaseLink, CaseStudy, Document, Theme
 
 
 class ThemeSerializer(serializers.HyperlinkedModelSerializer):
@@ -89,16 +91,29 @@ class CaseSerializer(serializers.HyperlinkedModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
+class CaseCommentSerializer(serializers.ModelSerializer):
+    author = serializers.StringRelatedField()
+
+    class Meta:
+        model = CaseComment
+        fields = ["author", "body", "created_at"]
+
+
 class CaseDetailSerializer(CaseSerializer):
     themes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     sdgs = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
     event = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     links = CaseLinkSerializer(many=True, read_only=True)
     documents = serializers.SerializerMethodField()
+    review_comments = serializers.SerializerMethodField(
+        help_text="Editors' comments; shown to the case's country and to editors only."
+    )
 
     class Meta(CaseSerializer.Meta):
         fields = [
             *CaseSerializer.Meta.fields,
+            "status",
+            "version",
             "challenge",
             "solution",
             "results",
@@ -108,13 +123,97 @@ class CaseDetailSerializer(CaseSerializer):
             "event",
             "links",
             "documents",
+            "review_comments",
         ]
 
     def get_documents(self, case: CaseStudy) -> list[dict]:
-        documents = getattr(case, "public_documents", None)
+        # Whoever may see the case may see its documents.
+        documents = getattr(case, "listed_documents", None)
         if documents is None:
-            documents = Document.objects.public().filter(case=case)
+            documents = case.documents.order_by("uploaded_at", "pk")
         return DocumentSerializer(documents, many=True, context=self.context).data
+
+    def get_review_comments(self, case: CaseStudy) -> list[dict]:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if not (
+            getattr(user, "is_editor", False)
+            or countries_of(user).filter(pk=case.country_id).exists()
+        ):
+            return []
+        comments = case.comments.select_related("author").order_by("created_at")
+        return CaseCommentSerializer(comments, many=True).data
+
+
+class CaseWriteSerializer(serializers.ModelSerializer):
+    """What a focal point or an editor sends to create or change a case."""
+
+    country = serializers.SlugRelatedField(
+        slug_field="iso3",
+        queryset=Country.objects.all(),
+        required=False,
+        help_text="ISO 3166 alpha-3. Editors choose it; a focal point's case is always "
+        "of its own country, whatever is sent.",
+    )
+    organization = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Organization.objects.all(), required=False, allow_null=True
+    )
+    event = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Event.objects.public(), required=False, allow_null=True
+    )
+    themes = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Theme.objects.all(), many=True, required=False
+    )
+    sdgs = serializers.SlugRelatedField(
+        slug_field="number", queryset=SDG.objects.all(), many=True, required=False
+    )
+    links = CaseLinkSerializer(many=True, required=False)
+
+    class Meta:
+        model = CaseStudy
+        fields = [
+            "title",
+            "summary",
+            "challenge",
+            "solution",
+            "results",
+            "lessons_learned",
+            "year",
+            "language",
+            "country",
+            "organization",
+            "event",
+            "themes",
+            "sdgs",
+            "links",
+        ]
+
+    def to_internal_value(self, data: object) -> dict:
+        if hasattr(data, "upper") or not hasattr(data, "get"):
+            raise serializers.ValidationError(
+                {"non_field_errors": ["Send a JSON object with the case's fields."]},
+                code="invalid",
+            )
+        if isinstance(data.get("country"), str):  # type: ignore[attr-defined]
+            data = {**data, "country": data["country"].upper()}  # type: ignore[index,dict-item]
+        return super().to_internal_value(data)
+
+
+class CaseReviewSerializer(serializers.Serializer):
+    comment = serializers.CharField(
+        max_length=5000, help_text="What should change; the focal point sees it."
+    )
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="PDF, PPTX, DOCX, XLSX, PNG, JPEG, WebP or GIF; the type is read from the "
+        "content, not the name."
+    )
+    title = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    kind = serializers.ChoiceField(
+        choices=Document.Kind.choices, default=Document.Kind.PRESENTATION
+    )
 
 
 class FacetValueSerializer(serializers.Serializer):
@@ -142,3 +241,10 @@ class SearchHitSerializer(serializers.Serializer):
             "page": match.page,
             "snippet": str(match.snippet),
         }
+
+
+class WorkspaceCaseSerializer(CaseSerializer):
+    """A case in its country's workspace list: with its status and version."""
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "status", "version", "submitted_at"]

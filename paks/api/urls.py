@@ -12,6 +12,7 @@ app_name = "api-v1"
 
 router = DefaultRouter()
 router.register("cases", views.CaseViewSet, basename="case")
+router.register("workspace/cases", views.WorkspaceCaseViewSet, basename="workspace-case")
 router.register("documents", views.DocumentViewSet, basename="document")
 router.register("events", EventViewSet, basename="event")
 router.register("countries", CountryViewSet, basename="country")

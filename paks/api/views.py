@@ -2,25 +2,68 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import filters, serializers, viewsets
+from rest_framework import filters, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import (
+    APIException,
+    ErrorDetail,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.views import APIView
 
+from countries.models import countries_of
+from paks.api.idempotency import HEADER as IDEMPOTENCY_HEADER
+from paks.api.idempotency import idempotent
+from paks.api.preconditions import (
+    Conflict,
+    PreconditionFailed,
+    case_etag,
+    check_document_etag,
+    document_etag,
+    expected_case_version,
+)
 from paks.api.serializers import (
     CaseDetailSerializer,
+    CaseReviewSerializer,
     CaseSerializer,
+    CaseWriteSerializer,
     DocumentSerializer,
+    DocumentUploadSerializer,
     FacetValueSerializer,
     SDGSerializer,
     SearchHitSerializer,
     ThemeSerializer,
+    WorkspaceCaseSerializer,
 )
+from paks.documents.accept import DocumentRejected, accept_document, max_upload_bytes
 from paks.models import SDG, CaseStudy, Document, Theme
 from paks.search import CaseSearch, search_cases
 from paks.search.base import FACETS
+from paks.services import (
+    InvalidTransition,
+    NotAllowed,
+    ServiceError,
+    StaleVersion,
+    create_case,
+    delete_case,
+    delete_document,
+    publish_case,
+    request_changes,
+    submit_case,
+    update_case,
+)
 
 SEARCH_PARAMETERS = [
     OpenApiParameter("q", str, description='Words; "phrase", -excluded, or.'),
@@ -32,17 +75,81 @@ SEARCH_PARAMETERS = [
     OpenApiParameter("page", int),
     OpenApiParameter("page_size", int, description="Results per page, at most 100."),
 ]
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The ETag of the version you read (428 without it, 412 if it changed since).",
+)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    IDEMPOTENCY_HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    description="Any unique string (a UUID): a retry with the same key and body gets the "
+    "first response instead of a second upload.",
+)
 
 
-class CaseViewSet(viewsets.ReadOnlyModelViewSet):
-    """Published country cases (good practices). The list is the full-text search."""
+class PayloadTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            {"file": [f"The file is larger than {limit // (1024 * 1024)} MB."]}, code="too_large"
+        )
+
+
+def _service_error(exc: ServiceError) -> APIException:
+    """The HTTP meaning of a refused write."""
+    if isinstance(exc, NotAllowed):
+        return PermissionDenied(str(exc))
+    if isinstance(exc, StaleVersion):
+        return PreconditionFailed(str(exc))
+    if isinstance(exc, InvalidTransition):
+        return Conflict(str(exc), code="invalid_status")
+    return ValidationError({"non_field_errors": [str(exc)]})
+
+
+def _django_validation(exc: DjangoValidationError) -> ValidationError:
+    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+
+
+class WriteNeedsAccount(BasePermission):
+    """Reading is open; every write needs a signed-in person (401 otherwise)."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return request.method in SAFE_METHODS or bool(
+            request.user and request.user.is_authenticated
+        )
+
+
+UPLOAD_ERRORS = {
+    "too_large": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    "unsupported_type": status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+    "duplicate": status.HTTP_409_CONFLICT,
+}
+
+
+class CaseViewSet(viewsets.ModelViewSet):
+    """Country cases (good practices).
+
+    Anyone reads published cases; the list is the full-text search. A country's focal
+    points create drafts of their country, change them while they are drafts or returned
+    for changes, upload their documents and submit them for review; editors do this for
+    every country and publish or return submitted cases. Writes need `If-Match` with the
+    ETag of the version read.
+    """
 
     lookup_field = "slug"
-    serializer_class = CaseSerializer
+    serializer_class = CaseDetailSerializer
+    permission_classes = [WriteNeedsAccount]
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[CaseStudy]:
         return (
-            CaseStudy.objects.published()
+            CaseStudy.objects.visible_to(self.request.user)
             .select_related("country", "organization", "event")
             .prefetch_related(
                 "themes",
@@ -50,14 +157,35 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
                 "links",
                 Prefetch(
                     "documents",
-                    queryset=Document.objects.public().order_by("uploaded_at", "pk"),
-                    to_attr="public_documents",
+                    queryset=Document.objects.order_by("uploaded_at", "pk"),
+                    to_attr="listed_documents",
                 ),
             )
         )
 
-    def get_serializer_class(self) -> type:
-        return CaseDetailSerializer if self.action == "retrieve" else CaseSerializer
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        if self.action in {"create", "update", "partial_update"}:
+            return CaseWriteSerializer
+        if self.action == "list":
+            return CaseSerializer
+        return CaseDetailSerializer
+
+    def _detail_response(self, case: CaseStudy, *, status_code: int = 200) -> Response:
+        case = self.get_queryset().get(pk=case.pk)
+        body = CaseDetailSerializer(case, context=self.get_serializer_context()).data
+        response = Response(body, status=status_code)
+        response["ETag"] = case_etag(case)
+        return response
+
+    def _check_writable(self, case: CaseStudy) -> None:
+        """403 for another country's case, before any precondition is looked at."""
+        user = self.request.user
+        if not user.is_editor and not countries_of(user).filter(pk=case.country_id).exists():
+            raise PermissionDenied("This case belongs to another country.")
+
+    def _require_editor(self) -> None:
+        if not getattr(self.request.user, "is_editor", False):
+            raise PermissionDenied("Only editors may do this.")
 
     @extend_schema(
         parameters=SEARCH_PARAMETERS,
@@ -106,6 +234,204 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
                 "message": results.message,
             }
         )
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._detail_response(self.get_object())
+
+    @extend_schema(responses={201: CaseDetailSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = CaseWriteSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        try:
+            case = create_case(user=request.user, data=data, country=data.pop("country", None))
+        except ServiceError as exc:
+            raise _service_error(exc) from None
+        except DjangoValidationError as exc:
+            raise _django_validation(exc) from None
+        response = self._detail_response(case, status_code=status.HTTP_201_CREATED)
+        response["Location"] = reverse("api-v1:case-detail", kwargs={"slug": case.slug})
+        return response
+
+    @extend_schema(
+        parameters=[IF_MATCH],
+        request=CaseWriteSerializer,
+        responses={200: CaseDetailSerializer},
+    )
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        case = self.get_object()
+        self._check_writable(case)
+        version = expected_case_version(request, case)
+        partial = kwargs.get("partial", False)
+        serializer = CaseWriteSerializer(
+            case, data=request.data, partial=partial, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("country", None)  # a case stays with its country
+        try:
+            case = update_case(case=case, user=request.user, data=data, expected_version=version)
+        except ServiceError as exc:
+            raise _service_error(exc) from None
+        except DjangoValidationError as exc:
+            raise _django_validation(exc) from None
+        return self._detail_response(case)
+
+    @extend_schema(
+        parameters=[IF_MATCH],
+        request=CaseWriteSerializer,
+        responses={200: CaseDetailSerializer},
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.update(request, *args, partial=True, **kwargs)
+
+    @extend_schema(parameters=[IF_MATCH], responses={204: None})
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        case = self.get_object()
+        self._check_writable(case)
+        version = expected_case_version(request, case)
+        try:
+            delete_case(case=case, user=request.user, expected_version=version)
+        except ServiceError as exc:
+            raise _service_error(exc) from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses={200: CaseDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, slug: str) -> Response:
+        """Send a draft (or a case returned for changes) to the editors for review."""
+        case = self.get_object()
+        self._check_writable(case)
+        if case.version != expected_case_version(request, case, required=False):
+            raise PreconditionFailed()
+        try:
+            case = submit_case(case=case, user=request.user)
+        except ServiceError as exc:
+            raise _service_error(exc) from None
+        return self._detail_response(case)
+
+    @extend_schema(request=None, responses={200: CaseDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, slug: str) -> Response:
+        """Editors only: publish a submitted case."""
+        self._require_editor()
+        case = self.get_object()
+        if case.version != expected_case_version(request, case, required=False):
+            raise PreconditionFailed()
+        try:
+            case = publish_case(case=case, editor=request.user)
+        except ServiceError as exc:
+            raise _service_error(exc) from None
+        return self._detail_response(case)
+
+    @extend_schema(request=CaseReviewSerializer, responses={200: CaseDetailSerializer})
+    @action(detail=True, methods=["post"], url_path="request-changes")
+    def request_changes(self, request: Request, slug: str) -> Response:
+        """Editors only: return a submitted case to its country with a comment."""
+        self._require_editor()
+        case = self.get_object()
+        review = CaseReviewSerializer(data=request.data)
+        review.is_valid(raise_exception=True)
+        if case.version != expected_case_version(request, case, required=False):
+            raise PreconditionFailed()
+        try:
+            case = request_changes(
+                case=case, editor=request.user, comment=review.validated_data["comment"]
+            )
+        except ServiceError as exc:
+            raise _service_error(exc) from None
+        return self._detail_response(case)
+
+    @extend_schema(methods=["GET"], request=None, responses={200: DocumentSerializer(many=True)})
+    @extend_schema(
+        methods=["POST"],
+        parameters=[IDEMPOTENCY_KEY],
+        request={"multipart/form-data": DocumentUploadSerializer},
+        responses={201: DocumentSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        pagination_class=None,
+        parser_classes=[MultiPartParser],
+    )
+    def documents(self, request: Request, slug: str) -> Response:
+        """The case's documents; POST uploads one (multipart), for those who may edit it."""
+        case = self.get_object()
+        if request.method == "GET":
+            documents = DocumentSerializer(
+                case.listed_documents, many=True, context=self.get_serializer_context()
+            )
+            return Response(documents.data)
+        self._check_writable(case)
+        if not case.is_editable_by(request.user):
+            raise Conflict(
+                f"Documents cannot be added to a case that is {case.get_status_display().lower()}.",
+                code="invalid_status",
+            )
+        declared = request.META.get("CONTENT_LENGTH") or "0"
+        if declared.isdigit() and int(declared) > max_upload_bytes() + 64 * 1024:
+            raise PayloadTooLarge(max_upload_bytes())
+        return idempotent(request, lambda: self._upload(request, case))
+
+    def _upload(self, request: Request, case: CaseStudy) -> Response:
+        upload = DocumentUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        try:
+            document = accept_document(
+                upload=upload.validated_data["file"],
+                title=upload.validated_data.get("title", ""),
+                kind=upload.validated_data["kind"],
+                case=case,
+                uploaded_by=request.user,
+            )
+        except DocumentRejected as exc:
+            error = APIException(exc.message, code=exc.code)
+            error.status_code = UPLOAD_ERRORS.get(exc.code, status.HTTP_400_BAD_REQUEST)
+            error.detail = {exc.field: [ErrorDetail(exc.message, code=exc.code)]}
+            raise error from None
+        body = DocumentSerializer(document, context=self.get_serializer_context()).data
+        response = Response(body, status=status.HTTP_201_CREATED)
+        response["ETag"] = document_etag(document)
+        response["Location"] = reverse("api-v1:document-detail", args=[document.pk])
+        return response
+
+    @extend_schema(parameters=[IF_MATCH], responses={204: None})
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"documents/(?P<document_id>[0-9]+)",
+        url_name="document",
+    )
+    def delete_document(self, request: Request, slug: str, document_id: str) -> Response:
+        """Remove a document from a case that may still be edited."""
+        case = self.get_object()
+        document = next((d for d in case.listed_documents if d.pk == int(document_id)), None)
+        if document is None:
+            raise NotFound()
+        self._check_writable(case)
+        check_document_etag(request, document)
+        try:
+            delete_document(document=document, user=request.user)
+        except ServiceError as exc:
+            raise _service_error(exc) from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WorkspaceCaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Your countries' cases in every status (all cases for editors), newest change first."""
+
+    serializer_class = WorkspaceCaseSerializer
+    queryset = CaseStudy.objects.none()  # for the schema; get_queryset picks the rows
+    permission_classes = [IsAuthenticated]
+    filter_backends = [DjangoFilterBackend]
+    filterset_fields = ["status"]
+
+    def get_queryset(self) -> QuerySet[CaseStudy]:
+        cases = CaseStudy.objects.select_related("country", "organization")
+        if not getattr(self.request.user, "is_editor", False):
+            cases = cases.filter(country__in=countries_of(self.request.user))
+        return cases.order_by("-updated_at", "pk")
 
 
 class DocumentViewSet(viewsets.ReadOnlyModelViewSet):

@@ -1,0 +1,72 @@
+"""ETags and `If-Match`: writes must name the version they were based on."""
+
+import re
+
+from rest_framework import status
+from rest_framework.exceptions import APIException
+from rest_framework.request import Request
+
+from paks.models import CaseStudy, Document
+
+
+class PreconditionRequired(APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_code = "precondition_required"
+    default_detail = (
+        "Send an If-Match header with the ETag of the version you read, "
+        "so that nobody's changes are overwritten."
+    )
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "precondition_failed"
+    default_detail = "It changed since you read it. Read it again and apply your changes to it."
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+    default_detail = "This cannot be done in the resource's current state."
+
+
+_CASE_TAG = re.compile(r'^"case-(?P<pk>\d+)-v(?P<version>\d+)"$')
+
+
+def case_etag(case: CaseStudy) -> str:
+    return f'"case-{case.pk}-v{case.version}"'
+
+
+def document_etag(document: Document) -> str:
+    return f'"document-{document.pk}-{document.sha256[:16] or "link"}"'
+
+
+def _if_match(request: Request, *, required: bool) -> list[str] | None:
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        if required:
+            raise PreconditionRequired()
+        return None
+    if header == "*":
+        # "Any version" would allow exactly the lost update this header exists to prevent.
+        raise PreconditionRequired("If-Match: * is not enough here; send the ETag you read.")
+    # Weak tags never match: If-Match uses the strong comparison (RFC 9110, 13.1.1).
+    return [tag.strip() for tag in header.split(",") if not tag.strip().startswith("W/")]
+
+
+def expected_case_version(request: Request, case: CaseStudy, *, required: bool = True) -> int:
+    """The version the client read, from If-Match; 428 without it, 412 if it names another."""
+    tags = _if_match(request, required=required)
+    if tags is None:
+        return case.version
+    for tag in tags:
+        match = _CASE_TAG.match(tag)
+        if match and int(match["pk"]) == case.pk:
+            return int(match["version"])
+    raise PreconditionFailed()
+
+
+def check_document_etag(request: Request, document: Document) -> None:
+    tags = _if_match(request, required=True)
+    if document_etag(document) not in (tags or []):
+        raise PreconditionFailed()
