@@ -1,6 +1,4 @@
-import csv
-from collections.abc import Iterator
-from typing import Any, cast
+from typing import cast
 
 from django.contrib import admin
 from django.db.models import Count, QuerySet
@@ -8,19 +6,7 @@ from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 
 from countries.models import Country, EGovScore, FocalPoint, FocalPointQuerySet, Organization
-
-# Spreadsheet programs run cells starting with these as formulas; a leading quote disarms them.
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+from paks.csvexport import streaming_csv
 
 
 @admin.action(description="Export selected rows as CSV")
@@ -32,21 +18,13 @@ def export_as_csv(
     fields = [f for f in model._meta.concrete_fields if not f.name.endswith("digest")]
     related = [f.name for f in fields if f.is_relation]
 
-    def rows() -> Iterator[str]:
-        writer = csv.writer(_Echo())
-        yield writer.writerow([f.verbose_name for f in fields])
-        for obj in queryset.select_related(*related).iterator(chunk_size=500):
-            yield writer.writerow(
-                [
-                    _csv_cell(getattr(obj, f.name) if f.is_relation else f.value_from_object(obj))
-                    for f in fields
-                ]
-            )
-
-    stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{model._meta.model_name}-{stamp}.csv"'
-    return response
+    rows = (
+        [getattr(obj, f.name) if f.is_relation else f.value_from_object(obj) for f in fields]
+        for obj in queryset.select_related(*related).iterator(chunk_size=500)
+    )
+    return streaming_csv(
+        [str(f.verbose_name) for f in fields], rows, filename=model._meta.model_name or "export"
+    )
 
 
 class EGovScoreInline(admin.TabularInline):

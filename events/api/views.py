@@ -1,14 +1,21 @@
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
+from django.http import HttpResponseBase
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import filters, viewsets
+from rest_framework.request import Request
 
 from events.api.serializers import EventDetailSerializer, EventSerializer
 from events.filters import EventFilter
 from events.models import Event, EventOrganizer, Participation
+from paks.api.renderers import CSVExportMixin
 
 
-class EventViewSet(viewsets.ReadOnlyModelViewSet):
+class EventViewSet(CSVExportMixin, viewsets.ReadOnlyModelViewSet):
     """Public events: workshops, conferences, study visits, trainings."""
+
+    csv_filename = "events"
 
     lookup_field = "slug"
     filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
@@ -31,6 +38,27 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
                 "sdgs",
             )
         return events
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not self.wants_csv(request):
+            return super().list(request, *args, **kwargs)
+        events = self.filter_queryset(self.get_queryset()).iterator(chunk_size=500)
+        return self.csv_response(
+            [
+                ("slug", lambda e: e.slug),
+                ("title", lambda e: e.title),
+                ("kind", lambda e: e.kind),
+                ("start", lambda e: e.start.isoformat()),
+                ("end", lambda e: e.end.isoformat()),
+                ("timezone", lambda e: e.timezone),
+                ("mode", lambda e: e.mode),
+                ("city", lambda e: e.city),
+                ("country_iso3", lambda e: e.country.iso3 if e.country else ""),
+                ("part_of", lambda e: e.part_of.slug if e.part_of else ""),
+                ("url", lambda e: request.build_absolute_uri(e.get_absolute_url())),
+            ],
+            events,
+        )
 
     def get_serializer_class(self) -> type:
         return EventDetailSerializer if self.action == "retrieve" else EventSerializer

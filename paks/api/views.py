@@ -1,9 +1,11 @@
 """API v1 views for the knowledge space: cases (searched), documents, themes and SDGs."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
+from django.http import HttpResponseBase
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import filters, mixins, serializers, status, viewsets
@@ -34,6 +36,7 @@ from paks.api.preconditions import (
     document_etag,
     expected_case_version,
 )
+from paks.api.renderers import CSVExportMixin
 from paks.api.serializers import (
     CaseDetailSerializer,
     CaseReviewSerializer,
@@ -50,6 +53,7 @@ from paks.api.serializers import (
 from paks.documents.accept import DocumentRejected, accept_document, max_upload_bytes
 from paks.models import SDG, CaseStudy, Document, Theme
 from paks.search import CaseSearch, search_cases
+from paks.search.backends import all_matching_cases
 from paks.search.base import FACETS
 from paks.services import (
     InvalidTransition,
@@ -132,7 +136,11 @@ UPLOAD_ERRORS = {
 }
 
 
-class CaseViewSet(viewsets.ModelViewSet):
+def _joined(values: Iterable[object]) -> str:
+    return "; ".join(str(v) for v in values)
+
+
+class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
     """Country cases (good practices).
 
     Anyone reads published cases; the list is the full-text search. A country's focal
@@ -145,6 +153,7 @@ class CaseViewSet(viewsets.ModelViewSet):
     lookup_field = "slug"
     serializer_class = CaseDetailSerializer
     permission_classes = [WriteNeedsAccount]
+    csv_filename = "cases"
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[CaseStudy]:
@@ -207,6 +216,8 @@ class CaseViewSet(viewsets.ModelViewSet):
         if "page_size" in params:
             params["per_page"] = params["page_size"]
         search = CaseSearch.from_params(params)
+        if self.wants_csv(request):
+            return self._csv(request, search)
         results = search_cases(search)
         url = request.build_absolute_uri()
         hits = SearchHitSerializer(results.hits, many=True, context={"request": request}).data
@@ -233,6 +244,31 @@ class CaseViewSet(viewsets.ModelViewSet):
                 "suggestion": results.suggestion,
                 "message": results.message,
             }
+        )
+
+    def _csv(self, request: Request, search: CaseSearch) -> HttpResponseBase:
+        cases = (
+            all_matching_cases(search)
+            .select_related("country", "organization", "event")
+            .prefetch_related("themes", "sdgs")
+            .iterator(chunk_size=500)
+        )
+        return self.csv_response(
+            [
+                ("slug", lambda c: c.slug),
+                ("title", lambda c: c.title),
+                ("country_iso3", lambda c: c.country.iso3),
+                ("country", lambda c: c.country.name),
+                ("organization", lambda c: c.organization.name if c.organization else ""),
+                ("year", lambda c: c.year),
+                ("themes", lambda c: _joined(t.name for t in c.themes.all())),
+                ("sdgs", lambda c: _joined(g.number for g in c.sdgs.all())),
+                ("event", lambda c: c.event.slug if c.event else ""),
+                ("summary", lambda c: c.summary),
+                ("published_at", lambda c: c.published_at.isoformat()),
+                ("url", lambda c: request.build_absolute_uri(c.get_absolute_url())),
+            ],
+            cases,
         )
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:

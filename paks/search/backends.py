@@ -5,7 +5,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import connection
+from django.db.models import QuerySet
 
+from paks.models import CaseStudy
 from paks.search.base import CaseSearch, SearchBackend, SearchResults
 
 # Set only by the benchmark, to serve the same pages with the substring baseline.
@@ -41,3 +43,7 @@ def get_backend() -> SearchBackend:
 
 def search_cases(search: CaseSearch) -> SearchResults:
     return get_backend().search(search)
+
+
+def all_matching_cases(search: CaseSearch) -> QuerySet[CaseStudy]:
+    return get_backend().all_matches(search)

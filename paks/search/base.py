@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from django.db.models import QuerySet
 from django.utils.safestring import SafeString
 
 from paks.models import CaseStudy
@@ -132,3 +133,8 @@ class SearchResults:
 
 class SearchBackend(Protocol):
     def search(self, search: CaseSearch) -> SearchResults: ...
+
+    def all_matches(self, search: CaseSearch) -> QuerySet[CaseStudy]:
+        """Every published case the query and filters match, in the search's order
+        (newest first for relevance): for exports, which are not paged."""
+        ...

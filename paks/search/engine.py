@@ -145,6 +145,13 @@ class FullTextBackend:
             results.suggestion = self.suggest(parsed, search)
         return results
 
+    def all_matches(self, search: CaseSearch) -> QuerySet[CaseStudy]:
+        parsed = parse(search.q)
+        if search.q and parsed.is_empty:
+            return CaseStudy.objects.none()
+        matched = self.matching(parsed) if search.q else CaseStudy.objects.published()
+        return apply_filters(matched, search).order_by(*ORDER.get(search.sort, ORDER["newest"]))
+
     def _ordered_page(self, filtered: QuerySet[CaseStudy], search: CaseSearch) -> list[Ranked]:
         order = ORDER.get(search.sort, ORDER["newest"])
         ids = filtered.order_by(*order).values_list("pk", flat=True)

@@ -72,6 +72,9 @@ class NaiveBackend:
             cases = cases.filter(pk__in=CaseStudy.objects.filter(condition).values("pk"))
         return cases
 
+    def all_matches(self, search: CaseSearch) -> QuerySet[CaseStudy]:
+        return apply_filters(self.matching(search), search).order_by(*ORDER[search.sort])
+
     def search(self, search: CaseSearch) -> SearchResults:
         matched = self.matching(search)
         filtered = apply_filters(matched, search)

@@ -1,0 +1,65 @@
+"""CSV for the bulk exports of the case and event lists (`?format=csv` or `Accept: text/csv`)."""
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.http import HttpResponseBase
+from rest_framework.renderers import BaseRenderer
+from rest_framework.request import Request
+
+from paks.csvexport import csv_cell, streaming_csv
+
+
+class CSVRenderer(BaseRenderer):
+    """Lists stream their own CSV (see CSVExportMixin); this renders the small rest: errors."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: dict[str, Any] | None = None,
+    ) -> bytes:
+        if data is None:
+            return b""
+        rows = data if isinstance(data, list) else [data]
+        header = sorted({key for row in rows if isinstance(row, dict) for key in row})
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(header)
+        for row in rows:
+            if isinstance(row, dict):
+                writer.writerow([csv_cell(row.get(key)) for key in header])
+        return out.getvalue().encode()
+
+
+class CSVExportMixin:
+    """Offers the list action as CSV too: every matching row, unpaged, streamed."""
+
+    csv_filename: str
+    action: str | None
+
+    def get_renderers(self) -> list[BaseRenderer]:
+        renderers = super().get_renderers()  # type: ignore[misc]
+        if self.action == "list":
+            renderers.append(CSVRenderer())
+        return renderers
+
+    @staticmethod
+    def wants_csv(request: Request) -> bool:
+        renderer = getattr(request, "accepted_renderer", None)
+        return isinstance(renderer, CSVRenderer)
+
+    def csv_response(
+        self,
+        columns: list[tuple[str, Callable[[Any], Any]]],
+        objects: Iterable[Any],
+    ) -> HttpResponseBase:
+        header = [name for name, _ in columns]
+        rows = ([value(obj) for _, value in columns] for obj in objects)
+        return streaming_csv(header, rows, filename=self.csv_filename)
