@@ -1,13 +1,14 @@
 """Filters for the public event list, shared with the API where the same filters apply."""
 
 import django_filters
+from django import forms
 from django.apps import apps
 from django.db.models import Q, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from countries.models import Country, Organization
-from events.models import Event
+from events.models import Event, Participation
 
 
 def _years() -> list[tuple[int, int]]:
@@ -18,6 +19,11 @@ def _years() -> list[tuple[int, int]]:
 @extend_schema_field(OpenApiTypes.INT)
 class YearFilter(django_filters.ChoiceFilter):
     """A year chosen from those that have events; an integer in the API schema."""
+
+
+@extend_schema_field({"type": "integer", "minimum": 1900, "maximum": 2100})
+class IntegerFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
 
 
 class EventFilter(django_filters.FilterSet):
@@ -54,3 +60,27 @@ class EventFilter(django_filters.FilterSet):
         hosted = queryset.filter(country=value)
         took_part = queryset.filter(participations__country=value)
         return (hosted | took_part).distinct()
+
+
+class EventApiFilter(EventFilter):
+    """The API's filters take any value: one that matches nothing finds no events."""
+
+    year = IntegerFilter(field_name="start__year", min_value=1900, max_value=2100)
+    country = django_filters.CharFilter(
+        method="filter_country_code",
+        help_text="ISO 3166 alpha-3 code of the host or of a participating country.",
+    )
+    organizer = django_filters.CharFilter(
+        field_name="organizations__slug", distinct=True, help_text="An organizer's slug."
+    )
+    theme = django_filters.CharFilter(
+        field_name="themes__slug", distinct=True, help_text="A theme's slug."
+    )
+
+    class Meta(EventFilter.Meta):
+        pass
+
+    def filter_country_code(self, queryset: QuerySet[Event], name: str, value: str) -> QuerySet:
+        code = value.strip().upper()
+        took_part = Participation.objects.filter(country__iso3=code).values("event")
+        return queryset.filter(Q(country__iso3=code) | Q(pk__in=took_part))

@@ -5,6 +5,8 @@ from django.urls import include, path
 from paks import feeds, views
 from paks.sitemaps import SITEMAPS
 
+handler404 = "paks.views.page_not_found"
+
 admin.site.site_header = "PAKS administration"
 admin.site.site_title = "PAKS admin"
 admin.site.index_title = "Curate the knowledge space"

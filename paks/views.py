@@ -5,6 +5,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
@@ -216,3 +217,10 @@ class AboutView(TemplateView):
             "countries": CaseStudy.objects.published().values("country").distinct().count(),
         }
         return context
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """JSON under /api/ (API clients parse every answer), the site's own page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "not_found", "message": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -19,3 +19,19 @@ def _plain_static_storage(tmp_path_factory):
 def _media_in_tmp(settings, tmp_path):
     """Each test writes uploads to its own folder, so no test leaves files behind."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counts and sign-in lockouts from one test must not refuse the next one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests create many accounts; a deliberately slow hash only slows the suite."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -58,8 +58,8 @@ class OrganizationSerializer(serializers.HyperlinkedModelSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api-v1:organization-detail", lookup_field="slug"
     )
-    country = CountryRefSerializer(read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    country = CountryRefSerializer(read_only=True, allow_null=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Organization

@@ -1,3 +1,5 @@
+import django_filters
+from django import forms
 from django.db.models import Prefetch, QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import filters, viewsets
@@ -10,6 +12,38 @@ from countries.api.serializers import (
 from countries.models import Country, EGovScore, Organization
 
 
+class StrictBooleanField(forms.NullBooleanField):
+    """`true` or `false` (or 1/0); anything else is an error, not silently "any"."""
+
+    widget = forms.TextInput  # the select widget would turn unknown values into "any"
+
+    def to_python(self, value: object) -> bool | None:
+        if value in (None, ""):
+            return None
+        if value in (True, "true", "True", "1"):
+            return True
+        if value in (False, "false", "False", "0"):
+            return False
+        raise forms.ValidationError("Use true or false.", code="invalid")
+
+    def validate(self, value: object) -> None:
+        pass
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class CountryFilter(django_filters.FilterSet):
+    is_ldc = StrictBooleanFilter(help_text="Least developed countries.")
+    is_lldc = StrictBooleanFilter(help_text="Landlocked developing countries.")
+    is_sids = StrictBooleanFilter(help_text="Small island developing states.")
+
+    class Meta:
+        model = Country
+        fields = ["region_name", "is_ldc", "is_lldc", "is_sids"]
+
+
 class CountryViewSet(viewsets.ReadOnlyModelViewSet):
     """UN M49 countries and areas with their groupings and E-Government Survey scores."""
 
@@ -19,7 +53,7 @@ class CountryViewSet(viewsets.ReadOnlyModelViewSet):
     search_fields = ["name", "iso3"]
     ordering_fields = ["name", "iso3", "region_name"]
     ordering = ["name"]
-    filterset_fields = ["region_name", "is_ldc", "is_lldc", "is_sids"]
+    filterset_class = CountryFilter
 
     def get_queryset(self) -> QuerySet[Country]:
         countries = Country.objects.all()

@@ -22,7 +22,7 @@ class ParticipationSerializer(serializers.ModelSerializer):
 
 class EventSerializer(serializers.HyperlinkedModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api-v1:event-detail", lookup_field="slug")
-    country = CountryRefSerializer(read_only=True)
+    country = CountryRefSerializer(read_only=True, allow_null=True)
     # In the event's own time zone, with its offset (the API's other times are UTC).
     local_start = serializers.SerializerMethodField()
     local_end = serializers.SerializerMethodField()

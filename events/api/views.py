@@ -7,7 +7,7 @@ from rest_framework import filters, viewsets
 from rest_framework.request import Request
 
 from events.api.serializers import EventDetailSerializer, EventSerializer
-from events.filters import EventFilter
+from events.filters import EventApiFilter
 from events.models import Event, EventOrganizer, Participation
 from paks.api.renderers import CSVExportMixin
 
@@ -19,7 +19,7 @@ class EventViewSet(CSVExportMixin, viewsets.ReadOnlyModelViewSet):
 
     lookup_field = "slug"
     filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
-    filterset_class = EventFilter
+    filterset_class = EventApiFilter
     ordering_fields = ["start", "title"]
     ordering = ["-start"]
 

@@ -4,8 +4,11 @@ from typing import Any
 
 from django.http import Http404
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from paks.api.renderers import CSVRenderer
 
 
 def _first(detail: Any) -> tuple[str | None, str, str]:
@@ -24,6 +27,12 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     response = exception_handler(exc, context)
     if response is None:
         return None
+    request = context.get("request")
+    renderer = getattr(request, "accepted_renderer", None)
+    if isinstance(renderer, CSVRenderer):
+        # Errors are JSON even when a CSV export was asked for.
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
     if isinstance(exc, Http404):
         # Says nothing about what exists: another country's draft and a typo look the same.
         field, message, code = None, "Not found.", "not_found"

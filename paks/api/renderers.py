@@ -13,7 +13,10 @@ from paks.csvexport import csv_cell, streaming_csv
 
 
 class CSVRenderer(BaseRenderer):
-    """Lists stream their own CSV (see CSVExportMixin); this renders the small rest: errors."""
+    """Lists stream their own CSV (see CSVExportMixin); errors are answered in JSON.
+
+    This renders what is left: a list of flat objects, or one object, as rows.
+    """
 
     media_type = "text/csv"
     format = "csv"
@@ -46,7 +49,8 @@ class CSVExportMixin:
 
     def get_renderers(self) -> list[BaseRenderer]:
         renderers = super().get_renderers()  # type: ignore[misc]
-        if self.action == "list":
+        # No action: a method the list does not offer, answered 405 in the format asked for.
+        if self.action in ("list", None):
             renderers.append(CSVRenderer())
         return renderers
 

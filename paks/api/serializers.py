@@ -25,8 +25,8 @@ class SDGSerializer(serializers.HyperlinkedModelSerializer):
 
 class DocumentSerializer(serializers.HyperlinkedModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api-v1:document-detail")
-    case = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    event = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    case = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    event = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -66,7 +66,7 @@ class CaseLinkSerializer(serializers.ModelSerializer):
 class CaseSerializer(serializers.HyperlinkedModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api-v1:case-detail", lookup_field="slug")
     country = CountryRefSerializer(read_only=True)
-    organization = OrganizationRefSerializer(read_only=True)
+    organization = OrganizationRefSerializer(read_only=True, allow_null=True)
     web_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -102,7 +102,7 @@ class CaseCommentSerializer(serializers.ModelSerializer):
 class CaseDetailSerializer(CaseSerializer):
     themes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     sdgs = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
-    event = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    event = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     links = CaseLinkSerializer(many=True, read_only=True)
     documents = serializers.SerializerMethodField()
     review_comments = serializers.SerializerMethodField(
@@ -248,3 +248,45 @@ class WorkspaceCaseSerializer(CaseSerializer):
 
     class Meta(CaseSerializer.Meta):
         fields = [*CaseSerializer.Meta.fields, "status", "version", "submitted_at"]
+
+
+class CaseSearchParamsSerializer(serializers.Serializer):
+    """The case search's query string. The API refuses malformed values with 400."""
+
+    q = serializers.CharField(
+        required=False, allow_blank=True, help_text='Words; "exact phrase", -excluded, or.'
+    )
+    country = serializers.ListField(
+        child=serializers.CharField(min_length=3, max_length=3),
+        required=False,
+        help_text="ISO 3166 alpha-3 codes (repeat for several).",
+    )
+    region = serializers.ListField(child=serializers.CharField(), required=False)
+    group = serializers.ListField(
+        child=serializers.ChoiceField(choices=["ldc", "lldc", "sids"]), required=False
+    )
+    theme = serializers.ListField(child=serializers.SlugField(), required=False)
+    sdg = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=17), required=False
+    )
+    year = serializers.ListField(
+        child=serializers.IntegerField(min_value=1990, max_value=2100), required=False
+    )
+    organization = serializers.ListField(child=serializers.SlugField(), required=False)
+    event = serializers.ListField(child=serializers.SlugField(), required=False)
+    sort = serializers.ChoiceField(
+        choices=["relevance", "newest", "oldest", "title"], required=False
+    )
+    page = serializers.IntegerField(min_value=1, required=False)
+    page_size = serializers.IntegerField(
+        min_value=1, max_value=100, required=False, help_text="Results per page (default 20)."
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        # A query string's empty value would otherwise pass as "not given".
+        for name in ("sort", "page", "page_size"):
+            if self.initial_data.get(name, None) == "":
+                raise serializers.ValidationError(
+                    {name: ["Give a value, or leave the parameter out."]}, code="blank"
+                )
+        return attrs

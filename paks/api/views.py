@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponseBase
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import filters, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -17,13 +19,12 @@ from rest_framework.exceptions import (
     PermissionDenied,
     ValidationError,
 )
-from rest_framework.parsers import MultiPartParser
-from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.utils.urls import remove_query_param, replace_query_param
-from rest_framework.views import APIView
 
 from countries.models import countries_of
 from paks.api.idempotency import HEADER as IDEMPOTENCY_HEADER
@@ -40,6 +41,7 @@ from paks.api.renderers import CSVExportMixin
 from paks.api.serializers import (
     CaseDetailSerializer,
     CaseReviewSerializer,
+    CaseSearchParamsSerializer,
     CaseSerializer,
     CaseWriteSerializer,
     DocumentSerializer,
@@ -69,16 +71,6 @@ from paks.services import (
     update_case,
 )
 
-SEARCH_PARAMETERS = [
-    OpenApiParameter("q", str, description='Words; "phrase", -excluded, or.'),
-    *[
-        OpenApiParameter(name, str, many=True, description=f"Filter by {name} (repeatable).")
-        for name in (*FACETS, "event")
-    ],
-    OpenApiParameter("sort", str, enum=["relevance", "newest", "oldest", "title"]),
-    OpenApiParameter("page", int),
-    OpenApiParameter("page_size", int, description="Results per page, at most 100."),
-]
 IF_MATCH = OpenApiParameter(
     "If-Match",
     str,
@@ -120,15 +112,6 @@ def _django_validation(exc: DjangoValidationError) -> ValidationError:
     return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
 
 
-class WriteNeedsAccount(BasePermission):
-    """Reading is open; every write needs a signed-in person (401 otherwise)."""
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return request.method in SAFE_METHODS or bool(
-            request.user and request.user.is_authenticated
-        )
-
-
 UPLOAD_ERRORS = {
     "too_large": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     "unsupported_type": status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
@@ -138,6 +121,20 @@ UPLOAD_ERRORS = {
 
 def _joined(values: Iterable[object]) -> str:
     return "; ".join(str(v) for v in values)
+
+
+class CaseSchema(AutoSchema):
+    """The case list answers one search page (hits, facets, counts), not an array of cases."""
+
+    def _is_list_view(self, serializer: object = None) -> bool:
+        if getattr(self.view, "action", None) == "list":
+            return False
+        return super()._is_list_view(serializer)
+
+    def get_operation_id(self) -> str:
+        if getattr(self.view, "action", None) == "list":
+            return "cases_search"
+        return super().get_operation_id()
 
 
 class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
@@ -152,8 +149,12 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
 
     lookup_field = "slug"
     serializer_class = CaseDetailSerializer
-    permission_classes = [WriteNeedsAccount]
+    # Reading is open; every write needs a signed-in person (401 otherwise).
+    permission_classes = [IsAuthenticatedOrReadOnly]
     csv_filename = "cases"
+    pagination_class = None  # the list pages its search results itself
+    schema = CaseSchema()
+    parser_classes = [JSONParser]  # documents take multipart; see `documents`
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[CaseStudy]:
@@ -197,21 +198,27 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
             raise PermissionDenied("Only editors may do this.")
 
     @extend_schema(
-        parameters=SEARCH_PARAMETERS,
-        responses=inline_serializer(
-            "CaseSearchPage",
-            {
-                "count": serializers.IntegerField(),
-                "next": serializers.URLField(allow_null=True),
-                "previous": serializers.URLField(allow_null=True),
-                "results": SearchHitSerializer(many=True),
-                "facets": serializers.DictField(child=FacetValueSerializer(many=True)),
-                "suggestion": serializers.CharField(allow_null=True),
-                "message": serializers.CharField(allow_null=True),
-            },
-        ),
+        parameters=[CaseSearchParamsSerializer],
+        responses={
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "application/json"): inline_serializer(
+                "CaseSearchPage",
+                {
+                    "count": serializers.IntegerField(),
+                    "next": serializers.URLField(allow_null=True),
+                    "previous": serializers.URLField(allow_null=True),
+                    "results": SearchHitSerializer(many=True),
+                    "facets": inline_serializer(
+                        "Facets", {name: FacetValueSerializer(many=True) for name in FACETS}
+                    ),
+                    "suggestion": serializers.CharField(allow_null=True),
+                    "message": serializers.CharField(allow_null=True),
+                },
+            ),
+        },
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        CaseSearchParamsSerializer(data=request.query_params).is_valid(raise_exception=True)
         params = request.query_params.copy()
         if "page_size" in params:
             params["per_page"] = params["page_size"]
@@ -350,8 +357,8 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, slug: str) -> Response:
         """Editors only: publish a submitted case."""
-        self._require_editor()
         case = self.get_object()
+        self._require_editor()
         if case.version != expected_case_version(request, case, required=False):
             raise PreconditionFailed()
         try:
@@ -364,8 +371,8 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
     @action(detail=True, methods=["post"], url_path="request-changes")
     def request_changes(self, request: Request, slug: str) -> Response:
         """Editors only: return a submitted case to its country with a comment."""
-        self._require_editor()
         case = self.get_object()
+        self._require_editor()
         review = CaseReviewSerializer(data=request.data)
         review.is_valid(raise_exception=True)
         if case.version != expected_case_version(request, case, required=False):

@@ -44,7 +44,7 @@ def test_cases_csv_by_accept_header_and_with_facet_filters(client):
 
 
 def test_csv_cells_that_look_like_formulas_are_disarmed(client):
-    CaseStudyFactory(published=True, title="=HYPERLINK(\"http://evil\")")
+    CaseStudyFactory(published=True, title='=HYPERLINK("http://evil")')
     rows = rows_of(client.get(reverse("api-v1:case-list"), {"format": "csv"}))
     assert rows[0]["title"].startswith("'=")
 
