@@ -384,3 +384,33 @@ def test_organization_and_event_are_given_by_slug(fp_client, focal_point):
     assert response.json()["organization"]["slug"] == "ict-division"
     response = fp_client.post(api("case-list"), new_case_body(event="nope"), format="json")
     assert response.status_code == 400 and response.json()["field"] == "event"
+
+
+def test_workspace_list_and_csv_exports_use_constant_queries(fp_client, focal_point, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import ThemeFactory
+
+    theme = ThemeFactory()
+
+    def add_cases(n):
+        for _ in range(n):
+            CaseStudyFactory(country=focal_point.country, published=True).themes.add(theme)
+
+    def count(make_request):
+        with CaptureQueriesContext(connection) as queries:
+            response = make_request()
+            assert response.status_code == 200
+            if response.streaming:
+                b"".join(response.streaming_content)
+        return len(queries)
+
+    workspace = lambda: fp_client.get(api("workspace-case-list"), {"page_size": 50})  # noqa: E731
+    cases_csv = lambda: client.get(api("case-list"), {"format": "csv"})  # noqa: E731
+    events_csv = lambda: client.get(api("event-list"), {"format": "csv"})  # noqa: E731
+    add_cases(1)
+    workspace()  # the token's last use is written at most once a minute: not on the next calls
+    few = [count(workspace), count(cases_csv), count(events_csv)]
+    add_cases(30)
+    assert [count(workspace), count(cases_csv), count(events_csv)] == few
