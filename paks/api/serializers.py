@@ -281,10 +281,16 @@ class CaseSearchParamsSerializer(serializers.Serializer):
     page_size = serializers.IntegerField(
         min_value=1, max_value=100, required=False, help_text="Results per page (default 20)."
     )
+    facet_size = serializers.IntegerField(
+        min_value=0,
+        max_value=1000,
+        required=False,
+        help_text="Values per facet, most frequent first, selected ones always (default 20).",
+    )
 
     def validate(self, attrs: dict) -> dict:
         # A query string's empty value would otherwise pass as "not given".
-        for name in ("sort", "page", "page_size"):
+        for name in ("sort", "page", "page_size", "facet_size"):
             if self.initial_data.get(name, None) == "":
                 raise serializers.ValidationError(
                     {name: ["Give a value, or leave the parameter out."]}, code="blank"

@@ -54,7 +54,8 @@ from paks.api.serializers import (
 )
 from paks.documents.accept import DocumentRejected, accept_document, max_upload_bytes
 from paks.models import SDG, CaseStudy, Document, Theme
-from paks.search import CaseSearch, search_cases
+from paks.public_cache import cached_public_read
+from paks.search import CaseSearch, FacetValue, search_cases
 from paks.search.backends import all_matching_cases
 from paks.search.base import FACETS
 from paks.services import (
@@ -119,6 +120,12 @@ UPLOAD_ERRORS = {
 }
 
 
+def _top(values: list[FacetValue], size: int) -> list[FacetValue]:
+    """The most frequent values first, and every selected one whatever its count."""
+    ranked = sorted(values, key=lambda v: (not v.selected, -v.count))
+    return [v for i, v in enumerate(ranked) if i < size or v.selected]
+
+
 def _joined(values: Iterable[object]) -> str:
     return "; ".join(str(v) for v in values)
 
@@ -167,7 +174,7 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
                 "links",
                 Prefetch(
                     "documents",
-                    queryset=Document.objects.order_by("uploaded_at", "pk"),
+                    queryset=Document.objects.defer("extracted_text").order_by("uploaded_at", "pk"),
                     to_attr="listed_documents",
                 ),
             )
@@ -180,8 +187,12 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
             return CaseSerializer
         return CaseDetailSerializer
 
-    def _detail_response(self, case: CaseStudy, *, status_code: int = 200) -> Response:
-        case = self.get_queryset().get(pk=case.pk)
+    def _detail_response(
+        self, case: CaseStudy, *, status_code: int = 200, fresh: bool = True
+    ) -> Response:
+        """The case as the caller may see it; `fresh` reads it again after a write."""
+        if fresh:
+            case = self.get_queryset().get(pk=case.pk)
         body = CaseDetailSerializer(case, context=self.get_serializer_context()).data
         response = Response(body, status=status_code)
         response["ETag"] = case_etag(case)
@@ -218,13 +229,19 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
         },
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        CaseSearchParamsSerializer(data=request.query_params).is_valid(raise_exception=True)
         params = request.query_params.copy()
         if "page_size" in params:
             params["per_page"] = params["page_size"]
         search = CaseSearch.from_params(params)
         if self.wants_csv(request):
+            CaseSearchParamsSerializer(data=request.query_params).is_valid(raise_exception=True)
             return self._csv(request, search)
+        return cached_public_read(request, lambda: self._search_page(request, search))
+
+    def _search_page(self, request: Request, search: CaseSearch) -> Response:
+        # Only here, not before the cache: a cached page's query string was valid already.
+        CaseSearchParamsSerializer(data=request.query_params).is_valid(raise_exception=True)
+        facet_size = int(request.query_params.get("facet_size", 20))
         results = search_cases(search)
         url = request.build_absolute_uri()
         hits = SearchHitSerializer(results.hits, many=True, context={"request": request}).data
@@ -245,7 +262,7 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
                 ),
                 "results": hits,
                 "facets": {
-                    name: FacetValueSerializer(values, many=True).data
+                    name: FacetValueSerializer(_top(values, facet_size), many=True).data
                     for name, values in results.facets.items()
                 },
                 "suggestion": results.suggestion,
@@ -279,7 +296,9 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
         )
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self._detail_response(self.get_object())
+        return cached_public_read(
+            request, lambda: self._detail_response(self.get_object(), fresh=False)
+        )
 
     @extend_schema(responses={201: CaseDetailSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Prefetch
 
 from paks.models import CaseStudy, Document
+from paks.public_cache import public_content_changed
 from paks.search.models import CaseIndex, SearchTerm
 
 # PostgreSQL text search configuration per case language; others fall back to English.
@@ -117,10 +118,12 @@ def reindex_case(*, case_id: int) -> None:
     CaseIndex.objects.update_or_create(case_id=case.pk, defaults=texts)
     _update_vectors([case.pk])
     _add_terms(vocabulary([case.title, case.summary, str(texts["context"])]))
+    public_content_changed()  # the search answers differently from now on
 
 
 def remove_case(*, case_id: int) -> None:
     CaseIndex.objects.filter(case_id=case_id).delete()
+    public_content_changed()
 
 
 def reindex_later(case_id: int) -> None:

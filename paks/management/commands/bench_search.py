@@ -191,7 +191,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not Country.objects.exists():
             call_command("load_reference", verbosity=0)
-        self._corpus(options["cases"], options["seed"])
+        self.ensure_corpus(options["cases"], options["seed"])
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
         client = Client()
         url = reverse("paks:case-list")
@@ -225,7 +225,8 @@ class Command(BaseCommand):
                 queries.add(len(ctx))
         return times, max(queries)
 
-    def _corpus(self, wanted: int, seed: int) -> None:
+    def ensure_corpus(self, wanted: int, seed: int) -> None:
+        """Generate published cases with their documents until there are `wanted` of them."""
         existing = CaseStudy.objects.filter(slug__startswith=SLUG_PREFIX).count()
         if existing >= wanted:
             return
