@@ -21,12 +21,14 @@ def issue_token(
     if not name.strip():
         raise ValueError("Give the token a name that says what it is for.")
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = timezone.now()
     token = ApiToken.objects.create(
         user=user,
         name=name.strip(),
         prefix=key[: len(TOKEN_PREFIX) + 6],
         digest=ApiToken.digest_of(key),
-        expires_at=timezone.now() + valid_for if valid_for else None,
+        created_at=now,
+        expires_at=now + valid_for if valid_for else None,
     )
     return token, key
 

@@ -160,7 +160,9 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "account:sign-in"
+LOGIN_REDIRECT_URL = "account:tokens"
+LOGOUT_REDIRECT_URL = "paks:home"
 
 REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -21,6 +21,7 @@ urlpatterns = [
     path("feeds/events.rss", feeds.EventsFeed(), name="feed-events-rss"),
     path("feeds/events.atom", feeds.EventsAtomFeed(), name="feed-events-atom"),
     path("api/v1/", include("paks.api.urls")),
+    path("account/", include("accounts.urls")),
     path("events/", include("events.urls")),
     path("", include("countries.urls")),
     path("", include("paks.public_urls")),

@@ -30,6 +30,7 @@ def _page_types(demo_site):
         "sdg-list": "/sdgs/",
         "sdg-detail": SDG.objects.get(number=16).get_absolute_url(),
         "about": "/about/",
+        "sign-in": "/account/sign-in/",
         "not-found": "/no-such-page/",
     }
 
@@ -89,6 +90,26 @@ def test_keyboard_user_reaches_the_content_with_the_skip_link(demo_site, page):
     assert skip.is_visible()
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_focal_point_signs_in_and_creates_an_api_token_shown_once(demo_site, page):
+    page.goto(demo_site.url + "/")
+    page.get_by_role("link", name="Sign in").click()
+    page.get_by_label("E-mail address").fill("focal.bgd@paks.example")
+    page.get_by_label("Password").fill("paks-focal-demo")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Your API tokens"
+    page.get_by_label("Name").fill("Ministry website")
+    page.get_by_role("button", name="Create token").click()
+    key = page.get_by_label("Key").input_value()
+    assert key.startswith("paks_")
+    page.screenshot(path=str(ARTIFACTS / "tokens-created-1280.png"), full_page=True)
+    assert run_axe(page) == []
+    page.get_by_role("button", name="Revoke “Ministry website”").click()
+    assert "is revoked" in page.get_by_role("status").first.inner_text()
+    assert page.get_by_label("Key").count() == 0
+    page.get_by_role("button", name="Sign out").click()
+    assert page.get_by_role("link", name="Sign in").is_visible()
 
 
 def test_the_axe_check_does_report_violations(page):

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "account"
+
+urlpatterns = [
+    path("sign-in/", views.SignInView.as_view(), name="sign-in"),
+    path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
+    path("tokens/", views.TokenListView.as_view(), name="tokens"),
+    path("tokens/<int:pk>/revoke/", views.revoke_token_view, name="revoke-token"),
+]

@@ -1,0 +1,62 @@
+"""Signing in and out on the public site, and a person's own API tokens."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from accounts.forms import TokenForm
+from accounts.models import ApiToken
+from accounts.services import issue_token, revoke_token
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/sign_in.html"
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    """POST only (Django's LogoutView): a link cannot sign anyone out."""
+
+
+@method_decorator([login_required, never_cache], name="dispatch")
+class TokenListView(View):
+    """The signed-in person's API tokens: create one (its key shown once), list, revoke."""
+
+    template_name = "accounts/tokens.html"
+
+    def _render(self, request: HttpRequest, form: TokenForm, **extra: Any) -> HttpResponse:
+        tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
+        context = {"form": form, "tokens": tokens, **extra}
+        return render(request, self.template_name, context, status=extra.pop("status", 200))
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render(request, TokenForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = TokenForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, form, status=400)
+        token, key = issue_token(
+            user=request.user,  # type: ignore[arg-type]
+            name=form.cleaned_data["name"],
+            valid_for=form.validity,
+        )
+        # Rendered, not redirected: the key is in this one response and stored nowhere.
+        return self._render(request, TokenForm(), new_token=token, new_key=key)
+
+
+@require_POST
+@login_required
+def revoke_token_view(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    revoke_token(token=token)
+    messages.success(request, f"The token “{token.name}” is revoked; it no longer works.")
+    return redirect("account:tokens")
