@@ -5,6 +5,7 @@ from countries.api.serializers import CountryRefSerializer, OrganizationRefSeria
 from countries.models import Country, Organization, countries_of
 from events.models import Event
 from paks.models import SDG, CaseComment, CaseLink, CaseStudy, Document, Theme
+from paks.services import CASE_FIELDS
 
 
 class ThemeSerializer(serializers.HyperlinkedModelSerializer):
@@ -171,22 +172,7 @@ class CaseWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CaseStudy
-        fields = [
-            "title",
-            "summary",
-            "challenge",
-            "solution",
-            "results",
-            "lessons_learned",
-            "year",
-            "language",
-            "country",
-            "organization",
-            "event",
-            "themes",
-            "sdgs",
-            "links",
-        ]
+        fields = [*CASE_FIELDS, "country", "themes", "sdgs", "links"]
 
     def to_internal_value(self, data: object) -> dict:
         if hasattr(data, "upper") or not hasattr(data, "get"):

@@ -1,6 +1,6 @@
 """API v1 views for the knowledge space: cases (searched), documents, themes and SDGs."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -204,6 +204,18 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
         if not user.is_editor and not countries_of(user).filter(pk=case.country_id).exists():
             raise PermissionDenied("This case belongs to another country.")
 
+    def _transition(
+        self, request: Request, case: CaseStudy, change: Callable[[], CaseStudy]
+    ) -> Response:
+        """A workflow step; If-Match is optional here but must be current when sent."""
+        if case.version != expected_case_version(request, case, required=False):
+            raise PreconditionFailed()
+        try:
+            case = change()
+        except ServiceError as exc:
+            raise _service_error(exc) from None
+        return self._detail_response(case)
+
     def _require_editor(self) -> None:
         if not getattr(self.request.user, "is_editor", False):
             raise PermissionDenied("Only editors may do this.")
@@ -364,13 +376,7 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
         """Send a draft (or a case returned for changes) to the editors for review."""
         case = self.get_object()
         self._check_writable(case)
-        if case.version != expected_case_version(request, case, required=False):
-            raise PreconditionFailed()
-        try:
-            case = submit_case(case=case, user=request.user)
-        except ServiceError as exc:
-            raise _service_error(exc) from None
-        return self._detail_response(case)
+        return self._transition(request, case, lambda: submit_case(case=case, user=request.user))
 
     @extend_schema(request=None, responses={200: CaseDetailSerializer})
     @action(detail=True, methods=["post"])
@@ -378,13 +384,7 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
         """Editors only: publish a submitted case."""
         case = self.get_object()
         self._require_editor()
-        if case.version != expected_case_version(request, case, required=False):
-            raise PreconditionFailed()
-        try:
-            case = publish_case(case=case, editor=request.user)
-        except ServiceError as exc:
-            raise _service_error(exc) from None
-        return self._detail_response(case)
+        return self._transition(request, case, lambda: publish_case(case=case, editor=request.user))
 
     @extend_schema(request=CaseReviewSerializer, responses={200: CaseDetailSerializer})
     @action(detail=True, methods=["post"], url_path="request-changes")
@@ -394,15 +394,10 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
         self._require_editor()
         review = CaseReviewSerializer(data=request.data)
         review.is_valid(raise_exception=True)
-        if case.version != expected_case_version(request, case, required=False):
-            raise PreconditionFailed()
-        try:
-            case = request_changes(
-                case=case, editor=request.user, comment=review.validated_data["comment"]
-            )
-        except ServiceError as exc:
-            raise _service_error(exc) from None
-        return self._detail_response(case)
+        comment = review.validated_data["comment"]
+        return self._transition(
+            request, case, lambda: request_changes(case=case, editor=request.user, comment=comment)
+        )
 
     @extend_schema(methods=["GET"], request=None, responses={200: DocumentSerializer(many=True)})
     @extend_schema(

@@ -7,6 +7,8 @@ content types, bodies that match the schema.
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from accounts.services import issue_token
@@ -26,7 +28,19 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
 
 
 @pytest.fixture
-def api_data(db):
+def wsgi_keeps_the_test_connection():
+    """Requests go straight to the WSGI application, not through Django's test client, so
+    its `request_finished` would close the database connection that holds the test's
+    transaction (PostgreSQL). Detached here, as the test client itself does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_data(db, wsgi_keeps_the_test_connection):
     """A small corpus for the generated requests to find: public cases, a draft, an event."""
     focal_point = FocalPointFactory()
     case = CaseStudyFactory(published=True, country=focal_point.country, slug="harbour")
