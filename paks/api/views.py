@@ -4,7 +4,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpResponseBase
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
@@ -492,7 +492,9 @@ class WorkspaceCaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
-    """Documents of published cases and public events: metadata and a download link."""
+    """Documents of published cases and public events: metadata and a download link.
+
+    Signed in, also the documents of the cases you may see (your country's drafts)."""
 
     serializer_class = DocumentSerializer
     filter_backends = [filters.OrderingFilter]
@@ -500,7 +502,12 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["-uploaded_at", "pk"]
 
     def get_queryset(self) -> QuerySet[Document]:
-        return Document.objects.public().select_related("case", "event")
+        documents = Document.objects.defer("extracted_text").select_related("case", "event")
+        user = self.request.user
+        if not user.is_authenticated:
+            return documents.public()
+        visible = CaseStudy.objects.visible_to(user).values("pk")
+        return documents.filter(Q(case__in=visible) | Q(case__isnull=True, event__is_public=True))
 
 
 class ThemeViewSet(viewsets.ReadOnlyModelViewSet):

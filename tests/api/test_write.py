@@ -229,6 +229,10 @@ def test_upload_list_and_delete_a_document(
     assert "Budget" not in document.file.name and ".." not in document.file.name
     listing = fp_client.get(api("case-documents", case.slug)).json()
     assert [d["id"] for d in listing] == [document.pk]
+    # Its Location answers the uploader, and nobody else while the case is a draft.
+    assert fp_client.get(response["Location"]).json()["id"] == document.pk
+    assert APIClient().get(response["Location"]).status_code == 404
+    assert client_for(FocalPointFactory().user).get(response["Location"]).status_code == 404
 
     url = api("case-document", case.slug, document.pk)
     assert fp_client.delete(url).status_code == 428
