@@ -181,7 +181,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "paks.api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
+        "paks.api.throttling.AnonymousRateThrottle",
         "paks.api.throttling.TokenRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {

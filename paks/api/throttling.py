@@ -1,14 +1,53 @@
-"""Rates per token for API clients, per account for browser sessions, per address otherwise."""
+"""Request rates: per token for API clients, per account for sessions, per address otherwise.
+
+DRF's stock throttles keep a list of every request's time in the cache and read and write
+it whole on each request. These count requests in fixed windows instead: one atomic
+increment per request, whatever the rate.
+"""
 
 from typing import Any
 
+from django.core.cache import cache
 from rest_framework.request import Request
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
 from accounts.models import ApiToken
 
 
-class TokenRateThrottle(SimpleRateThrottle):
+class WindowCountMixin:
+    """At most `num_requests` in each window of `duration` seconds (a fixed window)."""
+
+    rate: str | None
+    num_requests: int
+    duration: int
+    window_ends: float
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        if self.rate is None:
+            return True
+        key = self.get_cache_key(request, view)  # type: ignore[attr-defined]
+        if key is None:
+            return True
+        now = self.timer()  # type: ignore[attr-defined]
+        window = int(now // self.duration)
+        self.window_ends = (window + 1) * self.duration
+        counter = f"{key}:{window}"
+        try:
+            count = cache.incr(counter)
+        except ValueError:  # the window's first request (or a race with another one)
+            added = cache.add(counter, 1, timeout=self.duration + 1)
+            count = 1 if added else cache.incr(counter)
+        return count <= self.num_requests
+
+    def wait(self) -> float:
+        return max(0.0, self.window_ends - self.timer())  # type: ignore[attr-defined]
+
+
+class AnonymousRateThrottle(WindowCountMixin, AnonRateThrottle):
+    """Anonymous requests, per client address (scope "anon")."""
+
+
+class TokenRateThrottle(WindowCountMixin, SimpleRateThrottle):
     """Each token has its own budget, so one busy integration does not starve another."""
 
     scope = "token"
@@ -19,5 +58,5 @@ class TokenRateThrottle(SimpleRateThrottle):
         elif request.user and request.user.is_authenticated:
             ident = f"user-{request.user.pk}"
         else:
-            return None  # anonymous requests are counted by AnonRateThrottle, per address
+            return None  # anonymous requests are counted per address
         return self.cache_format % {"scope": self.scope, "ident": ident}

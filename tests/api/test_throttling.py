@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
-from rest_framework.throttling import AnonRateThrottle
 
 from accounts.services import issue_token
+from paks.api.throttling import AnonymousRateThrottle as AnonRateThrottle
 from paks.api.throttling import TokenRateThrottle
 from tests.factories import UserFactory
 
