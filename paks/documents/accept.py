@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import warnings
 import zipfile
 
 from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from PIL import Image
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 from accounts.models import User
 from events.models import Event
@@ -76,6 +80,111 @@ def detect_media_type(upload: File) -> str | None:
     return None
 
 
+# What an Office package may hold before it is opened: more suggests a zip bomb.
+MAX_PACKAGE_ENTRIES = 5000
+MAX_PACKAGE_UNCOMPRESSED = 500 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+# The names people give each type; a file whose name says another type is refused.
+EXTENSIONS = {
+    "application/pdf": {"pdf"},
+    PPTX: {"pptx"},
+    DOCX: {"docx"},
+    XLSX: {"xlsx"},
+    "image/png": {"png"},
+    "image/jpeg": {"jpg", "jpeg"},
+    "image/webp": {"webp"},
+    "image/gif": {"gif"},
+}
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def check_name(name: str, media_type: str) -> None:
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix and suffix not in EXTENSIONS[media_type]:
+        label = Document.TYPE_LABELS.get(media_type, media_type)
+        raise DocumentRejected(
+            f"The file's name ends in .{suffix[:10]}, but its content is a {label} file. "
+            "Rename it or upload the file you meant.",
+            code="name_mismatch",
+        )
+
+
+def check_package(upload: File) -> None:
+    """Limits checked on the zip directory before any part is read; no DTDs in XML parts."""
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as package:
+            entries = package.infolist()
+            if len(entries) > MAX_PACKAGE_ENTRIES:
+                raise DocumentRejected(
+                    "The Office file has too many parts to be a document.", code="package_limits"
+                )
+            total = sum(entry.file_size for entry in entries)
+            packed = sum(entry.compress_size for entry in entries) or 1
+            if total > MAX_PACKAGE_UNCOMPRESSED or total / packed > MAX_COMPRESSION_RATIO:
+                raise DocumentRejected(
+                    "The Office file unpacks to far more than its size; it is not accepted.",
+                    code="package_limits",
+                )
+            for entry in entries:
+                if entry.filename.endswith((".xml", ".rels")):
+                    with package.open(entry) as part:
+                        head = part.read(4096)
+                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                        raise DocumentRejected(
+                            "The Office file declares XML entities or a DTD, which documents "
+                            "do not need; it is not accepted.",
+                            code="package_dtd",
+                        )
+    except zipfile.BadZipFile:
+        raise DocumentRejected("The Office file is damaged.", code="damaged") from None
+    finally:
+        upload.seek(0)
+
+
+def check_pdf(upload: File) -> None:
+    upload.seek(0)
+    try:
+        reader = PdfReader(upload)
+        encrypted = reader.is_encrypted
+    except PdfReadError:
+        raise DocumentRejected("The PDF file is damaged.", code="damaged") from None
+    finally:
+        upload.seek(0)
+    if encrypted:
+        raise DocumentRejected(
+            "The PDF is encrypted or password-protected. Save it without a password and "
+            "upload it again.",
+            code="encrypted",
+        )
+
+
+def check_image(upload: File) -> None:
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise DocumentRejected(
+            "The image has too many pixels to be shown safely.", code="too_many_pixels"
+        ) from None
+    except (OSError, SyntaxError, ValueError):
+        raise DocumentRejected("The image file is damaged.", code="damaged") from None
+    finally:
+        upload.seek(0)
+
+
+def check_content(upload: File, media_type: str) -> None:
+    if media_type == "application/pdf":
+        check_pdf(upload)
+    elif media_type in OFFICE_MAIN_PARTS.values():
+        check_package(upload)
+    else:
+        check_image(upload)
+
+
 def sha256_of(upload: File) -> str:
     digest = hashlib.sha256()
     upload.seek(0)
@@ -107,10 +216,19 @@ def accept_document(
         raise DocumentRejected(f"The file is larger than {limit_mb} MB.", code="too_large")
     media_type = detect_media_type(upload)
     if media_type is None:
+        upload.seek(0)
+        if upload.read(8) == OLE_MAGIC:
+            raise DocumentRejected(
+                "Password-protected Office files and old Office formats (.doc, .ppt, .xls) "
+                f"are not accepted. Upload a {ALLOWED_NAMES} file.",
+                code="unsupported_type",
+            )
         raise DocumentRejected(
             f"This file type is not accepted. Upload a {ALLOWED_NAMES} file.",
             code="unsupported_type",
         )
+    check_name(name.rsplit("/", 1)[-1], media_type)
+    check_content(upload, media_type)
     digest = sha256_of(upload)
     if case is not None and case.documents.filter(sha256=digest).exists():
         raise DocumentRejected("This file is already attached to the case.", code="duplicate")
