@@ -1,8 +1,21 @@
 """Serving stored documents with headers that keep browsers from running what they download."""
 
+import re
+from collections.abc import Iterator
+
+from django.core.files import File
 from django.db.models import F
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotModified,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from countries.models import countries_of
@@ -10,6 +23,9 @@ from paks.models import Document
 
 # Shown in the browser only where that is safe; everything else is saved to disk.
 INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/webp", "image/gif"}
+# One byte range (`bytes=0-499`, `bytes=500-`, `bytes=-500`), for resuming large downloads.
+RANGE = re.compile(r"bytes=(?P<first>\d*)-(?P<last>\d*)")
+CHUNK = 64 * 1024
 
 
 def _visible(document: Document, request: HttpRequest) -> bool:
@@ -24,24 +40,91 @@ def _visible(document: Document, request: HttpRequest) -> bool:
     )
 
 
+def _byte_range(header: str, size: int) -> tuple[int, int] | str | None:
+    """(first, last) for one `bytes=` range; None to send it whole; "unsatisfiable"."""
+    match = RANGE.fullmatch(header.strip())
+    if not match or size == 0:
+        return None  # several ranges or another unit: answered whole, as RFC 9110 allows
+    first, last = match["first"], match["last"]
+    if first == "" and last == "":
+        return None
+    if first == "":  # the last N bytes
+        length = int(last)
+        if length == 0:
+            return "unsatisfiable"
+        return max(0, size - length), size - 1
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start >= size or end < start:
+        return "unsatisfiable"
+    return start, end
+
+
+def _read(file: File, start: int, length: int) -> Iterator[bytes]:
+    with file:
+        file.seek(start)
+        while length > 0:
+            chunk = file.read(min(CHUNK, length))
+            if not chunk:
+                break
+            length -= len(chunk)
+            yield chunk
+
+
 @require_safe
-def download(request: HttpRequest, pk: int) -> FileResponse:
+def download(request: HttpRequest, pk: int) -> HttpResponseBase:
     document = get_object_or_404(Document.objects.select_related("case"), pk=pk)
     if not document.file or not _visible(document, request):
         raise Http404("No such document.")
     is_public = Document.objects.public().filter(pk=pk).exists()
-    if request.method == "GET":
-        # Counted without storing who downloaded it.
+    etag = f'"{document.sha256}"' if document.sha256 else None
+    headers = {
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+        "Cache-Control": "public, max-age=3600" if is_public else "private, no-store",
+        "Accept-Ranges": "bytes",
+    }
+    if etag:
+        headers["ETag"] = etag
+        if etag in request.headers.get("If-None-Match", ""):
+            return HttpResponseNotModified(headers=headers)
+
+    size = document.file.size
+    wanted = request.headers.get("Range", "")
+    if_range = request.headers.get("If-Range")
+    part = _byte_range(wanted, size) if wanted and (not if_range or if_range == etag) else None
+    if part == "unsatisfiable":
+        return HttpResponse(status=416, headers={**headers, "Content-Range": f"bytes */{size}"})
+    start, end = part if isinstance(part, tuple) else (0, size - 1)
+    if request.method == "GET" and start == 0:
+        # Counted once per download (not per resumed piece), without storing who it was.
         Document.objects.filter(pk=pk).update(download_count=F("download_count") + 1)
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=document.media_type not in INLINE_TYPES,
-        filename=document.original_filename or document.file.name.rsplit("/", 1)[-1],
-        content_type=document.media_type or "application/octet-stream",
+
+    filename = document.original_filename or document.file.name.rsplit("/", 1)[-1]
+    as_attachment = document.media_type not in INLINE_TYPES
+    content_type = document.media_type or "application/octet-stream"
+    if not isinstance(part, tuple):
+        response = FileResponse(
+            document.file.open("rb"),
+            as_attachment=as_attachment,
+            filename=filename,
+            content_type=content_type,
+        )
+        for name, value in headers.items():
+            response[name] = value
+        return response
+    headers["Content-Disposition"] = (
+        content_disposition_header(as_attachment, filename) or "attachment"
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "public, max-age=3600" if is_public else "private, no-store"
-    if document.sha256:
-        response["ETag"] = f'"{document.sha256}"'
+    length = end - start + 1
+    response = StreamingHttpResponse(
+        _read(document.file.open("rb"), start, length),
+        status=206,
+        content_type=content_type,
+        headers={
+            **headers,
+            "Content-Range": f"bytes {start}-{end}/{size}",
+            "Content-Length": str(length),
+        },
+    )
     return response
