@@ -75,3 +75,17 @@ def test_revoke_own_token_but_not_another_persons(client, person):
     mine.refresh_from_db()
     assert mine.revoked_at is not None
     assert [t.name for t in response.context["tokens"]] == ["mine"]
+
+
+def test_deactivating_a_person_ends_their_session_and_tokens_at_once(client, person):
+    from rest_framework.test import APIClient
+
+    _, key = issue_token(user=person, name="cms")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get(TOKENS).status_code == 200
+    assert api.get(reverse("api-v1:workspace-case-list")).status_code == 200
+    person.is_active = False
+    person.save()
+    assert client.get(TOKENS).status_code == 302  # signed out: back to the sign-in page
+    assert api.get(reverse("api-v1:workspace-case-list")).status_code == 401
