@@ -232,6 +232,17 @@ class DocumentQuerySet(models.QuerySet["Document"]):
             Q(case__status=CaseStudy.Status.PUBLISHED) | Q(case__isnull=True, event__is_public=True)
         )
 
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> DocumentQuerySet:
+        """Public documents, a focal point's country's drafts' documents too, all for editors."""
+        if not getattr(user, "is_authenticated", False):
+            return self.public()
+        if getattr(user, "is_editor", False):
+            return self
+        return self.filter(
+            Q(case__in=CaseStudy.objects.visible_to(user).values("pk"))
+            | Q(case__isnull=True, event__is_public=True)
+        )
+
 
 class Document(models.Model):
     """An uploaded file (presentation, report, agenda, photo) of a case and/or an event."""
@@ -323,6 +334,13 @@ class Document(models.Model):
         "image/webp": "WebP image",
         "image/gif": "GIF image",
     }
+
+    @property
+    def is_public(self) -> bool:
+        """As `DocumentQuerySet.public`, from the loaded case and event."""
+        if self.case_id:
+            return self.case.status == CaseStudy.Status.PUBLISHED
+        return bool(self.event_id and self.event.is_public)
 
     @property
     def type_label(self) -> str:

@@ -49,7 +49,8 @@ def unique_case_slug(title: str) -> str:
     return slug
 
 
-def _check_country(case: CaseStudy, user: User, verb: str) -> None:
+def check_country_access(*, case: CaseStudy, user: User, verb: str = "change") -> None:
+    """Editors work on every country's cases; a focal point only on its own country's."""
     if not user.is_editor and not countries_of(user).filter(pk=case.country_id).exists():
         raise NotAllowed(f"Only the country's focal points and editors may {verb} this case.")
 
@@ -78,7 +79,7 @@ def _transition(
 def submit_case(*, case: CaseStudy, user: User) -> CaseStudy:
     """A focal point (or an editor) sends a draft or returned case for review."""
     case = _locked(case)
-    _check_country(case, user, "submit")
+    check_country_access(case=case, user=user, verb="submit")
     return _transition(
         case,
         allowed_from=CaseStudy.EDITABLE_STATUSES,
@@ -214,7 +215,7 @@ def update_case(
 ) -> CaseStudy:
     """Change a case's fields if nobody else changed it since `expected_version` was read."""
     case = _locked(case)
-    _check_country(case, user, "edit")
+    check_country_access(case=case, user=user, verb="edit")
     if not case.is_editable_by(user):
         raise InvalidTransition(
             f"A case that is {case.get_status_display().lower()} cannot be edited"
@@ -247,7 +248,7 @@ def update_case(
 def delete_case(*, case: CaseStudy, user: User, expected_version: int) -> None:
     """A draft is deleted with its documents; published work is archived, never deleted."""
     case = _locked(case)
-    _check_country(case, user, "delete")
+    check_country_access(case=case, user=user, verb="delete")
     if case.status not in CaseStudy.EDITABLE_STATUSES:
         raise InvalidTransition(
             f"A case that is {case.get_status_display().lower()} cannot be deleted; "

@@ -4,7 +4,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponseBase
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
@@ -63,6 +63,7 @@ from paks.services import (
     NotAllowed,
     ServiceError,
     StaleVersion,
+    check_country_access,
     create_case,
     delete_case,
     delete_document,
@@ -200,9 +201,10 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
 
     def _check_writable(self, case: CaseStudy) -> None:
         """403 for another country's case, before any precondition is looked at."""
-        user = self.request.user
-        if not user.is_editor and not countries_of(user).filter(pk=case.country_id).exists():
-            raise PermissionDenied("This case belongs to another country.")
+        try:
+            check_country_access(case=case, user=self.request.user)
+        except NotAllowed as exc:
+            raise PermissionDenied(str(exc)) from None
 
     def _transition(
         self, request: Request, case: CaseStudy, change: Callable[[], CaseStudy]
@@ -502,12 +504,11 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["-uploaded_at", "pk"]
 
     def get_queryset(self) -> QuerySet[Document]:
-        documents = Document.objects.defer("extracted_text").select_related("case", "event")
-        user = self.request.user
-        if not user.is_authenticated:
-            return documents.public()
-        visible = CaseStudy.objects.visible_to(user).values("pk")
-        return documents.filter(Q(case__in=visible) | Q(case__isnull=True, event__is_public=True))
+        return (
+            Document.objects.visible_to(self.request.user)
+            .defer("extracted_text")
+            .select_related("case", "event")
+        )
 
 
 class ThemeViewSet(viewsets.ReadOnlyModelViewSet):

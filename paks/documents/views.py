@@ -18,7 +18,6 @@ from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from countries.models import countries_of
 from paks.models import Document
 
 # Shown in the browser only where that is safe; everything else is saved to disk.
@@ -26,18 +25,6 @@ INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/webp", "ima
 # One byte range (`bytes=0-499`, `bytes=500-`, `bytes=-500`), for resuming large downloads.
 RANGE = re.compile(r"bytes=(?P<first>\d*)-(?P<last>\d*)")
 CHUNK = 64 * 1024
-
-
-def _visible(document: Document, request: HttpRequest) -> bool:
-    if Document.objects.public().filter(pk=document.pk).exists():
-        return True
-    user = request.user
-    if getattr(user, "is_editor", False):
-        return True
-    # A draft's files: only its country's focal points besides editors.
-    return (
-        bool(document.case_id) and countries_of(user).filter(pk=document.case.country_id).exists()
-    )
 
 
 def _byte_range(header: str, size: int) -> tuple[int, int] | str | None:
@@ -73,10 +60,12 @@ def _read(file: File, start: int, length: int) -> Iterator[bytes]:
 
 @require_safe
 def download(request: HttpRequest, pk: int) -> HttpResponseBase:
-    document = get_object_or_404(Document.objects.select_related("case"), pk=pk)
-    if not document.file or not _visible(document, request):
+    # Drafts' files only to their country's focal points and editors; to others, 404.
+    visible = Document.objects.visible_to(request.user).select_related("case", "event")
+    document = get_object_or_404(visible, pk=pk)
+    if not document.file:
         raise Http404("No such document.")
-    is_public = Document.objects.public().filter(pk=pk).exists()
+    is_public = document.is_public
     etag = f'"{document.sha256}"' if document.sha256 else None
     headers = {
         "X-Content-Type-Options": "nosniff",

@@ -149,6 +149,17 @@ class FacetSQL:
         inner, params = self._in(column, values)
         return f"m.{ref} IN (SELECT id FROM {table} WHERE {inner})", params
 
+    def _linked(
+        self, through: str, fk: str, table: str, column: str, values: tuple[object, ...]
+    ) -> tuple[str, list[object]]:
+        """The case is linked (many-to-many) to one of the rows with these values."""
+        inner, params = self._in(f"x.{column}", values)
+        return (
+            f"EXISTS (SELECT 1 FROM {through} l JOIN {table} x ON x.id = l.{fk} "
+            f"WHERE l.casestudy_id = m.id AND {inner})",
+            params,
+        )
+
     def condition(self, facet: str) -> tuple[str, list[object]]:
         values = getattr(self.search, facet)
         match facet:
@@ -161,19 +172,9 @@ class FacetSQL:
                 sql = f"m.country_ref IN (SELECT id FROM {self.country} WHERE {flags})"
                 return sql, [True] * len(values)
             case "theme":
-                inner, params = self._in("t.slug", values)
-                return (
-                    f"EXISTS (SELECT 1 FROM {self.case_themes} ct JOIN {self.theme} t "
-                    f"ON t.id = ct.theme_id WHERE ct.casestudy_id = m.id AND {inner})",
-                    params,
-                )
+                return self._linked(self.case_themes, "theme_id", self.theme, "slug", values)
             case "sdg":
-                inner, params = self._in("s.number", values)
-                return (
-                    f"EXISTS (SELECT 1 FROM {self.case_sdgs} cs JOIN {self.sdg} s "
-                    f"ON s.id = cs.sdg_id WHERE cs.casestudy_id = m.id AND {inner})",
-                    params,
-                )
+                return self._linked(self.case_sdgs, "sdg_id", self.sdg, "number", values)
             case "year":
                 return self._in("m.year", values)
             case "organization":
