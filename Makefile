@@ -37,7 +37,10 @@ run: data
 	@echo "  public site:  http://$(HOST):$(PORT)/"
 	@echo "  admin:        http://$(HOST):$(PORT)/admin/"
 	@echo "  (demo logins are printed above by load_demo)"
+	@echo "Uploaded documents are processed by the task worker (db_worker) running beside it."
 	@echo ""
+	$(MANAGE) db_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 # axe-core for the accessibility checks of the browser tests, from the npm registry.

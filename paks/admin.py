@@ -20,6 +20,7 @@ from countries.admin import export_as_csv
 from events.models import Event
 from paks import services
 from paks.documents.accept import DocumentRejected, accept_document
+from paks.documents.processing import process_again
 from paks.models import SDG, CaseComment, CaseLink, CaseStudy, Document, Theme
 from paks.search.index import reindex_later
 
@@ -322,6 +323,7 @@ class DocumentAdmin(admin.ModelAdmin):
         "size",
         "page_count",
         "state",
+        "failure",
         "download_count",
         "uploaded_at",
     ]
@@ -330,7 +332,7 @@ class DocumentAdmin(admin.ModelAdmin):
     list_select_related = ["case", "event"]
     autocomplete_fields = ["case", "event"]
     date_hierarchy = "uploaded_at"
-    actions = [export_as_csv]
+    actions = [export_as_csv, "process_again"]
     readonly_fields = [
         "file",
         "original_filename",
@@ -341,11 +343,27 @@ class DocumentAdmin(admin.ModelAdmin):
         "thumbnail",
         "state",
         "error",
+        "processed_at",
         "uploaded_by",
         "uploaded_at",
         "download_count",
     ]
     fields = ["title", "kind", "case", "event", "external_url", *readonly_fields]
+
+    @admin.display(description="why processing failed")
+    def failure(self, obj: Document) -> str:
+        return Truncator(obj.error).chars(80)
+
+    @admin.action(description="Process selected documents again", permissions=["change"])
+    def process_again(self, request: HttpRequest, queryset: QuerySet[Document]) -> None:
+        queued = process_again(queryset)
+        skipped = queryset.count() - queued
+        self.message_user(
+            request,
+            f"{queued} document{'s' if queued != 1 else ''} queued for processing."
+            + (f" {skipped} without a processable file left as they were." if skipped else ""),
+            messages.SUCCESS,
+        )
 
     def save_model(self, request: HttpRequest, obj: Document, form: Any, change: bool) -> None:
         previous_case = Document.objects.filter(pk=obj.pk).values_list("case_id", flat=True).first()

@@ -26,6 +26,7 @@ from accounts.models import User
 from countries.models import Country, FocalPoint, Organization
 from countries.services import appoint_focal_point
 from events.models import Event, EventOrganizer, Participation
+from paks.documents.processing import queue_processing
 from paks.models import SDG, CaseStudy, Document, Theme
 from paks.reference import load_all
 from paks.search import index as search_index
@@ -842,6 +843,7 @@ def _save_document(result: DemoResult, doc: Document, filename: str) -> None:
     doc.sha256 = digest
     # Stored through the storage API like any upload; processing picks it up as pending.
     doc.file.save(filename, ContentFile(data), save=True)
+    queue_processing(doc)
     result.created["documents"] += 1
 
 

@@ -222,7 +222,13 @@ def document_upload_to(instance: Document, filename: str) -> str:
 
 
 def thumbnail_upload_to(instance: Document, filename: str) -> str:
-    return f"thumbnails/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.webp"
+    return f"thumbnails/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.jpg"
+
+
+PAGE_UNITS = {
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "slide",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "sheet",
+}
 
 
 class DocumentQuerySet(models.QuerySet["Document"]):
@@ -286,6 +292,7 @@ class Document(models.Model):
     thumbnail = models.ImageField(upload_to=thumbnail_upload_to, max_length=200, blank=True)
     state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
     error = models.TextField(blank=True, help_text="Why processing failed, in words for people.")
+    processed_at = models.DateTimeField(null=True, blank=True, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -341,6 +348,11 @@ class Document(models.Model):
         if self.case_id:
             return self.case.status == CaseStudy.Status.PUBLISHED
         return bool(self.event_id and self.event.is_public)
+
+    @property
+    def page_unit(self) -> str:
+        """What the file's pages are called: slides in a presentation, sheets in a workbook."""
+        return PAGE_UNITS.get(self.media_type, "page")
 
     @property
     def type_label(self) -> str:

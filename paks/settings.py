@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
     "accounts",
     "countries",
     "events",
@@ -140,12 +143,48 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploaded files go to S3-compatible object storage (django-storages) when a bucket is named;
+# credentials come from the environment as boto3 reads them (AWS_ACCESS_KEY_ID, ...).
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL", "") or None
+    AWS_S3_REGION_NAME = env_str("AWS_S3_REGION_NAME", "") or None
+    AWS_LOCATION = env_str("AWS_LOCATION", "media")
+    # Files are private: the portal serves them itself, after its own permission check.
+    AWS_DEFAULT_ACL = "private"
+    AWS_QUERYSTRING_AUTH = True
+    AWS_S3_FILE_OVERWRITE = False
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     # django-redis keeps one client per process; Django's own Redis cache builds a new
     # client object for every operation, which costs more than the round trip itself.
     CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}}
+
+# Background work (document processing) through Django's Tasks API. The embedded default keeps
+# the queue in the database (`manage.py db_worker`); production puts it in Redis for RQ
+# workers (`manage.py rqworker --job-class django_tasks_rq.Job`).
+PAKS_TASK_BACKEND = env_str("PAKS_TASK_BACKEND", "database")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if PAKS_TASK_BACKEND not in _TASK_BACKENDS:
+    raise ValueError(f"PAKS_TASK_BACKEND must be one of {sorted(_TASK_BACKENDS)}")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[PAKS_TASK_BACKEND]}}
+if PAKS_TASK_BACKEND == "rq" and not REDIS_URL:
+    raise ValueError("PAKS_TASK_BACKEND=rq needs REDIS_URL")
+# Limits on reading one document, in its own process: CPU and wall-clock seconds, memory.
+PAKS_PROCESSING_SECONDS = env_int("PAKS_PROCESSING_SECONDS", 60)
+PAKS_PROCESSING_MEMORY_MB = env_int("PAKS_PROCESSING_MEMORY_MB", 768)
+RQ_QUEUES = {
+    "default": {
+        "URL": REDIS_URL or "redis://127.0.0.1:6379/0",
+        "DEFAULT_TIMEOUT": PAKS_PROCESSING_SECONDS * 2,
+    }
+}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "PAKS <no-reply@paks.localhost>")

@@ -29,6 +29,11 @@ class DocumentSerializer(serializers.HyperlinkedModelSerializer):
     case = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     event = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     download_url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+    processing_error = serializers.SerializerMethodField(
+        help_text="Why processing failed, when it did; shown to the case's focal points and "
+        "editors only."
+    )
 
     class Meta:
         model = Document
@@ -45,17 +50,40 @@ class DocumentSerializer(serializers.HyperlinkedModelSerializer):
             "sha256",
             "page_count",
             "state",
+            "processing_error",
             "uploaded_at",
             "download_url",
+            "thumbnail_url",
             "external_url",
         ]
+
+    def _absolute(self, path: str) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
 
     def get_download_url(self, document: Document) -> str | None:
         if not document.file:
             return None
-        path = reverse("paks:document-download", args=[document.pk])
+        return self._absolute(reverse("paks:document-download", args=[document.pk]))
+
+    def get_thumbnail_url(self, document: Document) -> str | None:
+        if not document.thumbnail:
+            return None
+        return self._absolute(reverse("paks:document-thumbnail", args=[document.pk]))
+
+    def get_processing_error(self, document: Document) -> str | None:
+        if document.state != Document.State.FAILED:
+            return None
         request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if user.is_editor:
+            return document.error
+        if "own_country_ids" not in self.context:  # one query per response, only on failures
+            self.context["own_country_ids"] = set(countries_of(user).values_list("pk", flat=True))
+        own = document.case and document.case.country_id in self.context["own_country_ids"]
+        return document.error if own else None
 
 
 class CaseLinkSerializer(serializers.ModelSerializer):
@@ -225,6 +253,7 @@ class SearchHitSerializer(serializers.Serializer):
             "id": match.document_id,
             "title": match.title,
             "page": match.page,
+            "unit": match.unit,
             "snippet": str(match.snippet),
         }
 

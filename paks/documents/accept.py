@@ -15,6 +15,7 @@ from pypdf.errors import PdfReadError
 
 from accounts.models import User
 from events.models import Event
+from paks.documents.processing import queue_processing
 from paks.models import CaseStudy, Document
 
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -255,4 +256,5 @@ def accept_document(
         raise DocumentRejected(
             "This file is already attached to the case.", code="duplicate"
         ) from exc
+    queue_processing(document)
     return document

@@ -6,4 +6,5 @@ from paks.documents import views
 
 urlpatterns = [
     path("documents/<int:pk>/download/", views.download, name="document-download"),
+    path("documents/<int:pk>/thumbnail/", views.thumbnail, name="document-thumbnail"),
 ]

@@ -58,21 +58,43 @@ def _read(file: File, start: int, length: int) -> Iterator[bytes]:
             yield chunk
 
 
-@require_safe
-def download(request: HttpRequest, pk: int) -> HttpResponseBase:
+def _visible_document(request: HttpRequest, pk: int) -> Document:
     # Drafts' files only to their country's focal points and editors; to others, 404.
     visible = Document.objects.visible_to(request.user).select_related("case", "event")
-    document = get_object_or_404(visible, pk=pk)
-    if not document.file:
-        raise Http404("No such document.")
-    is_public = document.is_public
-    etag = f'"{document.sha256}"' if document.sha256 else None
-    headers = {
+    return get_object_or_404(visible, pk=pk)
+
+
+def _safe_headers(document: Document) -> dict[str, str]:
+    return {
         "X-Content-Type-Options": "nosniff",
         "Content-Security-Policy": "default-src 'none'; sandbox",
-        "Cache-Control": "public, max-age=3600" if is_public else "private, no-store",
-        "Accept-Ranges": "bytes",
+        "Cache-Control": "public, max-age=3600" if document.is_public else "private, no-store",
     }
+
+
+@require_safe
+def thumbnail(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The small JPEG made when the document was processed, under the document's own rules."""
+    document = _visible_document(request, pk)
+    if not document.thumbnail:
+        raise Http404("This document has no preview.")
+    # The stored name is new for every thumbnail made, so it tells versions apart.
+    headers = {**_safe_headers(document), "ETag": f'"{document.thumbnail.name.rsplit("/")[-1]}"'}
+    if headers["ETag"] in request.headers.get("If-None-Match", ""):
+        return HttpResponseNotModified(headers=headers)
+    response = FileResponse(document.thumbnail.open("rb"), content_type="image/jpeg")
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+@require_safe
+def download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    document = _visible_document(request, pk)
+    if not document.file:
+        raise Http404("No such document.")
+    etag = f'"{document.sha256}"' if document.sha256 else None
+    headers = {**_safe_headers(document), "Accept-Ranges": "bytes"}
     if etag:
         headers["ETag"] = etag
         if etag in request.headers.get("If-None-Match", ""):

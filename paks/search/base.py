@@ -89,8 +89,9 @@ class DocumentMatch:
 
     document_id: int
     title: str
-    page: int | None  # page or slide number; None when the format has no pages
+    page: int | None  # page, slide or sheet number; None when the format has no pages
     snippet: SafeString
+    unit: str = "page"  # what a page is called in this format: "page", "slide" or "sheet"
 
 
 @dataclass(frozen=True)

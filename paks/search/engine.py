@@ -196,7 +196,7 @@ class FullTextBackend:
             .filter(case_id__in=case_ids)
             .exclude(extracted_text="")
             .order_by("case_id", "uploaded_at", "pk")
-            .only("pk", "case_id", "title", "extracted_text")
+            .only("pk", "case_id", "title", "media_type", "extracted_text")
         )
         for document in documents:
             if document.case_id in found:
@@ -210,6 +210,7 @@ class FullTextBackend:
                         title=document.title,
                         page=number if len(pages) > 1 else None,
                         snippet=highlight_terms(text, parsed),
+                        unit=document.page_unit,
                     )
                     break
         return found
