@@ -59,3 +59,29 @@ def test_dockerfile_serves_with_gunicorn_as_an_unprivileged_user():
     assert "USER paks" in dockerfile
     assert "collectstatic" in dockerfile
     assert '"gunicorn"' in dockerfile
+
+
+def test_an_rq_worker_processes_documents_beside_the_web_server(compose):
+    worker = compose["services"]["worker"]
+    assert worker["build"] == "."
+    assert worker["command"][:4] == ["python", "manage.py", "rqworker", "default"]
+    job_class = worker["command"].index("--job-class")
+    assert worker["command"][job_class + 1] == "django_tasks_rq.Job"
+    # The same configuration as the web server, with the RQ task backend chosen there.
+    assert worker["environment"] == compose["services"]["web"]["environment"]
+    assert worker["environment"]["PAKS_TASK_BACKEND"] == "rq"
+    assert worker["depends_on"]["redis"]["condition"] == "service_healthy"
+    assert worker["depends_on"]["db"]["condition"] == "service_healthy"
+    assert worker["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    # It reads the files the web server stored.
+    assert "media:/app/media" in worker["volumes"]
+    assert worker["restart"] == "unless-stopped"
+
+
+def test_make_run_starts_the_database_task_worker_with_the_server():
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = makefile.split("\nrun: data\n", 1)[1].split("\n\n", 1)[0]
+    assert "$(MANAGE) db_worker" in recipe
+    assert "$(MANAGE) runserver" in recipe
+    # The worker goes when the server goes.
+    assert "trap 'kill $$worker" in recipe

@@ -56,3 +56,33 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "SECRET_KEY is required" in result.stderr
+
+
+def test_uploads_go_to_s3_compatible_storage_when_a_bucket_is_named():
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "paks.settings",
+        "AWS_STORAGE_BUCKET_NAME": "paks-media",
+        "AWS_S3_ENDPOINT_URL": "http://127.0.0.1:9000",
+    }
+    probe = (
+        "import django; django.setup();"
+        "from django.core.files.storage import storages; s = storages['default'];"
+        "print(type(s).__module__, s.bucket_name, s.endpoint_url, s.location,"
+        " s.default_acl, s.file_overwrite)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == [
+        "storages.backends.s3",
+        "paks-media",
+        "http://127.0.0.1:9000",
+        "media",
+        "private",
+        "False",
+    ]

@@ -184,7 +184,8 @@ def read_docx(path: Path) -> Extraction:
     texts = ["".join(parts).strip() for parts in pages]
     while len(texts) > 1 and not texts[-1]:
         texts.pop()
-    page_count = _app_pages(path) or len(texts)
+    # Word's own count, unless the breaks found show it is out of date.
+    page_count = max(_app_pages(path) or 0, len(texts))
     return Extraction(
         pages=texts, page_count=page_count, thumbnail=_package_image(path, "word/media/")
     )
@@ -234,10 +235,8 @@ def main(argv: list[str]) -> int:
     except Unreadable as exc:
         out = {"ok": False, "reason": str(exc)}
     except Exception as exc:  # any library's failure means a damaged file here
-        out = {
-            "ok": False,
-            "reason": f"The file could not be read ({type(exc).__name__}); it may be damaged.",
-        }
+        sys.stderr.write(f"{type(exc).__name__}: {exc}\n")
+        out = {"ok": False, "reason": "The file could not be read; it may be damaged."}
     else:
         out = {
             "ok": True,

@@ -71,7 +71,8 @@ def _limits(seconds: int, memory_mb: int) -> Callable[[], None]:
 def read_in_child(path: Path, media_type: str, thumbnail_path: Path) -> dict[str, Any]:
     """Run the extraction in a limited child process and return what it found."""
     seconds, memory_mb = time_limit(), memory_limit_mb()
-    too_slow = f"Reading the file took longer than {seconds} seconds and was stopped."
+    unit = "second" if seconds == 1 else "seconds"
+    too_slow = f"Reading the file took longer than {seconds} {unit} and was stopped."
     too_big = f"Reading the file needed more than {memory_mb} MB of memory and was stopped."
     command = [sys.executable, "-I", extract.__file__, media_type, str(path), str(thumbnail_path)]
     try:
@@ -117,12 +118,15 @@ def _local_copy(document: Document, folder: Path) -> Path:
     """A path to the file on this machine: the stored file itself, or a copy from remote storage."""
     storage = document.file.storage
     try:
-        return Path(storage.path(document.file.name))
-    except NotImplementedError:
-        target = folder / "source"
-        with storage.open(document.file.name, "rb") as source, target.open("wb") as copy:
-            shutil.copyfileobj(source, copy, 1024 * 1024)
-        return target
+        local = Path(storage.path(document.file.name))
+    except NotImplementedError:  # object storage: no path on this machine
+        local = None
+    if local is not None and local.is_file():
+        return local
+    target = folder / "source"
+    with storage.open(document.file.name, "rb") as source, target.open("wb") as copy:
+        shutil.copyfileobj(source, copy, 1024 * 1024)
+    return target
 
 
 def _start(document_id: int) -> Document | None:
