@@ -131,7 +131,8 @@ def _local_copy(document: Document, folder: Path) -> Path:
 
 def _start(document_id: int) -> Document | None:
     with transaction.atomic():
-        document = Document.objects.select_for_update().filter(pk=document_id).first()
+        # No ordering: the default one joins the (nullable) case, which cannot be locked.
+        document = Document.objects.select_for_update().filter(pk=document_id).order_by().first()
         if document is None or not document.file:
             return None
         document.state = Document.State.PROCESSING

@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 from PIL import Image
@@ -271,14 +272,13 @@ def test_a_document_deleted_before_processing_is_skipped():
     assert process(document_id) == "gone"
 
 
-def test_processing_waits_for_the_row_to_commit_and_goes_through_the_database_queue(
-    django_capture_on_commit_callbacks,
-):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+# db_worker checks its connection between tasks, which would end a test's transaction:
+# these tests commit for real instead.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_processing_waits_for_the_row_to_commit_and_goes_through_the_database_queue():
+    with transaction.atomic():
         document = upload("example.pdf", (SAMPLES / "example.pdf").read_bytes())
-    assert not DBTaskResult.objects.exists()  # nothing queued for a row not yet committed
-    for callback in callbacks:
-        callback()
+        assert not DBTaskResult.objects.exists()  # nothing queued for a row not yet committed
     task = DBTaskResult.objects.get()
     assert task.args_kwargs["args"] == [document.pk]
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
@@ -299,16 +299,12 @@ def test_the_rq_backend_processes_documents_through_redis(
     with django_capture_on_commit_callbacks(execute=True):
         document = upload("example.pdf", (SAMPLES / "example.pdf").read_bytes())
     assert queue.count == 1
-    # A worker that runs jobs in its own process, so it shares this test's database.
-    call_command(
-        "rqworker",
-        "default",
-        "--burst",
-        "--worker-class",
-        "rq.worker.SimpleWorker",
-        "--job-class",
-        "django_tasks_rq.Job",
+    # The worker `manage.py rqworker default --job-class django_tasks_rq.Job` runs, as a
+    # SimpleWorker: it runs jobs in this process, so it sees this test's transaction.
+    worker = django_rq.get_worker(
+        "default", job_class="django_tasks_rq.Job", worker_class="rq.worker.SimpleWorker"
     )
+    assert worker.work(burst=True)
     document.refresh_from_db()
     assert document.state == Document.State.READY
     assert queue.count == 0
@@ -330,6 +326,7 @@ def test_text_arriving_later_makes_a_published_case_findable_by_it(
     assert api["results"][0]["document"]["unit"] == "slide"
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_editors_see_failures_in_the_admin_and_process_documents_again(
     client, settings, django_capture_on_commit_callbacks
 ):
