@@ -1,17 +1,24 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.models import ApiToken, User
-from accounts.services import issue_token, revoke_token
+from accounts.forms import InvitationForm
+from accounts.models import ApiToken, AuditEvent, Invitation, User
+from accounts.services import InvitationError, invite, issue_token, revoke_token
 
 # Who may do what is decided by superusers only; editors manage people, not privileges.
 PRIVILEGE_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
+
+
+def _person(request: HttpRequest) -> User:
+    """The signed-in staff member (the admin lets no one else in)."""
+    return cast(User, request.user)
 
 
 @admin.register(User)
@@ -93,7 +100,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             return
         valid_for = obj.expires_at - timezone.now() if obj.expires_at else None
-        token, key = issue_token(user=obj.user, name=obj.name, valid_for=valid_for)
+        token, key = issue_token(
+            user=obj.user, name=obj.name, valid_for=valid_for, created_by=_person(request)
+        )
         # The admin goes on with `obj`; make it the stored token.
         obj.pk, obj.prefix, obj.digest = token.pk, token.prefix, token.digest
         obj.created_at, obj.expires_at = token.created_at, token.expires_at
@@ -108,6 +117,77 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         count = 0
         for token in queryset.filter(revoked_at__isnull=True):
-            revoke_token(token=token)
+            revoke_token(token=token, revoked_by=_person(request))
             count += 1
         self.message_user(request, f"Revoked {count} token(s).", messages.SUCCESS)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit log, read-only: nobody edits or deletes what happened."""
+
+    list_display = ["at", "action", "actor_label", "target_label", "ip_address", "detail"]
+    list_filter = ["action"]
+    search_fields = ["actor_label", "target_label", "detail", "ip_address"]
+    date_hierarchy = "at"
+    list_select_related = ["actor"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Editors invite focal points here; the person gets a single-use link by e-mail."""
+
+    form = InvitationForm
+    list_display = ["email", "country", "organization", "invited_by", "created_at", "state"]
+    list_filter = ["country__region_name"]
+    search_fields = ["email", "country__name", "organization__name"]
+    list_select_related = ["country", "organization", "invited_by"]
+    autocomplete_fields = ["country", "organization"]
+    readonly_fields = ["invited_by", "created_at", "expires_at", "accepted_at", "accepted_by"]
+
+    @admin.display(description="state")
+    def state(self, obj: Invitation) -> str:
+        if obj.accepted_at:
+            return f"accepted {obj.accepted_at:%Y-%m-%d}"
+        return "open" if obj.is_open else "expired"
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fields = ["email", "country", "organization", "position"]
+        return fields if obj is None else [*fields, *self.readonly_fields]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # Sent invitations are records: what was sent stays as it was.
+        return (
+            []
+            if obj is None
+            else ["email", "country", "organization", "position", *self.readonly_fields]
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Invitation, form: Any, change: bool) -> None:
+        if change:
+            return
+        try:
+            invitation, _ = invite(
+                email=obj.email,
+                country=obj.country,
+                organization=obj.organization,
+                position=obj.position,
+                invited_by=_person(request),
+            )
+        except InvitationError as exc:
+            raise PermissionDenied(str(exc)) from exc
+        obj.pk = invitation.pk
+        obj._state.adding = False
+        self.message_user(request, f"Invitation sent to {invitation.email}.", messages.SUCCESS)

@@ -1,6 +1,11 @@
 import datetime
+from typing import Any
 
 from django import forms
+from django.contrib.auth import password_validation
+
+from accounts.models import Invitation, User
+from countries.models import FocalPoint
 
 VALIDITY_CHOICES = [
     (30, "30 days"),
@@ -28,3 +33,71 @@ class TokenForm(forms.Form):
     @property
     def validity(self) -> datetime.timedelta:
         return datetime.timedelta(days=self.cleaned_data["valid_for"])
+
+
+class AcceptInvitationForm(forms.Form):
+    """Name and a new password, checked by the site's password validators."""
+
+    first_name = forms.CharField(max_length=150, required=False, label="First name")
+    last_name = forms.CharField(max_length=150, required=False, label="Last name")
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The two passwords differ.")
+        elif first:
+            probe = User(
+                email=self.email,
+                username=self.email,
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(first, probe)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class InvitationForm(forms.ModelForm):
+    """What an editor fills in to invite a focal point (the admin's add form)."""
+
+    class Meta:
+        model = Invitation
+        fields = ["email", "country", "organization", "position"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        country, organization = cleaned.get("country"), cleaned.get("organization")
+        if country and organization and organization.country_id not in (None, country.pk):
+            self.add_error(
+                "organization", f"{organization} belongs to another country than {country}."
+            )
+        email = cleaned.get("email")
+        if (
+            country
+            and email
+            and (
+                FocalPoint.objects.active()
+                .filter(user__email__iexact=email, country=country)
+                .exists()
+            )
+        ):
+            self.add_error("email", f"{email} is already a focal point for {country}.")
+        return cleaned

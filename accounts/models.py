@@ -75,3 +75,90 @@ class ApiToken(models.Model):
             and (self.expires_at is None or self.expires_at > timezone.now())
             and self.user.is_active
         )
+
+
+class AuditEvent(models.Model):
+    """One security-relevant event: sign-ins, tokens, invitations, publications.
+
+    Changes to records are in their own history (django-simple-history); this log keeps what
+    happens to accounts and the editorial decisions, in one place, for reading in the admin.
+    """
+
+    class Action(models.TextChoices):
+        SIGNED_IN = "signed_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        SIGNED_OUT = "signed_out", "Signed out"
+        PASSWORD_RESET = "password_reset", "Password reset"
+        TOKEN_CREATED = "token_created", "API token created"
+        TOKEN_REVOKED = "token_revoked", "API token revoked"
+        INVITATION_SENT = "invitation_sent", "Invitation sent"
+        INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
+        CASE_PUBLISHED = "case_published", "Case published"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        CASE_ARCHIVED = "case_archived", "Case archived"
+        ACCOUNT_DEACTIVATED = "account_deactivated", "Account deactivated"
+
+    at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    action = models.CharField(max_length=30, choices=Action.choices)
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events"
+    )
+    # Kept as text too, so the log still reads after an account is deleted.
+    actor_label = models.CharField(max_length=254, blank=True)
+    target_type = models.CharField(max_length=50, blank=True)
+    target_id = models.CharField(max_length=50, blank=True)
+    target_label = models.CharField(max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["action", "-at"], name="auditevent_action_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.target_label}".strip()
+
+
+class Invitation(models.Model):
+    """An editor's invitation to become a country's focal point, sent by e-mail.
+
+    Only a digest of the link's key is stored; the link works once, until it expires.
+    """
+
+    email = models.EmailField()
+    country = models.ForeignKey(
+        "countries.Country", on_delete=models.PROTECT, related_name="invitations"
+    )
+    organization = models.ForeignKey(
+        "countries.Organization", on_delete=models.PROTECT, related_name="invitations"
+    )
+    position = models.CharField(max_length=200, blank=True)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="invitations_sent"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    accepted_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="invitations_accepted",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} for {self.country}"
+
+    @staticmethod
+    def digest_of(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
 
 from countries.models import Country, EGovScore, FocalPoint, FocalPointQuerySet, Organization
 from paks.csvexport import streaming_csv
@@ -44,7 +45,7 @@ class FocalPointInline(admin.TabularInline):
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(SimpleHistoryAdmin):
     list_display = ["name", "iso3", "region_name", "subregion_name", "is_ldc", "is_lldc", "is_sids"]
     list_filter = ["region_name", "subregion_name", "is_ldc", "is_lldc", "is_sids"]
     search_fields = ["name", "iso3", "iso2", "m49"]
@@ -84,7 +85,7 @@ class EGovScoreAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "acronym", "kind", "country", "parent", "focal_point_count"]
     list_filter = ["kind", "country__region_name"]
     search_fields = ["name", "acronym", "country__name"]
@@ -118,7 +119,7 @@ class ActiveFilter(admin.SimpleListFilter):
 
 
 @admin.register(FocalPoint)
-class FocalPointAdmin(admin.ModelAdmin):
+class FocalPointAdmin(SimpleHistoryAdmin):
     list_display = [
         "user",
         "country",

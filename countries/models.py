@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 
 class CountryQuerySet(models.QuerySet["Country"]):
@@ -50,6 +51,7 @@ class Country(models.Model):
     is_sids = models.BooleanField("SIDS", default=False)
 
     objects = CountryQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -154,6 +156,8 @@ class Organization(models.Model):
     website = models.URLField(blank=True)
     description = models.TextField(blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         indexes = [
@@ -212,9 +216,16 @@ class FocalPoint(models.Model):
         blank=True,
         help_text="When the focal point last confirmed the country's information.",
     )
+    last_reminded_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the focal point was last reminded to confirm the country's information.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = FocalPointQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["country__name", "user__email"]

@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from countries.models import Country, FocalPoint, Organization
@@ -100,3 +100,31 @@ def end_focal_point(
         user.save(update_fields=["is_active"])
         result.user_deactivated = True
     return result
+
+
+@transaction.atomic
+def confirm_information_current(*, user: User, country: Country) -> FocalPoint:
+    """A focal point confirms that its country's information on the portal is current."""
+    appointment = (
+        FocalPoint.objects.active()
+        .select_for_update()
+        .filter(user=user, country=country)
+        .order_by()
+        .first()
+    )
+    if appointment is None:
+        raise FocalPointError(f"Only {country.name}'s focal points may confirm its information.")
+    appointment.last_confirmed_at = timezone.now()
+    appointment._history_user = user  # type: ignore[attr-defined]
+    appointment._change_reason = "Confirmed the country's information is current"  # type: ignore[attr-defined]
+    appointment.save(update_fields=["last_confirmed_at"])
+    return appointment
+
+
+def last_confirmed(country: Country) -> datetime.datetime | None:
+    """When any of the country's focal points last confirmed its information."""
+    return (
+        FocalPoint.objects.filter(country=country)
+        .order_by()
+        .aggregate(last=models.Max("last_confirmed_at"))["last"]
+    )

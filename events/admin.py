@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
 
 from countries.admin import export_as_csv
 from events.models import Event, EventOrganizer, Participation
@@ -38,7 +39,7 @@ class SideEventInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(SimpleHistoryAdmin):
     list_display = [
         "title",
         "kind",

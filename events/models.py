@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from countries.models import Country, Organization
 
@@ -103,6 +104,7 @@ class Event(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = EventQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-start"]

@@ -7,13 +7,15 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import User
 from countries.admin import export_as_csv
@@ -22,6 +24,7 @@ from paks import services
 from paks.documents.accept import DocumentRejected, accept_document
 from paks.documents.processing import process_again
 from paks.models import SDG, CaseComment, CaseLink, CaseStudy, Document, Theme
+from paks.review import changes_for_review
 from paks.search.index import reindex_later
 
 
@@ -114,7 +117,13 @@ class CaseStudyAdminForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["seen_version"].initial = self.instance.version
+            # The saved version, also when the form shows an older one from the history
+            # (a revert is a new change on top of the saved case, not a stale edit).
+            self.fields["seen_version"].initial = (
+                CaseStudy.objects.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -155,7 +164,7 @@ class RequestChangesForm(forms.Form):
 
 
 @admin.register(CaseStudy)
-class CaseStudyAdmin(admin.ModelAdmin):
+class CaseStudyAdmin(SimpleHistoryAdmin):
     form = CaseStudyAdminForm
     list_display = [
         "title",
@@ -209,14 +218,98 @@ class CaseStudyAdmin(admin.ModelAdmin):
         ),
     ]
 
+    change_list_template = "admin/paks/casestudy/change_list.html"
+
     def save_model(self, request: HttpRequest, obj: CaseStudy, form: Any, change: bool) -> None:
         if change:
-            obj.version = F("version") + 1  # type: ignore[assignment]
+            # The row was locked by the form's version check. The workflow fields stay as
+            # they are: an edit, or a revert to an older version from the history, changes
+            # content only; status moves through the review actions.
+            current = CaseStudy.objects.get(pk=obj.pk)
+            for name in ("status", "slug", "created_by_id", "submitted_at", "published_at"):
+                setattr(obj, name, getattr(current, name))
+            obj.version = current.version + 1
         else:
             obj.slug = services.unique_case_slug(obj.title)
             obj.created_by = request.user  # type: ignore[assignment]
         super().save_model(request, obj, form, change)
-        obj.refresh_from_db(fields=["version"])
+
+    def get_urls(self) -> list[Any]:
+        review = [
+            path(
+                "review/",
+                self.admin_site.admin_view(self.review_queue_view),
+                name="paks_casestudy_review_queue",
+            ),
+            path(
+                "<int:pk>/review/",
+                self.admin_site.admin_view(self.review_view),
+                name="paks_casestudy_review",
+            ),
+        ]
+        return review + super().get_urls()
+
+    def review_queue_view(self, request: HttpRequest) -> HttpResponse:
+        """Submitted cases, oldest first: the editors' work list."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        cases = (
+            CaseStudy.objects.filter(status=CaseStudy.Status.SUBMITTED)
+            .select_related("country", "organization", "created_by")
+            .order_by("submitted_at", "pk")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Review queue",
+            "opts": self.model._meta,
+            "cases": cases,
+        }
+        return TemplateResponse(request, "admin/paks/casestudy/review_queue.html", context)
+
+    def review_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """A submitted case against its last published version; publish or return it."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        case = get_object_or_404(
+            CaseStudy.objects.select_related("country", "organization", "event", "created_by"),
+            pk=pk,
+        )
+        form = RequestChangesForm(request.POST if "request_changes" in request.POST else None)
+        if request.method == "POST":
+            self._require_change(request)
+            editor = _staff(request)
+            try:
+                if "publish" in request.POST:
+                    services.publish_case(case=case, editor=editor)
+                    self.message_user(request, f"Published “{case.title}”.", messages.SUCCESS)
+                    return HttpResponseRedirect(reverse("admin:paks_casestudy_review_queue"))
+                if form.is_valid():
+                    services.request_changes(
+                        case=case, editor=editor, comment=form.cleaned_data["comment"]
+                    )
+                    self.message_user(
+                        request, f"Returned “{case.title}” to its country.", messages.SUCCESS
+                    )
+                    return HttpResponseRedirect(reverse("admin:paks_casestudy_review_queue"))
+            except services.ServiceError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+        baseline, changes = changes_for_review(case)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Review: {case.title}",
+            "opts": self.model._meta,
+            "original": case,
+            "case": case,
+            "baseline": baseline,
+            "changes": changes,
+            "comments": case.comments.select_related("author").order_by("created_at"),
+            "documents": case.documents.defer("extracted_text").order_by("uploaded_at", "pk"),
+            "form": form,
+            "can_decide": case.status == CaseStudy.Status.SUBMITTED
+            and self.has_change_permission(request, case),
+        }
+        status = 400 if form.is_bound and not form.is_valid() else 200
+        return TemplateResponse(request, "admin/paks/casestudy/review.html", context, status=status)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
@@ -313,7 +406,7 @@ class DocumentUploadForm(forms.Form):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(SimpleHistoryAdmin):
     list_display = [
         "title",
         "case",

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from countries.models import Country, Organization, countries_of
 from events.models import Event
@@ -142,6 +143,8 @@ class CaseStudy(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CaseStudyQuerySet.as_manager()
+    # Themes and SDGs are kept with each version, so a version can be restored whole.
+    history = HistoricalRecords(m2m_fields=[themes, sdgs])
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
@@ -304,6 +307,8 @@ class Document(models.Model):
     download_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = DocumentQuerySet.as_manager()
+    # The extracted text is the file's, not an edit; counts change on every download.
+    history = HistoricalRecords(excluded_fields=["extracted_text", "download_count"])
 
     class Meta:
         ordering = ["case", "event", "uploaded_at"]

@@ -5,18 +5,23 @@ Views, admin actions, API views and management commands all call these.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts import audit
 from accounts.models import User
 from countries.models import Country, countries_of
+from paks import notifications
 from paks.models import SDG, CaseComment, CaseLink, CaseStudy, Document, Theme
 from paks.search.index import reindex_later, remove_case
+
+# How the history names the version an editor returned for changes (the review compares with it).
+CHANGES_REQUESTED = "Changes requested"
 
 
 class ServiceError(Exception):
@@ -59,8 +64,31 @@ def _locked(case: CaseStudy) -> CaseStudy:
     return CaseStudy.objects.select_for_update().get(pk=case.pk)
 
 
+def _for_history(case: CaseStudy, user: User, reason: str) -> None:
+    """Who made the change and why, for the case's history (also outside a request)."""
+    case._history_user = user  # type: ignore[attr-defined]
+    case._change_reason = reason  # type: ignore[attr-defined]
+
+
+@contextmanager
+def _history_paused(case: CaseStudy) -> Iterator[None]:
+    """Changes made inside are recorded together by the next save, as one version."""
+    case.skip_history_when_saving = True  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        del case.skip_history_when_saving  # type: ignore[attr-defined]
+
+
 def _transition(
-    case: CaseStudy, *, allowed_from: tuple[str, ...], to: str, verb: str, **stamps: object
+    case: CaseStudy,
+    *,
+    user: User,
+    allowed_from: tuple[str, ...],
+    to: str,
+    verb: str,
+    reason: str,
+    **stamps: object,
 ) -> CaseStudy:
     if case.status not in allowed_from:
         raise InvalidTransition(
@@ -69,9 +97,10 @@ def _transition(
     case.status = to
     for name, value in stamps.items():
         setattr(case, name, value)
-    case.version = F("version") + 1
+    # The row is locked (`_locked`), so counting up here cannot lose another's update.
+    case.version += 1
+    _for_history(case, user, reason)
     case.save(update_fields=["status", "version", "updated_at", *stamps])
-    case.refresh_from_db()
     return case
 
 
@@ -80,13 +109,17 @@ def submit_case(*, case: CaseStudy, user: User) -> CaseStudy:
     """A focal point (or an editor) sends a draft or returned case for review."""
     case = _locked(case)
     check_country_access(case=case, user=user, verb="submit")
-    return _transition(
+    case = _transition(
         case,
+        user=user,
         allowed_from=CaseStudy.EDITABLE_STATUSES,
         to=CaseStudy.Status.SUBMITTED,
         verb="submit",
+        reason="Submitted for review",
         submitted_at=timezone.now(),
     )
+    notifications.case_submitted(case)
+    return case
 
 
 @transaction.atomic
@@ -97,12 +130,16 @@ def publish_case(*, case: CaseStudy, editor: User) -> CaseStudy:
     case = _locked(case)
     case = _transition(
         case,
+        user=editor,
         allowed_from=(CaseStudy.Status.SUBMITTED,),
         to=CaseStudy.Status.PUBLISHED,
         verb="publish",
+        reason="Published",
         published_at=timezone.now(),
     )
     reindex_later(case.pk)
+    audit.record(audit.Action.CASE_PUBLISHED, actor=editor, target=case)
+    notifications.case_published(case)
     return case
 
 
@@ -116,11 +153,15 @@ def request_changes(*, case: CaseStudy, editor: User, comment: str) -> CaseStudy
     case = _locked(case)
     case = _transition(
         case,
+        user=editor,
         allowed_from=(CaseStudy.Status.SUBMITTED,),
         to=CaseStudy.Status.CHANGES_REQUESTED,
         verb="request changes on",
+        reason=f"{CHANGES_REQUESTED}: {comment.strip()}"[:100],
     )
-    CaseComment.objects.create(case=case, author=editor, body=comment.strip())
+    comment_row = CaseComment.objects.create(case=case, author=editor, body=comment.strip())
+    audit.record(audit.Action.CHANGES_REQUESTED, actor=editor, target=case)
+    notifications.changes_requested(case, comment_row)
     return case
 
 
@@ -132,11 +173,14 @@ def archive_case(*, case: CaseStudy, editor: User) -> CaseStudy:
     case = _locked(case)
     case = _transition(
         case,
+        user=editor,
         allowed_from=(CaseStudy.Status.PUBLISHED,),
         to=CaseStudy.Status.ARCHIVED,
         verb="archive",
+        reason="Archived",
     )
     reindex_later(case.pk)
+    audit.record(audit.Action.CASE_ARCHIVED, actor=editor, target=case)
     return case
 
 
@@ -204,8 +248,11 @@ def create_case(
         created_by=user,
     )
     case.full_clean(exclude=["slug"])
-    case.save()
-    _set_relations(case, data)
+    _for_history(case, user, "Created")
+    with _history_paused(case):
+        case.save()
+        _set_relations(case, data)
+    case.save()  # one version in the history, themes and SDGs included
     return case
 
 
@@ -235,10 +282,11 @@ def update_case(
         if name in data:
             setattr(case, name, data[name])
     case.full_clean(exclude=["slug"])
-    case.version = F("version") + 1
-    case.save()
-    case.refresh_from_db()
-    _set_relations(case, data)
+    case.version += 1  # under the row lock taken above
+    _for_history(case, user, "Edited")
+    with _history_paused(case):
+        _set_relations(case, data)
+    case.save()  # one version in the history, themes and SDGs included
     if case.is_public:
         reindex_later(case.pk)
     return case
@@ -263,6 +311,15 @@ def delete_case(*, case: CaseStudy, user: User, expected_version: int) -> None:
     _delete_files_on_commit(list(case.documents.all()))
     remove_case(case_id=case.pk)
     case.delete()
+
+
+@transaction.atomic
+def add_comment(*, case: CaseStudy, user: User, body: str) -> CaseComment:
+    """A remark on a case, usually a focal point's answer to an editor's request."""
+    check_country_access(case=case, user=user, verb="comment on")
+    if not body.strip():
+        raise ServiceError("Write something: the comment is empty.")
+    return CaseComment.objects.create(case=case, author=user, body=body.strip())
 
 
 @transaction.atomic

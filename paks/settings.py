@@ -50,7 +50,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_rq",
+    "simple_history",
     "accounts",
+    "workspace",
     "countries",
     "events",
     "paks",
@@ -67,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Who made a change, for the history of every model that keeps one.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: it answers locked-out sign-in attempts.
     "axes.middleware.AxesMiddleware",
@@ -188,6 +192,20 @@ RQ_QUEUES = {
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "PAKS <no-reply@paks.localhost>")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# The portal's address as people reach it, for links in e-mails.
+PAKS_SITE_URL = env_str("PAKS_SITE_URL", "http://127.0.0.1:8000")
+# An invitation link works once, for this many days.
+PAKS_INVITATION_DAYS = env_int("PAKS_INVITATION_DAYS", 14)
+# A country's information is stale when no focal point confirmed it for this many days;
+# remind_stale_countries then reminds its focal points, at most once per reminder interval.
+PAKS_STALE_AFTER_DAYS = env_int("PAKS_STALE_AFTER_DAYS", 180)
+PAKS_STALE_REMINDER_DAYS = env_int("PAKS_STALE_REMINDER_DAYS", 30)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 24) * 3600
 
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
@@ -201,7 +219,7 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
 
 LOGIN_URL = "account:sign-in"
-LOGIN_REDIRECT_URL = "account:tokens"
+LOGIN_REDIRECT_URL = "workspace:home"
 LOGOUT_REDIRECT_URL = "paks:home"
 
 REST_FRAMEWORK = {

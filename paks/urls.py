@@ -22,6 +22,7 @@ urlpatterns = [
     path("feeds/events.atom", feeds.EventsAtomFeed(), name="feed-events-atom"),
     path("api/v1/", include("paks.api.urls")),
     path("account/", include("accounts.urls")),
+    path("workspace/", include("workspace.urls")),
     path("events/", include("events.urls")),
     path("", include("countries.urls")),
     path("", include("paks.public_urls")),

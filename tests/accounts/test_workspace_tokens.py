@@ -34,7 +34,8 @@ def test_sign_in_and_out_on_the_public_site(client):
         reverse("account:sign-in"),
         {"username": user.username, "password": "correct horse battery staple"},
     )
-    assert response.status_code == 302 and response["Location"] == TOKENS
+    # Straight to the workspace, where a focal point starts.
+    assert response.status_code == 302 and response["Location"] == reverse("workspace:home")
     assert b"Sign out" in client.get(TOKENS).content
     assert client.get(reverse("account:sign-out")).status_code == 405
     assert client.post(reverse("account:sign-out")).status_code == 302

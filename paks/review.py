@@ -1,0 +1,122 @@
+"""What an editor reviews: a submitted case against the version last published."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+
+from paks.models import CaseStudy
+from paks.services import CHANGES_REQUESTED
+
+REVIEWED_FIELDS = (
+    "title",
+    "summary",
+    "challenge",
+    "solution",
+    "results",
+    "lessons_learned",
+    "year",
+    "language",
+    "organization",
+    "event",
+)
+_TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    before: str
+    after: str
+    marked: SafeString  # the new text with <del> and <ins> where it differs from the old
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+def mark_differences(before: str, after: str) -> SafeString:
+    """`after` as HTML, with removed words in <del> and added words in <ins>."""
+    old, new = _TOKENS.findall(before), _TOKENS.findall(after)
+    parts = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for operation, a1, a2, b1, b2 in matcher.get_opcodes():
+        if operation == "equal":
+            parts.append(conditional_escape("".join(new[b1:b2])))
+            continue
+        if a2 > a1:
+            parts.append(f"<del>{conditional_escape(''.join(old[a1:a2]))}</del>")
+        if b2 > b1:
+            parts.append(f"<ins>{conditional_escape(''.join(new[b1:b2]))}</ins>")
+    return mark_safe("".join(parts))
+
+
+def _last_in(case: CaseStudy, status: str):  # type: ignore[no-untyped-def]
+    return case.history.filter(status=status).order_by("-history_date", "-history_id").first()
+
+
+def review_baseline(case: CaseStudy) -> tuple[str, object | None]:
+    """What to compare a submitted case with, and how to say it.
+
+    The version last published; for a case never published, the version an editor last
+    returned with a request for changes (so the resubmission shows what was done about it).
+    """
+    published = _last_in(case, CaseStudy.Status.PUBLISHED)
+    if published is not None:
+        return (
+            f"Changes since the version published on {published.published_at:%Y-%m-%d} "
+            f"(version {published.version})",
+            published,
+        )
+    # The version as it was returned, not as it was edited afterwards.
+    returned = (
+        case.history.filter(history_change_reason__startswith=CHANGES_REQUESTED)
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    if returned is not None:
+        return (
+            f"Never published. Changes since changes were requested on "
+            f"{returned.history_date:%Y-%m-%d} (version {returned.version})",
+            returned,
+        )
+    return "Never published and never returned: everything is new", None
+
+
+def _shown(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def changes_for_review(case: CaseStudy) -> tuple[str, list[FieldChange]]:
+    """What the case is compared with, and each reviewed field, old against new."""
+    heading, published = review_baseline(case)
+    changes = []
+    for name in REVIEWED_FIELDS:
+        field = CaseStudy._meta.get_field(name)
+        after = _shown(getattr(case, name))
+        before = _shown(getattr(published, name)) if published is not None else ""
+        changes.append(
+            FieldChange(
+                label=str(field.verbose_name).capitalize(),
+                before=before,
+                after=after,
+                marked=mark_differences(before, after),
+            )
+        )
+    for name, label in (("themes", "Themes"), ("sdgs", "SDGs")):
+        after = ", ".join(sorted(str(item) for item in getattr(case, name).all()))
+        before = ""
+        if published is not None:
+            target = "theme" if name == "themes" else "sdg"
+            rows = getattr(published, name).select_related(target)
+            before = ", ".join(sorted(str(getattr(row, target)) for row in rows))
+        changes.append(
+            FieldChange(
+                label=label, before=before, after=after, marked=mark_differences(before, after)
+            )
+        )
+    return heading, changes

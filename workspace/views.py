@@ -1,0 +1,360 @@
+"""The focal point workspace: a country's cases, documents and reviewers' remarks, kept current.
+
+Every view finds cases among the signed-in person's own countries only (`countries_of`), so
+another country's case answers 404 whatever its status. All writes go through the services.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from countries.models import Country, countries_of
+from countries.services import FocalPointError, confirm_information_current, last_confirmed
+from paks import services
+from paks.documents import DocumentRejected, accept_document
+from paks.models import CaseComment, CaseStudy, Document
+from paks.search.index import reindex_later
+from workspace.forms import CaseForm, CommentForm, LinkFormSet, UploadForm, links_from
+
+STATUS_ORDER = [
+    CaseStudy.Status.CHANGES_REQUESTED,
+    CaseStudy.Status.DRAFT,
+    CaseStudy.Status.SUBMITTED,
+    CaseStudy.Status.PUBLISHED,
+    CaseStudy.Status.ARCHIVED,
+]
+
+
+def _person(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _own_cases(request: HttpRequest) -> QuerySet[CaseStudy]:
+    return CaseStudy.objects.filter(country__in=countries_of(request.user))
+
+
+def _own_case(request: HttpRequest, slug: str) -> CaseStudy:
+    cases = _own_cases(request).select_related("country", "organization", "event")
+    return get_object_or_404(cases, slug=slug)
+
+
+def _country_panel(country: Country, cases: list[CaseStudy]) -> dict[str, Any]:
+    """What a focal point needs to see about one country."""
+    mine = [case for case in cases if case.country_id == country.pk]
+    by_status = [
+        (status.label, [case for case in mine if case.status == status]) for status in STATUS_ORDER
+    ]
+    waiting = []
+    for case in mine:
+        comments = case.comments.all()
+        latest = comments[len(comments) - 1] if comments else None
+        if (
+            case.status == CaseStudy.Status.CHANGES_REQUESTED
+            and latest is not None
+            and latest.author is not None
+            and latest.author.is_staff
+        ):
+            waiting.append((case, latest))
+    confirmed = last_confirmed(country)
+    stale_after = datetime.timedelta(days=settings.PAKS_STALE_AFTER_DAYS)
+    return {
+        "country": country,
+        "by_status": [(label, group) for label, group in by_status if group],
+        "case_count": len(mine),
+        "attention": [
+            document
+            for case in mine
+            for document in case.documents.all()
+            if document.state != Document.State.READY
+        ],
+        "waiting": waiting,
+        "last_confirmed": confirmed,
+        "stale": confirmed is None or timezone.now() - confirmed > stale_after,
+    }
+
+
+@login_required
+@never_cache
+def home(request: HttpRequest) -> HttpResponse:
+    """ "My country": cases by status, documents to look at, remarks to answer, freshness."""
+    countries = list(countries_of(request.user).order_by("name"))
+    if not countries:
+        return render(request, "workspace/no_country.html", status=403)
+    cases = list(
+        _own_cases(request)
+        .select_related("country")
+        .prefetch_related(
+            Prefetch(
+                "comments",
+                queryset=CaseComment.objects.select_related("author").order_by("created_at"),
+            ),
+            Prefetch(
+                "documents",
+                queryset=Document.objects.defer("extracted_text").order_by("-uploaded_at"),
+            ),
+        )
+        .order_by("-updated_at")
+    )
+    panels = [_country_panel(country, cases) for country in countries]
+    return render(request, "workspace/home.html", {"panels": panels})
+
+
+@login_required
+@require_POST
+def confirm_current(request: HttpRequest, iso3: str) -> HttpResponse:
+    country = get_object_or_404(countries_of(request.user), iso3=iso3.upper())
+    try:
+        confirm_information_current(user=_person(request), country=country)
+    except FocalPointError as exc:
+        raise Http404(str(exc)) from exc
+    messages.success(request, f"Thank you: {country.name}'s information is confirmed current.")
+    return redirect("workspace:home")
+
+
+def _save_errors(form: CaseForm, error: ValidationError) -> None:
+    """The model's own validation (run by the services) shown on the form's fields."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+@never_cache
+def case_create(request: HttpRequest) -> HttpResponse:
+    countries = countries_of(request.user)
+    if not countries.exists():
+        return render(request, "workspace/no_country.html", status=403)
+    form = CaseForm(request.POST or None, countries=countries)
+    links = LinkFormSet(request.POST or None, prefix="links")
+    if request.method == "POST" and form.is_valid() and links.is_valid():
+        data = {**form.cleaned_data, "links": links_from(links)}
+        try:
+            case = services.create_case(
+                user=_person(request), data=data, country=form.cleaned_data.get("country")
+            )
+        except ValidationError as error:
+            _save_errors(form, error)
+        except services.ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, f"“{case.title}” is saved as a draft. Add its documents, then submit it."
+            )
+            return redirect("workspace:case-edit", slug=case.slug)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "links": links}
+    return render(request, "workspace/case_form.html", context, status=status)
+
+
+def _what_changed(case: CaseStudy, since_version: int) -> list[tuple[str, str]]:
+    """The fields someone else changed since the version the person started from."""
+    before = case.history.filter(version=since_version).order_by("-history_date").first()
+    if before is None:
+        return []
+    changed = []
+    for name in services.CASE_FIELDS:
+        field = CaseStudy._meta.get_field(name)
+        old, new = getattr(before, field.attname), getattr(case, field.attname)
+        if old != new:
+            shown = getattr(case, name)
+            changed.append((str(field.verbose_name).capitalize(), str(shown or "(empty)")))
+    return changed
+
+
+def _edit_context(request: HttpRequest, case: CaseStudy, **extra: Any) -> dict[str, Any]:
+    editable = case.is_editable_by(request.user)
+    return {
+        "case": case,
+        "editable": editable,
+        "documents": case.documents.defer("extracted_text").order_by("uploaded_at", "pk"),
+        "comments": case.comments.select_related("author").order_by("created_at"),
+        "upload_form": UploadForm(),
+        "comment_form": CommentForm(),
+        **extra,
+    }
+
+
+@login_required
+@never_cache
+def case_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    case = _own_case(request, slug)
+    countries = countries_of(request.user)
+    initial_links = [{"title": link.title, "url": link.url} for link in case.links.all()]
+    if request.method != "POST":
+        form = CaseForm(instance=case, countries=countries)
+        links = LinkFormSet(prefix="links", initial=initial_links)
+        return render(
+            request,
+            "workspace/case_edit.html",
+            _edit_context(request, case, form=form, links=links),
+        )
+    form = CaseForm(request.POST, instance=case, countries=countries)
+    links = LinkFormSet(request.POST, prefix="links", initial=initial_links)
+    changed: list[tuple[str, str]] = []
+    if form.is_valid() and links.is_valid():
+        data = {**form.cleaned_data, "links": links_from(links)}
+        expected = form.cleaned_data.get("version") or 0
+        try:
+            case = services.update_case(
+                case=case, user=_person(request), data=data, expected_version=expected
+            )
+        except services.StaleVersion as exc:
+            changed = _what_changed(exc.current, expected)
+            form.add_error(
+                None,
+                f"Someone else saved this case while you were editing it (it is now version "
+                f"{exc.current.version}). Your changes are not saved. Their changes are listed "
+                "below; saving this form again replaces them with what is in it.",
+            )
+            # The next save is made knowing what it replaces.
+            form.data = form.data.copy()
+            form.data["version"] = str(exc.current.version)
+        except ValidationError as error:
+            _save_errors(form, error)
+        except services.ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Your changes are saved.")
+            return redirect("workspace:case-edit", slug=case.slug)
+    case.refresh_from_db()
+    context = _edit_context(request, case, form=form, links=links, changed=changed)
+    return render(request, "workspace/case_edit.html", context, status=400)
+
+
+@login_required
+@never_cache
+def case_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """The case as the public would see it once published, documents and all."""
+    case = _own_case(request, slug)
+    context = {
+        "case": case,
+        "preview": True,
+        "documents": case.documents.defer("extracted_text").order_by("uploaded_at", "pk"),
+        "json_ld": None,
+        "related": [],
+    }
+    return render(request, "paks/case_detail.html", context)
+
+
+@login_required
+@require_POST
+def case_submit(request: HttpRequest, slug: str) -> HttpResponse:
+    case = _own_case(request, slug)
+    try:
+        services.submit_case(case=case, user=_person(request))
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("workspace:case-edit", slug=case.slug)
+    messages.success(
+        request, f"“{case.title}” is submitted. The editors are told and will review it."
+    )
+    return redirect("workspace:home")
+
+
+@login_required
+@require_POST
+def case_delete(request: HttpRequest, slug: str) -> HttpResponse:
+    case = _own_case(request, slug)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = 0
+    try:
+        services.delete_case(case=case, user=_person(request), expected_version=version)
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("workspace:case-edit", slug=case.slug)
+    messages.success(request, f"The draft “{case.title}” is deleted.")
+    return redirect("workspace:home")
+
+
+@login_required
+@require_POST
+def document_upload(request: HttpRequest, slug: str) -> HttpResponse:
+    case = _own_case(request, slug)
+    form = UploadForm(request.POST, request.FILES)
+    if not case.is_editable_by(request.user):
+        form.add_error(None, "Documents can be added only while the case may be edited.")
+    elif form.is_valid():
+        try:
+            document = accept_document(
+                upload=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                kind=form.cleaned_data["kind"],
+                case=case,
+                uploaded_by=_person(request),
+            )
+        except DocumentRejected as exc:
+            form.add_error("file" if exc.field == "file" else None, exc.message)
+        else:
+            if case.is_public:
+                reindex_later(case.pk)
+            messages.success(
+                request, f"“{document.title}” is uploaded; its preview and text follow shortly."
+            )
+            return redirect("workspace:case-edit", slug=case.slug)
+    context = _edit_context(
+        request,
+        case,
+        form=CaseForm(instance=case, countries=countries_of(request.user)),
+        links=LinkFormSet(
+            prefix="links",
+            initial=[{"title": link.title, "url": link.url} for link in case.links.all()],
+        ),
+        upload_form=form,
+    )
+    return render(request, "workspace/case_edit.html", context, status=400)
+
+
+@login_required
+@require_POST
+def document_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    case = _own_case(request, slug)
+    document = get_object_or_404(case.documents.select_related("case"), pk=pk)
+    try:
+        services.delete_document(document=document, user=_person(request))
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        if case.is_public:
+            reindex_later(case.pk)
+        messages.success(request, f"“{document.title}” is removed.")
+    return redirect("workspace:case-edit", slug=case.slug)
+
+
+@login_required
+@require_POST
+def comment_add(request: HttpRequest, slug: str) -> HttpResponse:
+    case = _own_case(request, slug)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_comment(case=case, user=_person(request), body=form.cleaned_data["body"])
+        except services.ServiceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Your answer is added; the editors see it with the case.")
+            return redirect("workspace:case-edit", slug=case.slug)
+    context = _edit_context(
+        request,
+        case,
+        form=CaseForm(instance=case, countries=countries_of(request.user)),
+        links=LinkFormSet(prefix="links"),
+        comment_form=form,
+    )
+    return render(request, "workspace/case_edit.html", context, status=400)
