@@ -151,7 +151,6 @@ class InvitationAdmin(admin.ModelAdmin):
     list_filter = ["country__region_name"]
     search_fields = ["email", "country__name", "organization__name"]
     list_select_related = ["country", "organization", "invited_by"]
-    autocomplete_fields = ["country", "organization"]
     readonly_fields = ["invited_by", "created_at", "expires_at", "accepted_at", "accepted_by"]
 
     @admin.display(description="state")

@@ -183,8 +183,8 @@ def _edit_context(request: HttpRequest, case: CaseStudy, **extra: Any) -> dict[s
         "editable": editable,
         "documents": case.documents.defer("extracted_text").order_by("uploaded_at", "pk"),
         "comments": case.comments.select_related("author").order_by("created_at"),
-        "upload_form": UploadForm(),
-        "comment_form": CommentForm(),
+        "upload_form": UploadForm(prefix="upload"),
+        "comment_form": CommentForm(prefix="comment"),
         **extra,
     }
 
@@ -287,7 +287,7 @@ def case_delete(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def document_upload(request: HttpRequest, slug: str) -> HttpResponse:
     case = _own_case(request, slug)
-    form = UploadForm(request.POST, request.FILES)
+    form = UploadForm(request.POST, request.FILES, prefix="upload")
     if not case.is_editable_by(request.user):
         form.add_error(None, "Documents can be added only while the case may be edited.")
     elif form.is_valid():
@@ -341,7 +341,7 @@ def document_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def comment_add(request: HttpRequest, slug: str) -> HttpResponse:
     case = _own_case(request, slug)
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, prefix="comment")
     if form.is_valid():
         try:
             services.add_comment(case=case, user=_person(request), body=form.cleaned_data["body"])

@@ -14,6 +14,7 @@ from django.core.management import call_command
 HERE = Path(__file__).resolve().parent
 AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = HERE / "artifacts"
+PAKS_DEMO_FILES = HERE.parents[1] / "paks" / "demo_files"
 CHROMIUM = os.environ.get("PAKS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 # Playwright's sync API runs an event loop in this thread; the live server's database

@@ -98,6 +98,8 @@ def test_focal_point_signs_in_and_creates_an_api_token_shown_once(demo_site, pag
     page.get_by_label("E-mail address").fill("focal.bgd@paks.example")
     page.get_by_label("Password").fill("paks-focal-demo")
     page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "My country"
+    page.get_by_role("banner").get_by_role("link", name="API tokens").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Your API tokens"
     page.get_by_label("Name").fill("Ministry website")
     page.get_by_role("button", name="Create token").click()

@@ -109,7 +109,7 @@ def test_invitation_to_publication_end_to_end(client, django_capture_on_commit_c
     pdf = SimpleUploadedFile("slides.pdf", (SAMPLES / "example.pdf").read_bytes())
     response = client.post(
         reverse("workspace:document-upload", args=[case.slug]),
-        {"file": pdf, "title": "Country presentation", "kind": "presentation"},
+        {"upload-file": pdf, "upload-title": "Country presentation", "upload-kind": "presentation"},
     )
     assert response.status_code == 302
     document = Document.objects.get(case=case)

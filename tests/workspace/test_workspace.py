@@ -70,8 +70,8 @@ def test_another_countrys_case_is_not_found_on_any_workspace_url(
     data = {
         **case_form(version=str(other.version)),
         "version": str(other.version),
-        "body": "Hello",
-        "file": SimpleUploadedFile("a.pdf", (SAMPLES / "example.pdf").read_bytes()),
+        "comment-body": "Hello",
+        "upload-file": SimpleUploadedFile("a.pdf", (SAMPLES / "example.pdf").read_bytes()),
     }
     response = getattr(client, method)(reverse(name, args=args), data if method == "post" else None)
     assert response.status_code == 404
@@ -149,7 +149,7 @@ def test_a_refused_upload_is_explained_and_nothing_is_stored(client, focal):
     svg = SimpleUploadedFile("logo.svg", b"<svg xmlns='http://www.w3.org/2000/svg'></svg>")
     response = client.post(
         reverse("workspace:document-upload", args=[case.slug]),
-        {"file": svg, "kind": "presentation"},
+        {"upload-file": svg, "upload-kind": "presentation"},
     )
     assert response.status_code == 400
     assert b"This file type is not accepted. Upload a PDF, PPTX" in response.content
@@ -160,7 +160,9 @@ def test_documents_cannot_be_added_or_removed_once_submitted(client, focal):
     case = CaseStudyFactory(country=focal.country, submitted=True)
     document = DocumentFactory(case=case)
     pdf = SimpleUploadedFile("a.pdf", (SAMPLES / "example.pdf").read_bytes())
-    response = client.post(reverse("workspace:document-upload", args=[case.slug]), {"file": pdf})
+    response = client.post(
+        reverse("workspace:document-upload", args=[case.slug]), {"upload-file": pdf}
+    )
     assert response.status_code == 400
     assert b"only while the case may be edited" in response.content
     client.post(reverse("workspace:document-remove", args=[case.slug, document.pk]))
@@ -185,12 +187,12 @@ def test_answering_a_remark_takes_it_off_the_waiting_list(client, focal):
     home = reverse("workspace:home")
     assert "Please add the budget." in client.get(home).content.decode()
     response = client.post(
-        reverse("workspace:comment-add", args=[case.slug]), {"body": "Budget added."}
+        reverse("workspace:comment-add", args=[case.slug]), {"comment-body": "Budget added."}
     )
     assert response.status_code == 302
     assert CaseComment.objects.latest("created_at").author == focal.user
     assert "Please add the budget." not in client.get(home).content.decode()
-    empty = client.post(reverse("workspace:comment-add", args=[case.slug]), {"body": " "})
+    empty = client.post(reverse("workspace:comment-add", args=[case.slug]), {"comment-body": " "})
     assert empty.status_code == 400 and CaseComment.objects.count() == 2
 
 
