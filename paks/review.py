@@ -10,20 +10,10 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from paks.models import CaseStudy
-from paks.services import CHANGES_REQUESTED
+from paks.services import CASE_FIELDS, CHANGES_REQUESTED
 
-REVIEWED_FIELDS = (
-    "title",
-    "summary",
-    "challenge",
-    "solution",
-    "results",
-    "lessons_learned",
-    "year",
-    "language",
-    "organization",
-    "event",
-)
+# What a focal point writes is what an editor reviews.
+REVIEWED_FIELDS = CASE_FIELDS
 _TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
 
 

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from countries.models import Country
 from events.models import Event
 from paks.models import CaseStudy, Document
+from paks.services import CASE_FIELDS
 
 
 class CaseForm(forms.ModelForm):
@@ -18,20 +19,8 @@ class CaseForm(forms.ModelForm):
 
     class Meta:
         model = CaseStudy
-        fields = [
-            "title",
-            "summary",
-            "challenge",
-            "solution",
-            "results",
-            "lessons_learned",
-            "year",
-            "language",
-            "organization",
-            "event",
-            "themes",
-            "sdgs",
-        ]
+        # The API's fields (`CASE_FIELDS`), with themes and SDGs.
+        fields = [*CASE_FIELDS, "themes", "sdgs"]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 4}),
             "challenge": forms.Textarea(attrs={"rows": 8}),

@@ -44,6 +44,29 @@ def _get(port: int, path: str, headers: dict[str, str] | None = None) -> int:
         connection.close()
 
 
+def start_gunicorn(port: int, env: dict[str, str], *options: str) -> subprocess.Popen[bytes]:
+    """gunicorn serving the portal on loopback, once it answers /healthz."""
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "paks.wsgi",
+        f"--bind=127.0.0.1:{port}",
+        "--log-level=warning",
+        *options,
+    ]
+    server = subprocess.Popen(command, env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if _get(port, "/healthz") == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise CommandError("gunicorn did not start within 30 s")
+
+
 class Command(BaseCommand):
     help = (
         "Requests per second of GET /api/v1/cases/ (20 items) and of a case detail under "
@@ -130,25 +153,7 @@ class Command(BaseCommand):
             # As in production: a cache shared by the workers (a database of its own).
             "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15"),
         }
-        command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "paks.wsgi",
-            f"--workers={workers}",
-            f"--bind=127.0.0.1:{port}",
-            "--log-level=warning",
-        ]
-        server = subprocess.Popen(command, env=env)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if _get(port, "/healthz") == 200:
-                    return server
-            except OSError:
-                time.sleep(0.2)
-        server.terminate()
-        raise CommandError("gunicorn did not start within 30 s")
+        return start_gunicorn(port, env, f"--workers={workers}")
 
     def _measure(
         self, port: int, path: str, headers: dict[str, str], seconds: float, concurrency: int

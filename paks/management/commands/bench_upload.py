@@ -17,7 +17,6 @@ import json
 import os
 import secrets
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -32,7 +31,7 @@ from accounts.models import User
 from accounts.services import issue_token
 from countries.models import Country, FocalPoint, Organization
 from paks import services
-from paks.management.commands.bench_api import _free_port, _get
+from paks.management.commands.bench_api import _free_port, start_gunicorn
 from paks.models import CaseStudy, Document
 
 TARGET_MB = 30
@@ -184,26 +183,7 @@ class Command(BaseCommand):
             "PAKS_MAX_UPLOAD_MB": str(limit_mb),
             "PAKS_API_TOKEN_RATE": "1000000/second",
         }
-        command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "paks.wsgi",
-            "--workers=1",
-            f"--bind=127.0.0.1:{port}",
-            "--timeout=300",
-            "--log-level=warning",
-        ]
-        server = subprocess.Popen(command, env=env)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if _get(port, "/healthz") == 200:
-                    return server
-            except OSError:
-                time.sleep(0.2)
-        server.terminate()
-        raise CommandError("gunicorn did not start within 30 s")
+        return start_gunicorn(port, env, "--workers=1", "--timeout=300")
 
     def _worker_of(self, master: int) -> int:
         children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
