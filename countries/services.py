@@ -99,6 +99,13 @@ def end_focal_point(
         user.is_active = False
         user.save(update_fields=["is_active"])
         result.user_deactivated = True
+        from accounts import audit  # accounts builds on countries, not the other way round
+
+        audit.record(
+            audit.Action.ACCOUNT_DEACTIVATED,
+            target=user,
+            detail="the last focal point appointment ended",
+        )
     return result
 
 

@@ -208,6 +208,11 @@ def test_deactivate_focal_point_ends_the_appointment_and_the_account(country, or
     assert not appointment.user.is_active
     assert "Ended the appointment" in output
     assert "Deactivated the account" in output
+    # The account's end is in the audit log; its country's cases stay where they were.
+    from accounts.models import AuditEvent
+
+    event = AuditEvent.objects.get(action="account_deactivated")
+    assert event.target_id == str(appointment.user.pk)
 
 
 def test_deactivate_keeps_the_account_while_another_appointment_lasts(country, organization):
@@ -223,6 +228,9 @@ def test_deactivate_keeps_the_account_while_another_appointment_lasts(country, o
     assert other.until is None
     assert appointment.user.is_active
     assert "Deactivated" not in output
+    from accounts.models import AuditEvent
+
+    assert not AuditEvent.objects.filter(action="account_deactivated").exists()
 
 
 def test_deactivate_keeps_a_staff_account_active(country, organization):
