@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.editors import editors_group
 from accounts.models import User
 from countries.models import Country, FocalPoint, Organization
 from countries.services import appoint_focal_point
@@ -808,7 +808,7 @@ def _users(
     focal_password = os.environ.get(FOCAL_PASSWORD_ENV) or DEFAULT_FOCAL_PASSWORD
     before = User.objects.count()
     editor = _user(EDITOR_EMAIL, editor_password, first_name="Demo", last_name="Editor", staff=True)
-    editor.groups.add(Group.objects.get_or_create(name="Editors")[0])
+    editor.groups.add(editors_group())
     focal = _user(
         FOCAL_EMAIL, focal_password, first_name="Demo", last_name="Focal Point", staff=False
     )

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from accounts.models import User
 from countries.models import Country, FocalPoint, Organization
@@ -243,3 +244,26 @@ def test_second_run_creates_nothing_new(output):
     assert FocalPoint.objects.count() == appointments
     assert "Demo data created: nothing new." in out.getvalue()
     assert "Reference tables were empty" not in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_editor_can_do_an_editors_work_even_in_a_flushed_database(client):
+    from django.contrib.auth.models import Group
+
+    # A flushed database keeps the permissions but not the group the migrations filled.
+    Group.objects.all().delete()
+    call_command("load_reference", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    signed_in = client.post(
+        reverse("admin:login"),
+        {"username": "editor@paks.example", "password": "paks-editor-demo"},
+    )
+    assert signed_in.status_code == 302
+    for name in (
+        "admin:accounts_invitation_add",
+        "admin:accounts_auditevent_changelist",
+        "admin:paks_casestudy_review_queue",
+        "admin:paks_casestudy_changelist",
+        "admin:countries_focalpoint_changelist",
+    ):
+        assert client.get(reverse(name)).status_code == 200, name
