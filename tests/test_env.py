@@ -86,3 +86,20 @@ def test_uploads_go_to_s3_compatible_storage_when_a_bucket_is_named():
         "private",
         "False",
     ]
+
+
+def test_postgresql_connections_run_without_jit():
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "paks.settings"}
+    env["DATABASE_URL"] = "postgres://paks@db.example:5432/paks"
+    probe = (
+        "import django; django.setup(); from django.conf import settings;"
+        "print(settings.DATABASES['default']['OPTIONS']['options'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "-c jit=off"
