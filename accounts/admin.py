@@ -152,6 +152,7 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["email", "country__name", "organization__name"]
     list_select_related = ["country", "organization", "invited_by"]
     readonly_fields = ["invited_by", "created_at", "expires_at", "accepted_at", "accepted_by"]
+    invited_fields = ["email", "country", "organization", "position"]
 
     @admin.display(description="state")
     def state(self, obj: Invitation) -> str:
@@ -160,16 +161,11 @@ class InvitationAdmin(admin.ModelAdmin):
         return "open" if obj.is_open else "expired"
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        fields = ["email", "country", "organization", "position"]
-        return fields if obj is None else [*fields, *self.readonly_fields]
+        return self.invited_fields if obj is None else [*self.invited_fields, *self.readonly_fields]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # Sent invitations are records: what was sent stays as it was.
-        return (
-            []
-            if obj is None
-            else ["email", "country", "organization", "position", *self.readonly_fields]
-        )
+        return [] if obj is None else [*self.invited_fields, *self.readonly_fields]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

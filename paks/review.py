@@ -22,11 +22,15 @@ class FieldChange:
     label: str
     before: str
     after: str
-    marked: SafeString  # the new text with <del> and <ins> where it differs from the old
 
     @property
     def changed(self) -> bool:
         return self.before != self.after
+
+    @property
+    def marked(self) -> SafeString:
+        """The new text with <del> and <ins> where it differs from the old."""
+        return mark_differences(self.before, self.after)
 
 
 def mark_differences(before: str, after: str) -> SafeString:
@@ -45,8 +49,9 @@ def mark_differences(before: str, after: str) -> SafeString:
     return mark_safe("".join(parts))
 
 
-def _last_in(case: CaseStudy, status: str):  # type: ignore[no-untyped-def]
-    return case.history.filter(status=status).order_by("-history_date", "-history_id").first()
+def _latest_version(case: CaseStudy, **conditions: object):  # type: ignore[no-untyped-def]
+    """The newest historical record of the case that meets the conditions, or None."""
+    return case.history.filter(**conditions).order_by("-history_date", "-history_id").first()
 
 
 def review_baseline(case: CaseStudy) -> tuple[str, object | None]:
@@ -55,7 +60,7 @@ def review_baseline(case: CaseStudy) -> tuple[str, object | None]:
     The version last published; for a case never published, the version an editor last
     returned with a request for changes (so the resubmission shows what was done about it).
     """
-    published = _last_in(case, CaseStudy.Status.PUBLISHED)
+    published = _latest_version(case, status=CaseStudy.Status.PUBLISHED)
     if published is not None:
         return (
             f"Changes since the version published on {published.published_at:%Y-%m-%d} "
@@ -63,11 +68,7 @@ def review_baseline(case: CaseStudy) -> tuple[str, object | None]:
             published,
         )
     # The version as it was returned, not as it was edited afterwards.
-    returned = (
-        case.history.filter(history_change_reason__startswith=CHANGES_REQUESTED)
-        .order_by("-history_date", "-history_id")
-        .first()
-    )
+    returned = _latest_version(case, history_change_reason__startswith=CHANGES_REQUESTED)
     if returned is not None:
         return (
             f"Never published. Changes since changes were requested on "
@@ -81,22 +82,25 @@ def _shown(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def changes_for_review(case: CaseStudy) -> tuple[str, list[FieldChange]]:
-    """What the case is compared with, and each reviewed field, old against new."""
-    heading, published = review_baseline(case)
+def field_changes(version: object | None, case: CaseStudy) -> list[FieldChange]:
+    """Each field a focal point writes, as a historical version had it and as it is now."""
     changes = []
     for name in REVIEWED_FIELDS:
         field = CaseStudy._meta.get_field(name)
-        after = _shown(getattr(case, name))
-        before = _shown(getattr(published, name)) if published is not None else ""
         changes.append(
             FieldChange(
                 label=str(field.verbose_name).capitalize(),
-                before=before,
-                after=after,
-                marked=mark_differences(before, after),
+                before=_shown(getattr(version, name)) if version is not None else "",
+                after=_shown(getattr(case, name)),
             )
         )
+    return changes
+
+
+def changes_for_review(case: CaseStudy) -> tuple[str, list[FieldChange]]:
+    """What the case is compared with, and each reviewed field, old against new."""
+    heading, published = review_baseline(case)
+    changes = field_changes(published, case)
     for name, label in (("themes", "Themes"), ("sdgs", "SDGs")):
         after = ", ".join(sorted(str(item) for item in getattr(case, name).all()))
         before = ""
@@ -104,9 +108,5 @@ def changes_for_review(case: CaseStudy) -> tuple[str, list[FieldChange]]:
             target = "theme" if name == "themes" else "sdg"
             rows = getattr(published, name).select_related(target)
             before = ", ".join(sorted(str(getattr(row, target)) for row in rows))
-        changes.append(
-            FieldChange(
-                label=label, before=before, after=after, marked=mark_differences(before, after)
-            )
-        )
+        changes.append(FieldChange(label=label, before=before, after=after))
     return heading, changes

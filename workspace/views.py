@@ -26,7 +26,7 @@ from countries.services import FocalPointError, confirm_information_current, las
 from paks import services
 from paks.documents import DocumentRejected, accept_document
 from paks.models import CaseComment, CaseStudy, Document
-from paks.search.index import reindex_later
+from paks.review import field_changes
 from workspace.forms import CaseForm, CommentForm, LinkFormSet, UploadForm, links_from
 
 STATUS_ORDER = [
@@ -166,45 +166,43 @@ def _what_changed(case: CaseStudy, since_version: int) -> list[tuple[str, str]]:
     before = case.history.filter(version=since_version).order_by("-history_date").first()
     if before is None:
         return []
-    changed = []
-    for name in services.CASE_FIELDS:
-        field = CaseStudy._meta.get_field(name)
-        old, new = getattr(before, field.attname), getattr(case, field.attname)
-        if old != new:
-            shown = getattr(case, name)
-            changed.append((str(field.verbose_name).capitalize(), str(shown or "(empty)")))
-    return changed
+    return [
+        (change.label, change.after or "(empty)")
+        for change in field_changes(before, case)
+        if change.changed
+    ]
 
 
-def _edit_context(request: HttpRequest, case: CaseStudy, **extra: Any) -> dict[str, Any]:
-    editable = case.is_editable_by(request.user)
-    return {
+def _saved_links(case: CaseStudy) -> list[dict[str, str]]:
+    return [{"title": link.title, "url": link.url} for link in case.links.all()]
+
+
+def _edit_context(request: HttpRequest, case: CaseStudy, **given: Any) -> dict[str, Any]:
+    """The case page's context; forms not given are drawn empty or from the saved case."""
+    context = {
         "case": case,
-        "editable": editable,
+        "editable": case.is_editable_by(request.user),
         "documents": case.documents.defer("extracted_text").order_by("uploaded_at", "pk"),
         "comments": case.comments.select_related("author").order_by("created_at"),
-        "upload_form": UploadForm(prefix="upload"),
-        "comment_form": CommentForm(prefix="comment"),
-        **extra,
+        **given,
     }
+    if "form" not in context:
+        context["form"] = CaseForm(instance=case, countries=countries_of(request.user))
+    if "links" not in context:
+        context["links"] = LinkFormSet(prefix="links", initial=_saved_links(case))
+    context.setdefault("upload_form", UploadForm(prefix="upload"))
+    context.setdefault("comment_form", CommentForm(prefix="comment"))
+    return context
 
 
 @login_required
 @never_cache
 def case_edit(request: HttpRequest, slug: str) -> HttpResponse:
     case = _own_case(request, slug)
-    countries = countries_of(request.user)
-    initial_links = [{"title": link.title, "url": link.url} for link in case.links.all()]
     if request.method != "POST":
-        form = CaseForm(instance=case, countries=countries)
-        links = LinkFormSet(prefix="links", initial=initial_links)
-        return render(
-            request,
-            "workspace/case_edit.html",
-            _edit_context(request, case, form=form, links=links),
-        )
-    form = CaseForm(request.POST, instance=case, countries=countries)
-    links = LinkFormSet(request.POST, prefix="links", initial=initial_links)
+        return render(request, "workspace/case_edit.html", _edit_context(request, case))
+    form = CaseForm(request.POST, instance=case, countries=countries_of(request.user))
+    links = LinkFormSet(request.POST, prefix="links", initial=_saved_links(case))
     changed: list[tuple[str, str]] = []
     if form.is_valid() and links.is_valid():
         data = {**form.cleaned_data, "links": links_from(links)}
@@ -302,22 +300,12 @@ def document_upload(request: HttpRequest, slug: str) -> HttpResponse:
         except DocumentRejected as exc:
             form.add_error("file" if exc.field == "file" else None, exc.message)
         else:
-            if case.is_public:
-                reindex_later(case.pk)
+            # Its text reaches the search index when processing has read it.
             messages.success(
                 request, f"“{document.title}” is uploaded; its preview and text follow shortly."
             )
             return redirect("workspace:case-edit", slug=case.slug)
-    context = _edit_context(
-        request,
-        case,
-        form=CaseForm(instance=case, countries=countries_of(request.user)),
-        links=LinkFormSet(
-            prefix="links",
-            initial=[{"title": link.title, "url": link.url} for link in case.links.all()],
-        ),
-        upload_form=form,
-    )
+    context = _edit_context(request, case, upload_form=form)
     return render(request, "workspace/case_edit.html", context, status=400)
 
 
@@ -330,9 +318,7 @@ def document_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         services.delete_document(document=document, user=_person(request))
     except services.ServiceError as exc:
         messages.error(request, str(exc))
-    else:
-        if case.is_public:
-            reindex_later(case.pk)
+    else:  # the service reindexes the case
         messages.success(request, f"“{document.title}” is removed.")
     return redirect("workspace:case-edit", slug=case.slug)
 
@@ -350,11 +336,5 @@ def comment_add(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, "Your answer is added; the editors see it with the case.")
             return redirect("workspace:case-edit", slug=case.slug)
-    context = _edit_context(
-        request,
-        case,
-        form=CaseForm(instance=case, countries=countries_of(request.user)),
-        links=LinkFormSet(prefix="links"),
-        comment_form=form,
-    )
+    context = _edit_context(request, case, comment_form=form)
     return render(request, "workspace/case_edit.html", context, status=400)
