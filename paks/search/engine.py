@@ -31,6 +31,11 @@ ORDER = {
 }
 
 
+# Relevance orders at most this many matches, the newest: scoring reads each one's text, and
+# a query that matches tens of thousands of cases would spend most of its time there. Further
+# matches follow, newest first.
+RANKED = 1000
+
 # Spelling suggestions: trigram similarity picks candidates, edit similarity the best one.
 SIMILARITY = 0.15
 CANDIDATES = 10
@@ -100,8 +105,9 @@ class FullTextBackend:
         raise NotImplementedError
 
     def ranked_page(
-        self, filtered: QuerySet[CaseStudy], parsed: ParsedQuery, search: CaseSearch
+        self, candidates: list[int], parsed: ParsedQuery, start: int, stop: int
     ) -> list[Ranked]:
+        """Rows `start` to `stop` of the candidates (cases that match), best score first."""
         raise NotImplementedError
 
     def similar_words(self, word: str) -> list[str]:
@@ -119,15 +125,17 @@ class FullTextBackend:
                 search=search,
                 hits=[],
                 total=0,
-                facets=facets_and_total("1 = 0", [], search)[0],
+                facets=facets_and_total("1 = 0", [], search).facets,
                 message=parsed.message,
             )
         matched = self.matching(parsed) if search.q else CaseStudy.objects.published()
         filtered = apply_filters(matched, search)
         condition = self.match_condition(parsed) if search.q else ("1 = 1", [])
-        facets, total = facets_and_total(*condition, search)
-        if search.q and search.sort == "relevance":
-            ranked = self.ranked_page(filtered, parsed, search)
+        by_relevance = bool(search.q) and search.sort == "relevance"
+        counted = facets_and_total(*condition, search, newest=RANKED if by_relevance else 0)
+        facets, total = counted.facets, counted.total
+        if by_relevance:
+            ranked = self._relevance_page(filtered, parsed, search, counted.newest)
         else:
             ranked = self._ordered_page(filtered, search)
         cases = CaseStudy.objects.select_related("country", "organization").in_bulk(
@@ -151,6 +159,26 @@ class FullTextBackend:
             return CaseStudy.objects.none()
         matched = self.matching(parsed) if search.q else CaseStudy.objects.published()
         return apply_filters(matched, search).order_by(*ORDER.get(search.sort, ORDER["newest"]))
+
+    def _relevance_page(
+        self,
+        filtered: QuerySet[CaseStudy],
+        parsed: ParsedQuery,
+        search: CaseSearch,
+        candidates: list[int],
+    ) -> list[Ranked]:
+        """One page in relevance order: the newest RANKED matches ranked by their score, then,
+        when there are more, the others newest first."""
+        start, stop = search.offset, search.offset + search.per_page
+        ranked = []
+        if start < len(candidates):
+            ranked = self.ranked_page(candidates, parsed, start, min(stop, len(candidates)))
+        if stop > len(candidates) == RANKED:
+            rest = filtered.order_by(*ORDER["newest"]).values_list("pk", flat=True)
+            ranked += [
+                Ranked(case_id=pk, score=0.0, snippet="") for pk in rest[max(start, RANKED) : stop]
+            ]
+        return ranked
 
     def _ordered_page(self, filtered: QuerySet[CaseStudy], search: CaseSearch) -> list[Ranked]:
         order = ORDER.get(search.sort, ORDER["newest"])

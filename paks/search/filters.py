@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -9,6 +13,7 @@ from django.db.models import Q, QuerySet
 from countries.models import Country, Organization
 from paks.models import SDG, CaseStudy, Theme
 from paks.search.base import FACETS, CaseSearch, FacetValue
+from paks.search.models import THEME_BITS
 
 GROUP_LABELS = {"ldc": "LDC", "lldc": "LLDC", "sids": "SIDS"}
 
@@ -60,41 +65,94 @@ def apply_filters(
     return cases.filter(condition)
 
 
+@dataclass
+class Counted:
+    """What the facet query found: counts per facet value, the number of results, and, when
+    asked for, the ids of the newest matches (the candidates the ranking orders)."""
+
+    facets: dict[str, list[FacetValue]]
+    total: int
+    newest: list[int] = field(default_factory=list)
+
+
 def facets_and_total(
-    match_sql: str, match_params: list[object], search: CaseSearch
-) -> tuple[dict[str, list[FacetValue]], int]:
-    """Counts per facet value, and the number of results, in one query.
+    match_sql: str, match_params: list[object], search: CaseSearch, *, newest: int = 0
+) -> Counted:
+    """Counts per facet value, the number of results and the `newest` matches, in one query.
 
     `match_sql` is a condition on the index rows (alias `si`) saying which cases match the
-    words. They are collected once (a materialized CTE) with their facet keys; each facet
-    then counts the cases that pass every other facet's filter, so a visitor sees the
-    alternatives to the values already chosen (OR within a facet, AND across facets).
+    words. They are collected once (a materialized CTE) with their facet keys and a flag per
+    chosen facet; each facet then counts, in one pass, the cases that pass every other
+    facet's filter, so a visitor sees the alternatives to the values already chosen (OR
+    within a facet, AND across facets).
     """
-    sql, params = FacetSQL(search).build(match_sql)
+    labels = Labels.load()
+    sql, params = FacetSQL(search, labels).build(match_sql, newest=newest)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*match_params, *params])
         rows = cursor.fetchall()
-    total = 0
-    counted: dict[str, list[tuple[str, str, int]]] = {facet: [] for facet in FACETS}
-    for facet, value, label, count in rows:
-        if facet == "total":
-            total = int(count)
-        elif count:
-            counted[facet].append((str(value), label, int(count)))
-    facets: dict[str, list[FacetValue]] = {}
+    total, ids = 0, []
+    counts: dict[str, dict[object, int]] = {facet: defaultdict(int) for facet in FACETS}
+    for kind, ref, other, a, b, c in rows:
+        if kind == "country" and ref in labels.countries:
+            country = labels.countries[ref]
+            counts["country"][ref] += a
+            if country.region_name:
+                counts["region"][country.region_name] += b
+            for group in GROUP_LABELS:
+                if getattr(country, f"is_{group}"):
+                    counts["group"][group] += c
+        elif kind in ("organization", "year", "theme"):  # "theme": past the bit set
+            counts[kind][ref] += a
+        elif kind == "newest":
+            ids.append(ref)
+        elif kind == "bits":  # cases with this pair of theme and SDG bit sets
+            for pk in _numbers(ref):
+                counts["theme"][pk] += a
+            for number in _numbers(other):
+                counts["sdg"][number] += b
+            total += c
+    organizations = {
+        pk: (slug, name)
+        for pk, slug, name in Organization.objects.filter(
+            pk__in=[pk for pk, n in counts["organization"].items() if n]
+        ).values_list("pk", "slug", "name")
+    }
+    facets = {}
     for facet in FACETS:
         selected = {str(v) for v in getattr(search, facet)}
-        values = sorted(counted[facet], key=_SORT_KEYS[facet])
+        # Keys of rows deleted since the index was written have no label and are left out.
+        values = [
+            (*labelled, n)
+            for key, n in counts[facet].items()
+            if n and (labelled := _value_and_label(facet, key, labels, organizations))
+        ]
+        values.sort(key=_SORT_KEYS[facet])
         facets[facet] = [
-            FacetValue(
-                value=value,
-                label=_label(facet, value, label),
-                count=count,
-                selected=value in selected,
-            )
+            FacetValue(value=value, label=label, count=count, selected=value in selected)
             for value, label, count in values
         ]
-    return facets, total
+    return Counted(facets=facets, total=total, newest=ids)
+
+
+def _value_and_label(
+    facet: str, key: Any, labels: Labels, organizations: dict[int, tuple[str, str]]
+) -> tuple[str, str] | None:
+    """What goes in the query string for a counted key, and what the visitor reads."""
+    match facet:
+        case "country":
+            country = labels.countries[key]
+            return country.iso3, country.name
+        case "group":
+            return key, GROUP_LABELS[key]
+        case "theme":
+            theme = labels.themes.get(key)
+            return (theme.slug, theme.name) if theme else None
+        case "sdg":
+            return (str(key), f"SDG {key}: {labels.sdgs[key]}") if key in labels.sdgs else None
+        case "organization":
+            return organizations.get(key)
+    return str(key), str(key)  # region, year
 
 
 def matching_cases_condition(matched: QuerySet[CaseStudy]) -> tuple[str, list[object]]:
@@ -125,19 +183,52 @@ _SORT_KEYS = {
 }
 
 
+@dataclass
+class Labels:
+    """The reference rows the facet counts are keyed by: every country (regions and groups
+    are counted through them), theme and SDG."""
+
+    countries: dict[int, Country]
+    themes: dict[int, Theme]
+    sdgs: dict[int, str]  # SDG number: short title
+
+    @classmethod
+    def load(cls) -> Labels:
+        countries = Country.objects.only(
+            "iso3", "name", "region_name", "is_ldc", "is_lldc", "is_sids"
+        ).order_by()
+        return cls(
+            countries={c.pk: c for c in countries},
+            themes={t.pk: t for t in Theme.objects.only("slug", "name").order_by("pk")},
+            sdgs=dict(SDG.objects.order_by("number").values_list("number", "short_title")),
+        )
+
+    @property
+    def has_more_themes(self) -> bool:
+        return any(pk > THEME_BITS for pk in self.themes)
+
+
+def _bit(n: int) -> int:
+    return 1 << (n - 1)
+
+
+def _numbers(bits: int) -> list[int]:
+    """The numbers whose bits are set: the inverse of `_bit`."""
+    return [n for n in range(1, bits.bit_length() + 1) if bits & _bit(n)]
+
+
 class FacetSQL:
     """The single facet query, in SQL that PostgreSQL and SQLite both run."""
 
-    def __init__(self, search: CaseSearch) -> None:
+    def __init__(self, search: CaseSearch, labels: Labels) -> None:
         self.search = search
-        self.index = "search_caseindex"
+        self.labels = labels
         self.country = Country._meta.db_table
         self.organization = Organization._meta.db_table
         self.event = CaseStudy._meta.get_field("event").related_model._meta.db_table
         self.case_themes = CaseStudy.themes.through._meta.db_table
-        self.case_sdgs = CaseStudy.sdgs.through._meta.db_table
-        self.theme = Theme._meta.db_table
-        self.sdg = SDG._meta.db_table
+        # The facets with chosen values: each gets a flag column in the matches.
+        self.chosen = [facet for facet in FACETS if getattr(search, facet)]
 
     @staticmethod
     def _in(column: str, values: tuple[object, ...]) -> tuple[str, list[object]]:
@@ -147,20 +238,10 @@ class FacetSQL:
         self, ref: str, table: str, column: str, values: tuple[object, ...]
     ) -> tuple[str, list[object]]:
         inner, params = self._in(column, values)
-        return f"m.{ref} IN (SELECT id FROM {table} WHERE {inner})", params
-
-    def _linked(
-        self, through: str, fk: str, table: str, column: str, values: tuple[object, ...]
-    ) -> tuple[str, list[object]]:
-        """The case is linked (many-to-many) to one of the rows with these values."""
-        inner, params = self._in(f"x.{column}", values)
-        return (
-            f"EXISTS (SELECT 1 FROM {through} l JOIN {table} x ON x.id = l.{fk} "
-            f"WHERE l.casestudy_id = m.id AND {inner})",
-            params,
-        )
+        return f"si.{ref} IN (SELECT id FROM {table} WHERE {inner})", params
 
     def condition(self, facet: str) -> tuple[str, list[object]]:
+        """The chosen values of one facet, as a condition on an index row (alias `si`)."""
         values = getattr(self.search, facet)
         match facet:
             case "country":
@@ -169,103 +250,93 @@ class FacetSQL:
                 return self._ref_in("country_ref", self.country, "region_name", values)
             case "group":
                 flags = " OR ".join(f"is_{g} = %s" for g in values)
-                sql = f"m.country_ref IN (SELECT id FROM {self.country} WHERE {flags})"
+                sql = f"si.country_ref IN (SELECT id FROM {self.country} WHERE {flags})"
                 return sql, [True] * len(values)
             case "theme":
-                return self._linked(self.case_themes, "theme_id", self.theme, "slug", values)
+                return self._themes(values)
             case "sdg":
-                return self._linked(self.case_sdgs, "sdg_id", self.sdg, "number", values)
+                return f"(si.sdg_bits & {sum(_bit(n) for n in values)}) <> 0", []
             case "year":
-                return self._in("m.year", values)
+                return self._in("si.year", values)
             case "organization":
                 return self._ref_in("organization_ref", self.organization, "slug", values)
             case "event":
                 return self._ref_in("event_ref", self.event, "slug", values)
         raise ValueError(f"unknown facet {facet}")
 
-    def where(self, *, skip: str = "") -> tuple[str, list[object]]:
-        parts, params = ["1 = 1"], []
-        for facet in (*FACETS, "event"):
-            if facet != skip and getattr(self.search, facet):
-                sql, values = self.condition(facet)
-                parts.append(sql)
-                params += values
-        return " AND ".join(parts), params
+    def _themes(self, slugs: tuple[str, ...]) -> tuple[str, list[object]]:
+        ids = [pk for pk, theme in self.labels.themes.items() if theme.slug in slugs]
+        parts = [f"(si.theme_bits & {sum(_bit(pk) for pk in ids if pk <= THEME_BITS)}) <> 0"]
+        more = [pk for pk in ids if pk > THEME_BITS]
+        if more:
+            inner, params = self._in("l.theme_id", tuple(more))
+            parts.append(
+                f"EXISTS (SELECT 1 FROM {self.case_themes} l "
+                f"WHERE l.casestudy_id = si.case_id AND {inner})"
+            )
+            return f"({' OR '.join(parts)})", params
+        return parts[0], []
+
+    def passes(self, *, skip: str | None = None) -> str:
+        """The matches that pass every chosen facet but `skip`, as a condition on `m`."""
+        return " AND ".join(f"m.f_{facet} = 1" for facet in self.chosen if facet != skip) or (
+            "1 = 1"
+        )
+
+    def build(self, match_sql: str, *, newest: int = 0) -> tuple[str, list[object]]:
+        """Rows of (kind, key, key, count, count, count), each branch one pass over the matches.
+
+        Themes and SDGs are counted per distinct pair of bit sets (a few hundred at most) and
+        split into their bits afterwards, which is cheaper than testing each bit in each row.
+        """
+        none = "CAST(NULL AS BIGINT)"  # typed: PostgreSQL reads a bare NULL as text
+
+        def count(skip: str | None = None) -> str:
+            passes = self.passes(skip=skip)
+            return "COUNT(*)" if passes == "1 = 1" else f"COUNT(*) FILTER (WHERE {passes})"
+
+        branches = [
+            f"SELECT 'country', m.country_ref, {none}, {count('country')}, {count('region')}, "
+            f"{count('group')} FROM m GROUP BY m.country_ref",
+            f"SELECT 'organization', m.organization_ref, {none}, {count('organization')}, "
+            f"{none}, {none} FROM m WHERE m.organization_ref IS NOT NULL "
+            "GROUP BY m.organization_ref",
+            f"SELECT 'year', m.year, {none}, {count('year')}, {none}, {none} "
+            "FROM m GROUP BY m.year",
+            f"SELECT 'bits', m.theme_bits, m.sdg_bits, {count('theme')}, {count('sdg')}, "
+            f"{count()} FROM m GROUP BY m.theme_bits, m.sdg_bits",
+        ]
+        if self.labels.has_more_themes:
+            branches.append(
+                f"SELECT 'theme', CAST(j.value AS INTEGER), {none}, {count('theme')}, {none}, "
+                f"{none} FROM m {self._elements('more_themes')} WHERE m.more_themes <> '[]' "
+                "GROUP BY CAST(j.value AS INTEGER)"
+            )
+        if newest:
+            branches.append(
+                f"SELECT 'newest', n.id, {none}, {none}, {none}, {none} FROM ("
+                f"SELECT m.id FROM m WHERE {self.passes()} "
+                f"ORDER BY m.published_at DESC, m.id DESC LIMIT {int(newest)}) n"
+            )
+        flags, params = [], []
+        for facet in self.chosen:
+            sql, values = self.condition(facet)
+            flags.append(f", CASE WHEN {sql} THEN 1 ELSE 0 END AS f_{facet}")
+            params += values
+        where = match_sql
+        if self.search.event:
+            sql, values = self.condition("event")
+            where, params = f"{match_sql} AND {sql}", [*params, *values]
+        cte = (
+            "WITH m AS MATERIALIZED (SELECT si.case_id AS id, si.country_ref, "
+            "si.organization_ref, si.year, si.published_at, si.theme_bits, si.sdg_bits, "
+            f"si.more_themes{''.join(flags)} FROM search_caseindex si WHERE {where}) "
+        )
+        union = " UNION ALL ".join(f"SELECT * FROM ({b}) AS b{i}" for i, b in enumerate(branches))
+        return cte + union, params
 
     def _elements(self, column: str) -> str:
         """The ids in a JSON array column, one row each, as `j.value`."""
         if connection.vendor == "postgresql":
             return f"CROSS JOIN LATERAL jsonb_array_elements_text(m.{column}::jsonb) AS j(value)"
         return f"JOIN json_each(m.{column}) AS j"
-
-    def build(self, match_sql: str) -> tuple[str, list[object]]:
-        text = "VARCHAR(300)"
-        branches: list[str] = []
-        params: list[object] = []
-
-        def add(sql: str, *values: object) -> None:
-            branches.append(sql)
-            params.extend(values)
-
-        def per(ref: str, facet: str, extra: str = "") -> tuple[str, list[object]]:
-            where, values = self.where(skip=facet)
-            return (
-                f"SELECT m.{ref} AS ref, COUNT(*) AS n FROM m WHERE {where}{extra} "
-                f"GROUP BY m.{ref}",
-                values,
-            )
-
-        sub, values = per("country_ref", "country")
-        add(
-            f"SELECT 'country', co.iso3, co.name, x.n FROM ({sub}) x "
-            f"JOIN {self.country} co ON co.id = x.ref",
-            *values,
-        )
-        sub, values = per("country_ref", "region")
-        add(
-            f"SELECT 'region', co.region_name, co.region_name, SUM(x.n) FROM ({sub}) x "
-            f"JOIN {self.country} co ON co.id = x.ref WHERE co.region_name <> '' "
-            f"GROUP BY co.region_name",
-            *values,
-        )
-        for group in GROUP_LABELS:
-            sub, values = per("country_ref", "group")
-            add(
-                f"SELECT 'group', '{group}', '{group}', COALESCE(SUM(x.n), 0) FROM ({sub}) x "
-                f"JOIN {self.country} co ON co.id = x.ref WHERE co.is_{group} = %s",
-                *values,
-                True,
-            )
-        for facet, column, table, value, label in (
-            ("theme", "theme_refs", self.theme, "t.slug", "t.name"),
-            ("sdg", "sdg_refs", self.sdg, f"CAST(t.number AS {text})", "t.short_title"),
-        ):
-            where, values = self.where(skip=facet)
-            add(
-                f"SELECT '{facet}', {value}, {label}, x.n FROM ("
-                f"SELECT CAST(j.value AS INTEGER) AS ref, COUNT(*) AS n FROM m "
-                f"{self._elements(column)} WHERE {where} GROUP BY CAST(j.value AS INTEGER)) x "
-                f"JOIN {table} t ON t.id = x.ref",
-                *values,
-            )
-        where, values = self.where(skip="year")
-        add(
-            f"SELECT 'year', CAST(m.year AS {text}), CAST(m.year AS {text}), COUNT(*) "
-            f"FROM m WHERE {where} GROUP BY m.year",
-            *values,
-        )
-        sub, values = per("organization_ref", "organization", " AND m.organization_ref IS NOT NULL")
-        add(
-            f"SELECT 'organization', o.slug, o.name, x.n FROM ({sub}) x "
-            f"JOIN {self.organization} o ON o.id = x.ref",
-            *values,
-        )
-        where, values = self.where()
-        add(f"SELECT 'total', NULL, NULL, COUNT(*) FROM m WHERE {where}", *values)
-        cte = (
-            "WITH m AS MATERIALIZED (SELECT si.case_id AS id, si.country_ref, "
-            "si.organization_ref, si.event_ref, si.year, si.theme_refs, si.sdg_refs "
-            f"FROM {self.index} si WHERE {match_sql}) "
-        )
-        union = " UNION ALL ".join(f"SELECT * FROM ({b}) AS b{i}" for i, b in enumerate(branches))
-        return cte + union, params

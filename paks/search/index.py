@@ -16,7 +16,7 @@ from django.db.models import Prefetch
 
 from paks.models import CaseStudy, Document
 from paks.public_cache import public_content_changed
-from paks.search.models import CaseIndex, SearchTerm
+from paks.search.models import THEME_BITS, CaseIndex, SearchTerm
 
 # PostgreSQL text search configuration per case language; others fall back to English.
 CONFIGS = {"en": "paks_english"}
@@ -63,9 +63,16 @@ def _texts(case: CaseStudy, documents: Iterable[Document] | None = None) -> dict
         "organization_ref": case.organization_id,
         "event_ref": case.event_id,
         "year": case.year,
-        "theme_refs": json.dumps(sorted(t.pk for t in case.themes.all())),
-        "sdg_refs": json.dumps(sorted(s.pk for s in case.sdgs.all())),
+        "published_at": case.published_at,
+        "theme_bits": _bits(t.pk for t in case.themes.all() if t.pk <= THEME_BITS),
+        "more_themes": json.dumps(sorted(t.pk for t in case.themes.all() if t.pk > THEME_BITS)),
+        "sdg_bits": _bits(s.number for s in case.sdgs.all()),
     }
+
+
+def _bits(numbers: Iterable[int]) -> int:
+    """A bit set with bit n - 1 for each number n."""
+    return sum({1 << (n - 1) for n in numbers})
 
 
 def vocabulary(texts: Iterable[str]) -> set[str]:

@@ -3,6 +3,8 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
+THEME_BITS = 63  # themes with ids 1 to 63 have a bit; a signed 64-bit integer holds them
+
 
 class CaseIndex(models.Model):
     """A published case's searchable text, in four weights (title highest).
@@ -24,13 +26,20 @@ class CaseIndex(models.Model):
     organization_ref = models.PositiveIntegerField(null=True)
     event_ref = models.PositiveIntegerField(null=True)
     year = models.PositiveSmallIntegerField()
-    theme_refs = models.TextField(default="[]", help_text="Theme ids, a JSON array.")
-    sdg_refs = models.TextField(default="[]", help_text="SDG ids, a JSON array.")
+    published_at = models.DateTimeField(null=True, help_text="The case's, for the newest first.")
+    # Themes and SDGs as bit sets, so that one pass over the matches counts them all: bit
+    # n - 1 for SDG n, bit pk - 1 for a theme up to THEME_BITS; ids of any later theme are in
+    # `more_themes` (a JSON array, empty for nearly every case).
+    theme_bits = models.BigIntegerField(default=0)
+    more_themes = models.TextField(default="[]", help_text="Ids of themes past the bit set.")
+    sdg_bits = models.IntegerField(default=0)
     vector = SearchVectorField(null=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # The database-specific indexes (a GIN index on `vector` for PostgreSQL, an FTS5 table for
-    # SQLite) are created by migration 0002, each only on its own database.
+    # PostgreSQL keeps the vectors out of line (migration 0005), so that the rows the facets
+    # count are narrow. The database-specific indexes (a GIN index on `vector` for
+    # PostgreSQL, an FTS5 table for SQLite) are created by migration 0002, each only on its
+    # own database.
 
     def __str__(self) -> str:
         return self.title

@@ -78,7 +78,8 @@ class NaiveBackend:
     def search(self, search: CaseSearch) -> SearchResults:
         matched = self.matching(search)
         filtered = apply_filters(matched, search)
-        facets, total = facets_and_total(*matching_cases_condition(matched), search)
+        counted = facets_and_total(*matching_cases_condition(matched), search)
+        facets, total = counted.facets, counted.total
         page = filtered.select_related("country", "organization").order_by(*ORDER[search.sort])[
             search.offset : search.offset + search.per_page
         ]

@@ -15,7 +15,7 @@ from django.db.models import F, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 
 from paks.models import CaseStudy
-from paks.search.base import CaseSearch
+from paks.search.base import CaseSearch, SearchResults
 from paks.search.engine import CANDIDATES, SIMILARITY, START, STOP, FullTextBackend, Ranked
 from paks.search.index import DEFAULT_CONFIG
 from paks.search.models import SearchTerm
@@ -30,6 +30,16 @@ def _query(parsed: ParsedQuery) -> SearchQuery:
 
 
 class PostgresBackend(FullTextBackend):
+    def search(self, search: CaseSearch) -> SearchResults:
+        with transaction.atomic(), connection.cursor() as cursor:
+            # The planner costs testing a row's vector as if the vector were in the row; it is
+            # out of line, and the GIN index answers the match without reading it. Left to
+            # itself, the planner reads every vector for a word that most cases have (280 ms
+            # instead of 17 ms at 100,000 cases). The matches, collected once for the facets,
+            # fit in memory.
+            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL work_mem = '32MB'")
+            return super().search(search)
+
     def matching(self, parsed: ParsedQuery) -> QuerySet[CaseStudy]:
         return CaseStudy.objects.published().filter(search_index__vector=_query(parsed))
 
@@ -40,12 +50,13 @@ class PostgresBackend(FullTextBackend):
         )
 
     def ranked_page(
-        self, filtered: QuerySet[CaseStudy], parsed: ParsedQuery, search: CaseSearch
+        self, candidates: list[int], parsed: ParsedQuery, start: int, stop: int
     ) -> list[Ranked]:
         query = _query(parsed)
         # PostgreSQL computes the headline only for the rows left after ORDER BY and LIMIT.
         rows = (
-            filtered.annotate(
+            CaseStudy.objects.filter(pk__in=candidates)
+            .annotate(
                 rank=SearchRank(
                     F("search_index__vector"), query, weights=WEIGHTS, cover_density=True
                 ),
@@ -75,7 +86,7 @@ class PostgresBackend(FullTextBackend):
             )
             .order_by("-rank", "-published_at", "pk")
             .values_list("pk", "rank", "headline")
-        )[search.offset : search.offset + search.per_page]
+        )[start:stop]
         return [Ranked(case_id=pk, score=rank, snippet=headline) for pk, rank, headline in rows]
 
     def similar_words(self, word: str) -> list[str]:

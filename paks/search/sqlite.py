@@ -9,7 +9,6 @@ from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from paks.models import CaseStudy
-from paks.search.base import CaseSearch
 from paks.search.engine import (
     CANDIDATES,
     SIMILARITY,
@@ -38,19 +37,19 @@ class SqliteBackend(FullTextBackend):
         )
 
     def ranked_page(
-        self, filtered: QuerySet[CaseStudy], parsed: ParsedQuery, search: CaseSearch
+        self, candidates: list[int], parsed: ParsedQuery, start: int, stop: int
     ) -> list[Ranked]:
-        allowed_sql, allowed_params = filtered.values("pk").query.sql_with_params()
         # bm25 is lower for better matches; the snippet comes from the summary and sections.
+        among = ", ".join(["%s"] * len(candidates))
         sql = f"""
             SELECT c.id, -{BM25} AS score,
                    snippet(search_fts, 1, %s, %s, ' … ', 32) AS snippet
             FROM search_fts JOIN paks_casestudy c ON c.id = search_fts.rowid
-            WHERE search_fts MATCH %s AND c.id IN ({allowed_sql})
+            WHERE search_fts MATCH %s AND search_fts.rowid IN ({among})
             ORDER BY {BM25}, c.published_at DESC, c.id
             LIMIT %s OFFSET %s
         """
-        params = [START, STOP, parsed.fts5(), *allowed_params, search.per_page, search.offset]
+        params = [START, STOP, parsed.fts5(), *candidates, stop - start, start]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [
