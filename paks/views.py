@@ -1,3 +1,6 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -13,6 +16,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from events.models import Event
 from paks.models import SDG, CaseStudy, Document, Theme
 from paks.search import CaseSearch, search_cases
+from paks.search.base import FacetValue
 
 
 @never_cache
@@ -78,17 +82,53 @@ def case_list(request: HttpRequest) -> HttpResponse:
     results = search_cases(search)
     if search.page > results.pages:
         raise Http404("No such page of results.")
+    expanded = set(request.GET.getlist("more"))
     return render(
         request,
         "paks/case_list.html",
         {
             "results": results,
             "search": search,
+            "facets": [
+                FacetList.of(name, title, results.facets.get(name, []), name in expanded)
+                for name, title in FACET_TITLES.items()
+            ],
             "facet_titles": FACET_TITLES,
             "sorts": SORTS,
             "events": Event.objects.public().filter(slug__in=search.event) if search.event else (),
         },
     )
+
+
+# A facet with more values than this shows its most frequent ones (and any chosen), with a
+# link to all: a page listing every country and organization would weigh 90 KB.
+FACET_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class FacetList:
+    name: str
+    title: str
+    values: list[FacetValue]  # the ones shown
+    total: int  # how many values the facet has
+    expanded: bool
+
+    @classmethod
+    def of(cls, name: str, title: str, values: list[FacetValue], expanded: bool) -> FacetList:
+        shown = values
+        if not expanded and len(values) > FACET_SHOWN:
+            top = sorted(values, key=lambda v: -v.count)[:FACET_SHOWN]
+            kept = {id(v) for v in top} | {id(v) for v in values if v.selected}
+            shown = sorted((v for v in values if id(v) in kept), key=lambda v: (-v.count, v.label))
+        return cls(name=name, title=title, values=shown, total=len(values), expanded=expanded)
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self.values)
+
+    @property
+    def collapsible(self) -> bool:
+        return self.expanded and self.total > FACET_SHOWN
 
 
 SORTS = [

@@ -133,6 +133,28 @@ def test_case_list_filters_by_facet_and_shows_counts():
     assert 'Estonia</a> <span class="muted">(1)</span>' in html
 
 
+def test_case_list_shows_a_long_facets_most_frequent_values_with_a_link_to_all():
+    countries = [CountryFactory(name=f"Country {i:02}") for i in range(12)]
+    for i, country in enumerate(countries):
+        for _ in range(2 if i in (3, 11) else 1):
+            published(country=country)
+    html = _get(reverse("paks:case-list"))
+    # The two with two cases first, then by name; two of the twelve are left out.
+    assert html.index("Country 03</a>") < html.index("Country 11</a>") < html.index("Country 00")
+    assert "Country 08</a>" in html
+    assert "Country 09</a>" not in html
+    assert "Country 10</a>" not in html
+    assert 'href="?more=country">Show all 12<span class="visually-hidden"> values of Country' in (
+        html
+    )
+    # A chosen value stays in view, and the whole list is a link away.
+    assert "Country 10</a>" in _get(reverse("paks:case-list") + f"?country={countries[10].iso3}")
+    everything = _get(reverse("paks:case-list") + "?more=country")
+    assert all(f"Country {i:02}</a>" in everything for i in range(12))
+    assert everything.index("Country 00</a>") < everything.index("Country 03</a>")  # by name
+    assert 'href="?">Show the most frequent' in everything
+
+
 def test_case_list_filters_by_the_event_where_cases_were_presented():
     event = EventFactory(title="Study visit 2019")
     published(title="Presented there", event=event)
