@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -146,8 +147,7 @@ def _value_and_label(
         case "group":
             return key, GROUP_LABELS[key]
         case "theme":
-            theme = labels.themes.get(key)
-            return (theme.slug, theme.name) if theme else None
+            return labels.themes.get(key)
         case "sdg":
             return (str(key), f"SDG {key}: {labels.sdgs[key]}") if key in labels.sdgs else None
         case "organization":
@@ -183,24 +183,35 @@ _SORT_KEYS = {
 }
 
 
+class CountryLabel(NamedTuple):
+    iso3: str
+    name: str
+    region_name: str
+    is_ldc: bool
+    is_lldc: bool
+    is_sids: bool
+
+
 @dataclass
 class Labels:
     """The reference rows the facet counts are keyed by: every country (regions and groups
     are counted through them), theme and SDG."""
 
-    countries: dict[int, Country]
-    themes: dict[int, Theme]
+    countries: dict[int, CountryLabel]
+    themes: dict[int, tuple[str, str]]  # id: slug, name
     sdgs: dict[int, str]  # SDG number: short title
 
     @classmethod
     def load(cls) -> Labels:
-        countries = Country.objects.only(
-            "iso3", "name", "region_name", "is_ldc", "is_lldc", "is_sids"
-        ).order_by()
+        # Tuples, not model instances: there are some 250 countries to read on every search.
+        countries = Country.objects.order_by().values_list("pk", *CountryLabel._fields)
         return cls(
-            countries={c.pk: c for c in countries},
-            themes={t.pk: t for t in Theme.objects.only("slug", "name").order_by("pk")},
-            sdgs=dict(SDG.objects.order_by("number").values_list("number", "short_title")),
+            countries={pk: CountryLabel(*row) for pk, *row in countries},
+            themes={
+                pk: (slug, name)
+                for pk, slug, name in Theme.objects.values_list("pk", "slug", "name")
+            },
+            sdgs=dict(SDG.objects.order_by().values_list("number", "short_title")),
         )
 
     @property
@@ -212,9 +223,10 @@ def _bit(n: int) -> int:
     return 1 << (n - 1)
 
 
-def _numbers(bits: int) -> list[int]:
+@functools.lru_cache(maxsize=4096)
+def _numbers(bits: int) -> tuple[int, ...]:
     """The numbers whose bits are set: the inverse of `_bit`."""
-    return [n for n in range(1, bits.bit_length() + 1) if bits & _bit(n)]
+    return tuple(n for n in range(1, bits.bit_length() + 1) if bits & _bit(n))
 
 
 class FacetSQL:

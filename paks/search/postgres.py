@@ -4,15 +4,9 @@ websearch_to_tsquery, ts_rank_cd for ranking, ts_headline for snippets, pg_trgm 
 
 from __future__ import annotations
 
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    TrigramSimilarity,
-)
+from django.contrib.postgres.search import SearchQuery, TrigramSimilarity
 from django.db import connection, transaction
-from django.db.models import F, QuerySet, TextField, Value
-from django.db.models.functions import Concat
+from django.db.models import QuerySet
 
 from paks.models import CaseStudy
 from paks.search.base import CaseSearch, SearchResults
@@ -23,6 +17,10 @@ from paks.search.query import ParsedQuery
 
 # ts_rank_cd weights for D, C, B, A: documents, names, body, title.
 WEIGHTS = [0.1, 0.2, 0.4, 1.0]
+HEADLINE_OPTIONS = (
+    f'StartSel="{START}", StopSel="{STOP}", MaxWords=35, MinWords=15, MaxFragments=2, '
+    'FragmentDelimiter=" … "'
+)
 
 
 def _query(parsed: ParsedQuery) -> SearchQuery:
@@ -52,42 +50,40 @@ class PostgresBackend(FullTextBackend):
     def ranked_page(
         self, candidates: list[int], parsed: ParsedQuery, start: int, stop: int
     ) -> list[Ranked]:
-        query = _query(parsed)
-        # PostgreSQL computes the headline only for the rows left after ORDER BY and LIMIT.
-        rows = (
-            CaseStudy.objects.filter(pk__in=candidates)
-            .annotate(
-                rank=SearchRank(
-                    F("search_index__vector"), query, weights=WEIGHTS, cover_density=True
-                ),
-                # The case's own summary and sections: the index keeps only the vector.
-                headline=SearchHeadline(
-                    Concat(
-                        "summary",
-                        Value("\n\n"),
-                        "challenge",
-                        Value("\n\n"),
-                        "solution",
-                        Value("\n\n"),
-                        "results",
-                        Value("\n\n"),
-                        "lessons_learned",
-                        output_field=TextField(),
-                    ),
-                    query,
-                    config=DEFAULT_CONFIG,
-                    start_sel=START,
-                    stop_sel=STOP,
-                    max_words=35,
-                    min_words=15,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                ),
-            )
-            .order_by("-rank", "-published_at", "pk")
-            .values_list("pk", "rank", "headline")
-        )[start:stop]
-        return [Ranked(case_id=pk, score=rank, snippet=headline) for pk, rank, headline in rows]
+        # Ranked from the index rows alone; the headline, from the case's own summary and
+        # sections (the index keeps only the vector), only for the page's rows.
+        sql = f"""
+            SELECT r.case_id, r.rank, ts_headline(
+                %s::regconfig,
+                concat_ws(%s, c.summary, c.challenge, c.solution, c.results, c.lessons_learned),
+                r.query, %s)
+            FROM (
+                SELECT si.case_id, si.published_at, q.query,
+                       ts_rank_cd(%s::float4[], si.vector, q.query) AS rank
+                FROM search_caseindex si,
+                     websearch_to_tsquery(%s::regconfig, %s) AS q(query)
+                WHERE si.case_id = ANY(%s)
+                ORDER BY rank DESC, si.published_at DESC, si.case_id
+                LIMIT %s OFFSET %s
+            ) r JOIN {CaseStudy._meta.db_table} c ON c.id = r.case_id
+            ORDER BY r.rank DESC, r.published_at DESC, r.case_id
+        """
+        params = [
+            DEFAULT_CONFIG,
+            "\n\n",
+            HEADLINE_OPTIONS,
+            WEIGHTS,
+            DEFAULT_CONFIG,
+            parsed.websearch(),
+            candidates,
+            stop - start,
+            start,
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [
+                Ranked(case_id=pk, score=rank, snippet=headline) for pk, rank, headline in cursor
+            ]
 
     def similar_words(self, word: str) -> list[str]:
         # `%` uses the trigram index; a lower threshold than the default 0.3 lets a swapped
