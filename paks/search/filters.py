@@ -277,7 +277,7 @@ class FacetSQL:
         raise ValueError(f"unknown facet {facet}")
 
     def _themes(self, slugs: tuple[str, ...]) -> tuple[str, list[object]]:
-        ids = [pk for pk, theme in self.labels.themes.items() if theme.slug in slugs]
+        ids = [pk for pk, (slug, _name) in self.labels.themes.items() if slug in slugs]
         parts = [f"(si.theme_bits & {sum(_bit(pk) for pk in ids if pk <= THEME_BITS)}) <> 0"]
         more = [pk for pk in ids if pk > THEME_BITS]
         if more:

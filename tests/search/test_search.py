@@ -23,6 +23,7 @@ from tests.factories import (
     CountryFactory,
     DocumentFactory,
     EditorFactory,
+    SDGFactory,
     ThemeFactory,
 )
 
@@ -221,6 +222,56 @@ def test_sorting_and_pages_are_stable(corpus):
     assert titles("", sort="title") == sorted(titles("", sort="title"))
     pages = [titles("", sort="newest", per_page=1, page=n) for n in (1, 2, 3, 4)]
     assert sorted(t for page in pages for t in page) == sorted(titles("", per_page=10))
+
+
+def test_relevance_ranks_the_newest_matches_and_the_rest_follow_newest_first(monkeypatch):
+    monkeypatch.setattr("paks.search.engine.RANKED", 3)
+    # The older a case, the better its match: the word in its title ranks highest.
+    make_case("Tax portal", summary="tax", days=1)
+    make_case("Tax filing", summary="tax", days=2)
+    make_case("Customs", summary="tax", days=3)
+    make_case("Duties", summary="tax and more tax", days=4)
+    make_case("Invoices", summary="tax", days=5)
+    ranked = ["Duties", "Invoices", "Customs"]  # the three newest, best score first
+    rest = ["Tax filing", "Tax portal"]  # newest first
+    assert titles("tax", per_page=10) == ranked + rest
+    pages = [titles("tax", per_page=2, page=n) for n in (1, 2, 3)]
+    assert pages == [ranked[:2], [ranked[2], rest[0]], [rest[1]]]
+    assert search_cases(CaseSearch.from_params({"q": "tax"})).total == 5
+
+
+def test_facets_count_themes_and_sdgs_and_filter_by_them(corpus):
+    theme = ThemeFactory(name="Digital inclusion", slug="digital-inclusion")
+    later = ThemeFactory(pk=400, name="Open data", slug="open-data")  # past the bit set
+    sdgs = [SDGFactory(number=5, short_title="Gender equality"), SDGFactory(number=16)]
+    for case, themes in ((corpus["centres"], [theme, later]), (corpus["cafe"], [later])):
+        case.themes.set(themes)
+        case.sdgs.set(sdgs)
+        reindex_case(case_id=case.pk)
+    results = search_cases(CaseSearch.from_params({"q": "entrepreneurs"}))
+    assert {f.value: f.count for f in results.facets["theme"]} == {
+        "digital-inclusion": 1,
+        "open-data": 2,
+    }
+    assert [(f.value, f.label, f.count) for f in results.facets["sdg"]] == [
+        ("5", "SDG 5: Gender equality", 2),
+        ("16", "SDG 16: Peace, justice and strong institutions", 2),
+    ]
+    assert titles("", theme="open-data", sort="title") == [
+        "Café internet points for rural women",
+        "Union digital centres",
+    ]
+    assert titles("", theme=["digital-inclusion"], sdg="16") == ["Union digital centres"]
+    # Within the theme filter, the theme facet still offers the other themes.
+    chosen = search_cases(CaseSearch.from_params({"theme": "digital-inclusion"}))
+    assert {f.value: f.selected for f in chosen.facets["theme"]} == {
+        "digital-inclusion": True,
+        "open-data": False,
+    }
+    # A theme deleted since the cases were indexed is no longer offered.
+    theme.delete()
+    results = search_cases(CaseSearch.from_params({"q": "entrepreneurs"}))
+    assert [f.value for f in results.facets["theme"]] == ["open-data"]
 
 
 def test_did_you_mean_offers_a_spelling_that_finds_something(corpus):
