@@ -63,10 +63,10 @@ class PostgresBackend(FullTextBackend):
                 FROM search_caseindex si,
                      websearch_to_tsquery(%s::regconfig, %s) AS q(query)
                 WHERE si.case_id = ANY(%s)
-                ORDER BY rank DESC, si.published_at DESC, si.case_id
+                ORDER BY rank DESC, si.published_at DESC, si.case_id DESC
                 LIMIT %s OFFSET %s
             ) r JOIN {CaseStudy._meta.db_table} c ON c.id = r.case_id
-            ORDER BY r.rank DESC, r.published_at DESC, r.case_id
+            ORDER BY r.rank DESC, r.published_at DESC, r.case_id DESC
         """
         params = [
             DEFAULT_CONFIG,

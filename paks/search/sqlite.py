@@ -4,6 +4,8 @@ and trigram similarity over the vocabulary for spelling suggestions.
 
 from __future__ import annotations
 
+import json
+
 from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
@@ -39,22 +41,38 @@ class SqliteBackend(FullTextBackend):
     def ranked_page(
         self, candidates: list[int], parsed: ParsedQuery, start: int, stop: int
     ) -> list[Ranked]:
-        # bm25 is lower for better matches; the snippet comes from the summary and sections.
-        among = ", ".join(["%s"] * len(candidates))
-        sql = f"""
-            SELECT c.id, -{BM25} AS score,
-                   snippet(search_fts, 1, %s, %s, ' … ', 32) AS snippet
-            FROM search_fts JOIN paks_casestudy c ON c.id = search_fts.rowid
-            WHERE search_fts MATCH %s AND search_fts.rowid IN ({among})
-            ORDER BY {BM25}, c.published_at DESC, c.id
-            LIMIT %s OFFSET %s
-        """
-        params = [START, STOP, parsed.fts5(), *candidates, stop - start, start]
+        # bm25 is lower for better matches. FTS5 scores every match in one pass quickly, but
+        # scores row by row (3 ms each at 100,000 cases) when a condition on rowid comes with
+        # the match: so all are scored first, then the candidates kept.
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [
-                Ranked(case_id=pk, score=score, snippet=snip or "") for pk, score, snip in cursor
-            ]
+            cursor.execute(
+                f"""
+                WITH s AS MATERIALIZED (
+                    SELECT rowid AS id, {BM25} AS score FROM search_fts
+                    WHERE search_fts MATCH %s
+                )
+                SELECT s.id, -s.score FROM s JOIN paks_casestudy c ON c.id = s.id
+                WHERE s.id IN (SELECT value FROM json_each(%s))
+                ORDER BY s.score, c.published_at DESC, s.id DESC
+                LIMIT %s OFFSET %s
+                """,
+                [parsed.fts5(), json.dumps(candidates), stop - start, start],
+            )
+            scores = cursor.fetchall()
+            if not scores:
+                return []
+            # The snippet comes from the summary and sections.
+            cursor.execute(
+                f"""
+                SELECT rowid, snippet(search_fts, 1, %s, %s, ' … ', 32) FROM search_fts
+                WHERE search_fts MATCH %s AND rowid IN ({", ".join(["%s"] * len(scores))})
+                """,
+                [START, STOP, parsed.fts5(), *(pk for pk, _score in scores)],
+            )
+            snippets = dict(cursor.fetchall())
+        return [
+            Ranked(case_id=pk, score=score, snippet=snippets.get(pk) or "") for pk, score in scores
+        ]
 
     def similar_words(self, word: str) -> list[str]:
         # Candidates share the first letter and have about the same length, as typos do.
