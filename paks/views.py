@@ -117,9 +117,9 @@ class FacetList:
     def of(cls, name: str, title: str, values: list[FacetValue], expanded: bool) -> FacetList:
         shown = values
         if not expanded and len(values) > FACET_SHOWN:
-            top = sorted(values, key=lambda v: -v.count)[:FACET_SHOWN]
-            kept = {id(v) for v in top} | {id(v) for v in values if v.selected}
-            shown = sorted((v for v in values if id(v) in kept), key=lambda v: (-v.count, v.label))
+            frequent = sorted(values, key=lambda v: -v.count)
+            kept = frequent[:FACET_SHOWN] + [v for v in frequent[FACET_SHOWN:] if v.selected]
+            shown = sorted(kept, key=lambda v: (-v.count, v.label))
         return cls(name=name, title=title, values=shown, total=len(values), expanded=expanded)
 
     @property
