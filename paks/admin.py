@@ -25,7 +25,6 @@ from paks.documents.accept import DocumentRejected, accept_document
 from paks.documents.processing import process_again
 from paks.models import SDG, CaseComment, CaseLink, CaseStudy, Document, Theme
 from paks.review import changes_for_review
-from paks.search.index import reindex_later
 
 
 @admin.register(Theme)
@@ -311,11 +310,6 @@ class CaseStudyAdmin(SimpleHistoryAdmin):
         status = 400 if form.is_bound and not form.is_valid() else 200
         return TemplateResponse(request, "admin/paks/casestudy/review.html", context, status=status)
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        # Themes and documents are saved by now: the index sees the case as it is.
-        reindex_later(form.instance.pk)
-
     def _run(
         self,
         request: HttpRequest,
@@ -458,24 +452,6 @@ class DocumentAdmin(SimpleHistoryAdmin):
             messages.SUCCESS,
         )
 
-    def save_model(self, request: HttpRequest, obj: Document, form: Any, change: bool) -> None:
-        previous_case = Document.objects.filter(pk=obj.pk).values_list("case_id", flat=True).first()
-        super().save_model(request, obj, form, change)
-        for case_id in {previous_case, obj.case_id} - {None}:
-            reindex_later(case_id)
-
-    def delete_model(self, request: HttpRequest, obj: Document) -> None:
-        case_id = obj.case_id
-        super().delete_model(request, obj)
-        if case_id:
-            reindex_later(case_id)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Document]) -> None:
-        case_ids = set(queryset.exclude(case=None).values_list("case_id", flat=True))
-        super().delete_queryset(request, queryset)
-        for case_id in case_ids:
-            reindex_later(case_id)
-
     def add_view(
         self, request: HttpRequest, form_url: str = "", extra_context: dict | None = None
     ) -> HttpResponse:
@@ -499,8 +475,6 @@ class DocumentAdmin(SimpleHistoryAdmin):
                 field = "upload" if exc.field == "file" else exc.field
                 form.add_error(field if field in form.fields else None, exc.message)
             else:
-                if document.case_id:
-                    reindex_later(document.case_id)
                 self.log_addition(request, document, [{"added": {}}])
                 self.message_user(request, f"Uploaded “{document}”.", messages.SUCCESS)
                 return HttpResponseRedirect(

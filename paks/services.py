@@ -18,7 +18,6 @@ from accounts.models import User
 from countries.models import Country, countries_of
 from paks import notifications
 from paks.models import SDG, CaseComment, CaseLink, CaseStudy, Document, Theme
-from paks.search.index import reindex_later, remove_case
 
 # How the history names the version an editor returned for changes (the review compares with it).
 CHANGES_REQUESTED = "Changes requested"
@@ -137,7 +136,6 @@ def publish_case(*, case: CaseStudy, editor: User) -> CaseStudy:
         reason="Published",
         published_at=timezone.now(),
     )
-    reindex_later(case.pk)
     audit.record(audit.Action.CASE_PUBLISHED, actor=editor, target=case)
     notifications.case_published(case)
     return case
@@ -179,7 +177,6 @@ def archive_case(*, case: CaseStudy, editor: User) -> CaseStudy:
         verb="archive",
         reason="Archived",
     )
-    reindex_later(case.pk)
     audit.record(audit.Action.CASE_ARCHIVED, actor=editor, target=case)
     return case
 
@@ -287,8 +284,6 @@ def update_case(
     with _history_paused(case):
         _set_relations(case, data)
     case.save()  # one version in the history, themes and SDGs included
-    if case.is_public:
-        reindex_later(case.pk)
     return case
 
 
@@ -309,7 +304,6 @@ def delete_case(*, case: CaseStudy, user: User, expected_version: int) -> None:
             current=case,
         )
     _delete_files_on_commit(list(case.documents.all()))
-    remove_case(case_id=case.pk)
     case.delete()
 
 
@@ -330,5 +324,3 @@ def delete_document(*, document: Document, user: User) -> None:
         raise NotAllowed("Documents can be removed only from a case you may edit.")
     _delete_files_on_commit([document])
     document.delete()
-    if case.is_public:
-        reindex_later(case.pk)

@@ -266,7 +266,8 @@ class WorkspaceCaseSerializer(CaseSerializer):
 
 
 class CaseSearchParamsSerializer(serializers.Serializer):
-    """The case search's query string. The API refuses malformed values with 400."""
+    """The case search's query string, as the schema documents it. The search itself reads
+    it (`CaseSearch.from_params`); the API refuses any value it notes as wrong with 400."""
 
     q = serializers.CharField(
         required=False, allow_blank=True, help_text='Words; "exact phrase", -excluded, or.'
@@ -296,18 +297,14 @@ class CaseSearchParamsSerializer(serializers.Serializer):
     page_size = serializers.IntegerField(
         min_value=1, max_value=100, required=False, help_text="Results per page (default 20)."
     )
+    facets = serializers.BooleanField(
+        required=False,
+        default=True,
+        help_text="false: no facet counts (faster, for clients that only page results).",
+    )
     facet_size = serializers.IntegerField(
         min_value=0,
         max_value=1000,
         required=False,
         help_text="Values per facet, most frequent first, selected ones always (default 20).",
     )
-
-    def validate(self, attrs: dict) -> dict:
-        # A query string's empty value would otherwise pass as "not given".
-        for name in ("sort", "page", "page_size", "facet_size"):
-            if self.initial_data.get(name, None) == "":
-                raise serializers.ValidationError(
-                    {name: ["Give a value, or leave the parameter out."]}, code="blank"
-                )
-        return attrs

@@ -56,7 +56,7 @@ from paks.documents.accept import DocumentRejected, accept_document, max_upload_
 from paks.models import SDG, CaseStudy, Document, Theme
 from paks.public_cache import cached_public_read
 from paks.search import CaseSearch, FacetValue, search_cases
-from paks.search.backends import all_matching_cases
+from paks.search.backends import all_matching_cases, check_values
 from paks.search.base import FACETS
 from paks.services import (
     InvalidTransition,
@@ -119,6 +119,36 @@ UPLOAD_ERRORS = {
     "unsupported_type": status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
     "duplicate": status.HTTP_409_CONFLICT,
 }
+
+
+def _refuse(problems: tuple[tuple[str, str], ...]) -> None:
+    """A 400 naming the first parameter at fault, in the API's words for it."""
+    if problems:
+        field, message = problems[0]
+        field = "page_size" if field == "per_page" else field
+        raise ValidationError({field: [message]}, code="invalid")
+
+
+def _search_from(request: Request) -> CaseSearch:
+    """The case search a request asks for; any malformed parameter answers 400."""
+    params = request.query_params.copy()
+    params.pop("per_page", None)  # the API's name is page_size
+    if "page_size" in params:
+        params.setlist("per_page", params.getlist("page_size"))
+    search = CaseSearch.from_params(params)
+    _refuse(search.problems)
+    return search
+
+
+def _facet_size(request: Request) -> int:
+    values = request.query_params.getlist("facet_size")
+    if not values:
+        return 20
+    if len(values) == 1 and values[0].isascii() and values[0].isdigit():
+        size = int(values[0])
+        if size <= 1000:
+            return size
+    raise ValidationError({"facet_size": ["Give one number from 0 to 1000."]}, code="invalid")
 
 
 def _top(values: list[FacetValue], size: int) -> list[FacetValue]:
@@ -243,20 +273,15 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
         },
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        params = request.query_params.copy()
-        if "page_size" in params:
-            params["per_page"] = params["page_size"]
-        search = CaseSearch.from_params(params)
+        search = _search_from(request)
         if self.wants_csv(request):
-            CaseSearchParamsSerializer(data=request.query_params).is_valid(raise_exception=True)
             return self._csv(request, search)
         return cached_public_read(request, lambda: self._search_page(request, search))
 
     def _search_page(self, request: Request, search: CaseSearch) -> Response:
-        # Only here, not before the cache: a cached page's query string was valid already.
-        CaseSearchParamsSerializer(data=request.query_params).is_valid(raise_exception=True)
-        facet_size = int(request.query_params.get("facet_size", 20))
+        facet_size = _facet_size(request)
         results = search_cases(search)
+        _refuse(results.problems)  # values that name no country, theme ...
         url = request.build_absolute_uri()
         hits = SearchHitSerializer(results.hits, many=True, context={"request": request}).data
         return Response(
@@ -285,6 +310,7 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
         )
 
     def _csv(self, request: Request, search: CaseSearch) -> HttpResponseBase:
+        _refuse(check_values(search).problems)
         cases = (
             all_matching_cases(search)
             .select_related("country", "organization", "event")

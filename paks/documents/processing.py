@@ -166,7 +166,8 @@ def _finish(document: Document, result: dict[str, Any], thumbnail_path: Path) ->
                 raise Document.DoesNotExist
             public_content_changed()
             if document.case_id:
-                reindex_later(document.case_id)  # the text can now be found
+                # The text can now be found; update() sends no signal, so say so here.
+                reindex_later([document.case_id])
     except Exception:
         if document.thumbnail.name != old_thumbnail:
             document.thumbnail.storage.delete(document.thumbnail.name)

@@ -47,3 +47,11 @@ def search_cases(search: CaseSearch) -> SearchResults:
 
 def all_matching_cases(search: CaseSearch) -> QuerySet[CaseStudy]:
     return get_backend().all_matches(search)
+
+
+def check_values(search: CaseSearch) -> CaseSearch:
+    """The search without filter values that name nothing, with a problem noted for each."""
+    from paks.search.engine import known_values
+    from paks.search.filters import Labels
+
+    return known_values(search, Labels.load())[0]

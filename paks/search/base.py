@@ -6,6 +6,8 @@ Callers build a `CaseSearch` (from a request's query string or by hand) and call
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -19,26 +21,126 @@ SORTS = ("relevance", "newest", "oldest", "title")
 GROUPS = ("ldc", "lldc", "sids")
 MAX_QUERY_LENGTH = 500
 MAX_PER_PAGE = 100
+YEARS = range(1900, 2101)
 
 # Facet names, in the order the public page shows them, with the query parameter each filters.
 FACETS = ("country", "region", "group", "theme", "sdg", "year", "organization")
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+Problems = tuple[tuple[str, str], ...]  # (parameter, what is wrong), in words for people
 
-def _many(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
-    """All non-blank values of a parameter, from a QueryDict (repeated keys) or a plain dict."""
+
+def _values(data: Mapping[str, Any], key: str) -> list[str]:
+    """Every value of a parameter, from a QueryDict (repeated keys) or a plain dict."""
     values = data.getlist(key) if hasattr(data, "getlist") else data.get(key, ())
     if isinstance(values, str | int):
         values = [values]
-    return tuple(dict.fromkeys(str(v).strip() for v in values if str(v).strip()))
+    return [str(v) for v in values]
 
 
-def _ints(values: tuple[str, ...]) -> tuple[int, ...]:
-    return tuple(int(v) for v in values if v.isdigit() and len(v) <= 4)
+def _shown(value: str) -> str:
+    """A value quoted back in a message, cut short."""
+    return value if len(value) <= 40 else value[:40] + "…"
+
+
+class _Reader:
+    """Reads a query string leniently, noting each problem instead of raising."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.data = data
+        self.problems: list[tuple[str, str]] = []
+
+    def note(self, key: str, message: str) -> None:
+        self.problems.append((key, message))
+
+    def one(self, key: str) -> str:
+        values = [v.strip() for v in _values(self.data, key)]
+        if len(values) > 1:
+            self.note(key, f"Give “{key}” once; the first value was used.")
+        if values and not values[0] and key != "q":
+            self.note(key, f"Give “{key}” a value, or leave it out.")
+        return values[0] if values else ""
+
+    def many(self, key: str) -> tuple[str, ...]:
+        values = [v.strip() for v in _values(self.data, key)]
+        if not all(values):
+            self.note(key, f"Give “{key}” a value, or leave it out.")
+        return tuple(dict.fromkeys(v for v in values if v))
+
+    def numbers(self, key: str, allowed: range, what: str) -> tuple[int, ...]:
+        found = []
+        for value in self.many(key):
+            if value.isascii() and value.isdigit() and int(value) in allowed:
+                found.append(int(value))
+            else:
+                self.note(key, f"“{_shown(value)}” is not {what}; it was left out.")
+        return tuple(dict.fromkeys(found))
+
+    def number(self, key: str, allowed: range, default: int, what: str) -> int:
+        value = self.one(key)
+        if not value:
+            return default
+        if value.isascii() and value.isdigit() and int(value) in allowed:
+            return int(value)
+        self.note(key, f"“{_shown(value)}” is not {what}.")
+        return default
+
+    def per_page(self, default: int) -> int:
+        """More than a page shows is the most it shows, said as a problem."""
+        size = self.number("per_page", range(1, 10**6), default, "a number of results")
+        if size > MAX_PER_PAGE:
+            self.note("per_page", f"A page shows at most {MAX_PER_PAGE} results.")
+        return min(size, MAX_PER_PAGE)
+
+    def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
+        value = self.one(key)
+        if value and value not in choices:
+            self.note(key, f"“{_shown(value)}” is not one of {', '.join(choices)}.")
+            return default
+        return value or default
+
+    def query(self) -> str:
+        q = self.one("q")
+        if _CONTROL.search(q):
+            self.note("q", "The words had control characters; they were read as spaces.")
+        q = " ".join(_CONTROL.sub(" ", q).split())
+        if len(q) > MAX_QUERY_LENGTH:
+            self.note("q", f"Only the first {MAX_QUERY_LENGTH} characters were searched.")
+            q = q[:MAX_QUERY_LENGTH]
+        return q
+
+    def codes(self) -> tuple[str, ...]:
+        found = []
+        for value in self.many("country"):
+            if len(value) == 3 and value.isascii() and value.isalpha():
+                found.append(value.upper())
+            else:
+                self.note("country", f"“{_shown(value)}” is not a three-letter country code.")
+        return tuple(dict.fromkeys(found))
+
+    def groups(self) -> tuple[str, ...]:
+        found = []
+        for value in self.many("group"):
+            if value.lower() in GROUPS:
+                found.append(value.lower())
+            else:
+                self.note("group", f"“{_shown(value)}” is not one of ldc, lldc, sids.")
+        return tuple(dict.fromkeys(found))
+
+    def flag(self, key: str) -> bool:
+        value = self.one(key).lower()
+        if value in ("", "true", "1", "yes", "on"):
+            return True
+        if value not in ("false", "0", "no", "off"):
+            self.note(key, f"“{_shown(value)}” is neither true nor false.")
+            return True
+        return False
 
 
 @dataclass(frozen=True)
 class CaseSearch:
-    """What a visitor asked for: words, filters (AND across facets, OR within one), order, page."""
+    """What a visitor asked for: words, filters (AND across facets, OR within one), order,
+    page, and whether to count facets."""
 
     q: str = ""
     country: tuple[str, ...] = ()  # ISO alpha-3 codes
@@ -52,27 +154,31 @@ class CaseSearch:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
+    facets: bool = True
+    # What was wrong with the query string: the page shows it, the API refuses it (400).
+    problems: Problems = ()
 
     @classmethod
     def from_params(cls, data: Mapping[str, Any], *, per_page: int = 20) -> CaseSearch:
-        """Read a query string leniently: unknown or malformed values are dropped, never raised."""
-        page_values = _ints(_many(data, "page"))
-        size_values = _ints(_many(data, "per_page"))
-        sort = (_many(data, "sort") or ("",))[0]
-        return cls(
-            q=" ".join((_many(data, "q") or ("",))[0].split())[:MAX_QUERY_LENGTH],
-            country=tuple(dict.fromkeys(c.upper() for c in _many(data, "country") if len(c) == 3)),
-            region=_many(data, "region"),
-            group=tuple(g for g in (v.lower() for v in _many(data, "group")) if g in GROUPS),
-            theme=_many(data, "theme"),
-            sdg=tuple(n for n in _ints(_many(data, "sdg")) if 1 <= n <= 17),
-            year=_ints(_many(data, "year")),
-            organization=_many(data, "organization"),
-            event=_many(data, "event"),
-            sort=sort if sort in SORTS else "relevance",
-            page=max(1, page_values[0]) if page_values else 1,
-            per_page=min(MAX_PER_PAGE, max(1, size_values[0])) if size_values else per_page,
+        """Read a query string leniently: malformed values are left out and noted in
+        `problems`, never raised. (Values that name nothing are checked by the search.)"""
+        read = _Reader(data)
+        search = cls(
+            q=read.query(),
+            country=read.codes(),
+            region=read.many("region"),
+            group=read.groups(),
+            theme=read.many("theme"),
+            sdg=read.numbers("sdg", range(1, 18), "an SDG number (1 to 17)"),
+            year=read.numbers("year", YEARS, "a year"),
+            organization=read.many("organization"),
+            event=read.many("event"),
+            sort=read.choice("sort", SORTS, "relevance"),
+            page=read.number("page", range(1, 10**6), 1, "a page number"),
+            per_page=read.per_page(per_page),
+            facets=read.flag("facets"),
         )
+        return dataclasses.replace(search, problems=tuple(read.problems))
 
     @property
     def has_filters(self) -> bool:
@@ -118,6 +224,7 @@ class SearchResults:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     suggestion: str | None = None  # "did you mean", when nothing was found
     message: str | None = None  # why the query was changed or not run
+    problems: Problems = ()  # what was wrong with the query string (parameter, reason)
 
     @property
     def pages(self) -> int:

@@ -1,91 +1,81 @@
-"""What every full-text backend does the same way: parse, filter, facet, page, explain.
+"""What every search backend does the same way: parse, check, count, page, explain.
 
-A backend supplies three things: which published cases match a parsed query, one page of
-them ranked with a highlighted snippet, and words spelled like a given word.
+A backend supplies how the words match index rows (a condition, and for the results a
+`Match` that may score them), optionally a page ranked by its own index, and words spelled
+like a given word. Everything else, including the snippets, is done here once.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass
+import dataclasses
 from difflib import SequenceMatcher
 
+from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from countries.models import Organization
+from events.models import Event
 from paks.models import CaseStudy, Document
-from paks.search.base import CaseSearch, DocumentMatch, Hit, SearchResults
-from paks.search.filters import apply_filters, facets_and_total
-from paks.search.naive import highlight
-from paks.search.query import ParsedQuery, parse
+from paks.search.base import CaseSearch, DocumentMatch, Hit, Problems, SearchResults
+from paks.search.filters import Conditions, Labels, Match, count_and_page
+from paks.search.query import ParsedQuery, Term, parse
+from paks.search.text import words
 
-# Backends mark matches with these characters; they are replaced after escaping the text.
-START, STOP = "\x02", "\x03"
-
-ORDER = {
+EXPORT_ORDER = {
+    "relevance": ("-published_at", "-pk"),
     "newest": ("-published_at", "-pk"),
     "oldest": ("published_at", "pk"),
     "title": ("title", "pk"),
 }
 
-
-# Relevance orders at most this many matches, the newest: scoring reads each one's text, and
-# a query that matches tens of thousands of cases would spend most of its time there. Further
-# matches follow, newest first.
-RANKED = 1000
-
 # Spelling suggestions: trigram similarity picks candidates, edit similarity the best one.
 SIMILARITY = 0.15
 CANDIDATES = 10
 CLOSE_ENOUGH = 0.7
+SNIPPET_LENGTH = 240
 
 
-@dataclass(frozen=True)
-class Ranked:
-    case_id: int
-    score: float
-    snippet: str  # plain text with START/STOP around matches; empty when none
+def marks(text: str, parsed: ParsedQuery) -> list[tuple[int, int]]:
+    """Where the query's positive terms and phrases stand in a text, as (start, end)."""
+    found = list(words(text))
+    sequence = [w.term for w in found]
+    spans = []
+    for term in parsed.positive:
+        size = len(term.terms)
+        for i in range(len(sequence) - size + 1):
+            if tuple(sequence[i : i + size]) == term.terms:
+                spans.append((found[i].start, found[i + size - 1].end))
+    return sorted(set(spans))
 
 
-def marked_html(text: str) -> SafeString:
-    """Escape a backend's snippet, then turn its markers into <mark> elements."""
-    html = escape(text).replace(START, "<mark>").replace(STOP, "</mark>")
-    return mark_safe(html)  # escaped above; only our own <mark> tags are added
+def excerpt(text: str, parsed: ParsedQuery, *, length: int = SNIPPET_LENGTH) -> SafeString:
+    """Escaped text around the first match, each match in <mark>; the start of the text
+    when nothing matches."""
+    import unicodedata
 
-
-def highlight_terms(text: str, parsed: ParsedQuery, *, length: int = 240) -> SafeString:
-    """An escaped excerpt around the first match, each term (or phrase) in <mark>.
-
-    Phrases match across spaces and hyphens, so "e government" marks "e-government".
-    """
-    patterns = [
-        r"[\s'\u2019-]+".join(re.escape(w) for w in term.words)
-        for group in parsed.groups
-        for term in group
-        if term.is_phrase or len(term.words[0]) > 1
-    ]
-    if not patterns:
-        return highlight(text, [], length=length)
-    pattern = re.compile(r"\b(?:" + "|".join(patterns) + r")\w*", re.IGNORECASE)
-    first = pattern.search(text)
-    start = max(0, first.start() - length // 3) if first else 0
-    excerpt = text[start : start + length]
-    pieces, last = [], 0
-    for match in pattern.finditer(excerpt):
-        pieces += [escape(excerpt[last : match.start()]), f"<mark>{escape(match.group())}</mark>"]
-        last = match.end()
-    html = "".join([*pieces, escape(excerpt[last:])])
+    text = unicodedata.normalize("NFC", text)  # the form `words` measures spans in
+    spans = marks(text, parsed)
+    start = 0
+    if spans:
+        start = max(0, spans[0][0] - length // 3)
+        while start > 0 and not text[start - 1].isspace():  # do not cut a word
+            start -= 1
+    stop = min(len(text), start + length)
+    while stop < len(text) and not text[stop].isspace():
+        stop += 1
+    pieces, last = [], start
+    for begin, end in spans:
+        if begin < last or end > stop:
+            continue
+        pieces += [escape(text[last:begin]), f"<mark>{escape(text[begin:end])}</mark>"]
+        last = end
+    pieces.append(escape(text[last:stop]))
     prefix = "… " if start else ""
-    suffix = " …" if start + length < len(text) else ""
-    return mark_safe(prefix + html + suffix)  # every piece was escaped above
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, to find where words occur in a document's text."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    suffix = " …" if stop < len(text) else ""
+    return mark_safe(prefix + "".join(pieces) + suffix)  # every piece was escaped above
 
 
 def trigrams(word: str) -> set[str]:
@@ -101,123 +91,126 @@ def similarity(a: str, b: str) -> float:
 
 class FullTextBackend:
     # Overridden by each backend.
-    def matching(self, parsed: ParsedQuery) -> QuerySet[CaseStudy]:
+    def condition(self, parsed: ParsedQuery) -> tuple[str, list[object]]:
+        """The rows (alias `si`) whose terms match the query, as a WHERE condition."""
         raise NotImplementedError
 
+    def statement_match(self, parsed: ParsedQuery, *, scored: bool) -> Match:
+        """The match for the one statement; `scored` when the page is ordered by relevance
+        there (and not by `ranked_page`)."""
+        sql, params = self.condition(parsed)
+        return Match(condition=sql, params=tuple(params))
+
+    def ranks_by_index(self) -> bool:
+        """Whether `ranked_page` orders by relevance from an index of its own."""
+        return False
+
     def ranked_page(
-        self, candidates: list[int], parsed: ParsedQuery, start: int, stop: int
-    ) -> list[Ranked]:
-        """Rows `start` to `stop` of the candidates (cases that match), best score first."""
+        self, search: CaseSearch, conditions: Conditions, parsed: ParsedQuery
+    ) -> list[tuple[int, float]]:
         raise NotImplementedError
 
     def similar_words(self, word: str) -> list[str]:
         raise NotImplementedError
 
-    def match_condition(self, parsed: ParsedQuery) -> tuple[str, list[object]]:
-        """The same match as `matching`, as a condition on index rows (alias `si`)."""
-        raise NotImplementedError
-
     # Shared.
     def search(self, search: CaseSearch) -> SearchResults:
+        labels = Labels.load()
+        search, problems = known_values(search, labels)
         parsed = parse(search.q)
-        if search.q and parsed.is_empty:
-            return SearchResults(
-                search=search,
-                hits=[],
-                total=0,
-                facets=facets_and_total("1 = 0", [], search).facets,
-                message=parsed.message,
-            )
-        matched = self.matching(parsed) if search.q else CaseStudy.objects.published()
-        filtered = apply_filters(matched, search)
-        condition = self.match_condition(parsed) if search.q else ("1 = 1", [])
-        by_relevance = bool(search.q) and search.sort == "relevance"
-        counted = facets_and_total(*condition, search, newest=RANKED if by_relevance else 0)
-        facets, total = counted.facets, counted.total
-        if by_relevance:
-            ranked = self._relevance_page(filtered, parsed, search, counted.newest)
-        else:
-            ranked = self._ordered_page(filtered, search)
-        cases = CaseStudy.objects.select_related("country", "organization").in_bulk(
-            [r.case_id for r in ranked]
-        )
-        hits = self._hits(ranked, cases, parsed)
+        messages = [message for _field, message in problems]
+        if parsed.message:
+            messages.append(parsed.message)
         results = SearchResults(
             search=search,
-            hits=hits,
-            total=total,
-            facets=facets,
-            message=parsed.message,
+            hits=[],
+            total=0,
+            facets={},
+            message=" ".join(messages) or None,
+            problems=problems,
         )
-        if search.q and total == 0:
+        if parsed.message and parsed.is_empty:
+            return results  # nothing to look for: no results, no counts
+        words_given = not parsed.is_empty
+        # Without words there is no relevance: the newest come first.
+        order = search.sort if words_given or search.sort != "relevance" else "newest"
+        by_index = order == "relevance" and self.ranks_by_index()
+        match = (
+            self.statement_match(parsed, scored=order == "relevance" and not by_index)
+            if words_given
+            else Match()
+        )
+        counted = count_and_page(
+            dataclasses.replace(search, sort=order), labels, match, page=not by_index
+        )
+        page = counted.page
+        if by_index:
+            page = self.ranked_page(search, Conditions(search, labels), parsed)
+        results.total, results.facets = counted.total, counted.facets
+        cases = CaseStudy.objects.select_related("country", "organization").in_bulk(
+            [pk for pk, _score in page]
+        )
+        results.hits = self._hits(page, cases, parsed)
+        if words_given and results.total == 0:
             results.suggestion = self.suggest(parsed, search)
         return results
 
     def all_matches(self, search: CaseSearch) -> QuerySet[CaseStudy]:
+        """Every published case the query and filters match, unpaged, for exports; in the
+        search's order (newest first for relevance)."""
+        labels = Labels.load()
+        search, _problems = known_values(search, labels)
         parsed = parse(search.q)
-        if search.q and parsed.is_empty:
+        if parsed.message and parsed.is_empty:
             return CaseStudy.objects.none()
-        matched = self.matching(parsed) if search.q else CaseStudy.objects.published()
-        return apply_filters(matched, search).order_by(*ORDER.get(search.sort, ORDER["newest"]))
+        words_given = not parsed.is_empty
+        sql, params = self.condition(parsed) if words_given else ("1 = 1", [])
+        where, where_params = Conditions(search, labels).all(Match(sql, tuple(params)))
+        rows = RawSQL(f"SELECT si.case_id FROM search_caseindex si WHERE {where}", where_params)
+        return (
+            CaseStudy.objects.published()
+            .filter(pk__in=rows)
+            .order_by(*EXPORT_ORDER.get(search.sort, EXPORT_ORDER["newest"]))
+        )
 
-    def _relevance_page(
-        self,
-        filtered: QuerySet[CaseStudy],
-        parsed: ParsedQuery,
-        search: CaseSearch,
-        candidates: list[int],
-    ) -> list[Ranked]:
-        """One page in relevance order: the newest RANKED matches ranked by their score, then,
-        when there are more, the others newest first."""
-        start, stop = search.offset, search.offset + search.per_page
-        ranked = []
-        if start < len(candidates):
-            ranked = self.ranked_page(candidates, parsed, start, min(stop, len(candidates)))
-        if stop > len(candidates) == RANKED:
-            rest = filtered.order_by(*ORDER["newest"]).values_list("pk", flat=True)
-            ranked += [
-                Ranked(case_id=pk, score=0.0, snippet="") for pk in rest[max(start, RANKED) : stop]
-            ]
-        return ranked
-
-    def _ordered_page(self, filtered: QuerySet[CaseStudy], search: CaseSearch) -> list[Ranked]:
-        order = ORDER.get(search.sort, ORDER["newest"])
-        ids = filtered.order_by(*order).values_list("pk", flat=True)
-        page = ids[search.offset : search.offset + search.per_page]
-        return [Ranked(case_id=pk, score=0.0, snippet="") for pk in page]
+    def finds_anything(self, parsed: ParsedQuery) -> bool:
+        sql, params = self.condition(parsed)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM search_caseindex si WHERE {sql} LIMIT 1", params)
+            return cursor.fetchone() is not None
 
     def _hits(
-        self, ranked: list[Ranked], cases: dict[int, CaseStudy], parsed: ParsedQuery
+        self, page: list[tuple[int, float]], cases: dict[int, CaseStudy], parsed: ParsedQuery
     ) -> list[Hit]:
-        words = parsed.words
-        # Cases whose own text did not show the words: look for them in their documents.
-        elsewhere = [r.case_id for r in ranked if words and START not in r.snippet]
-        in_documents = self._document_matches(elsewhere, parsed) if elsewhere else {}
-        hits = []
-        for r in ranked:
-            case = cases.get(r.case_id)
+        hits, elsewhere = [], []
+        for pk, score in page:
+            case = cases.get(pk)
             if case is None:
                 continue
-            snippet = (
-                marked_html(r.snippet)
-                if START in r.snippet
-                else highlight_terms(case.summary, parsed)
-            )
-            hits.append(
-                Hit(
-                    case=case,
-                    score=r.score,
-                    snippet=snippet,
-                    document_match=in_documents.get(r.case_id),
-                )
-            )
-        return hits
+            texts = [
+                case.summary,
+                case.challenge,
+                case.solution,
+                case.results,
+                case.lessons_learned,
+            ]
+            shown = next((t for t in texts if t and marks(t, parsed)), None)
+            if shown is None and not parsed.is_empty:
+                elsewhere.append(pk)
+            hits.append(Hit(case=case, score=score, snippet=excerpt(shown or case.summary, parsed)))
+        # Cases whose own text does not show the words: look for them in their documents.
+        found = self._document_matches(elsewhere, parsed) if elsewhere else {}
+        return [
+            dataclasses.replace(hit, document_match=found[hit.case.pk])
+            if hit.case.pk in found
+            else hit
+            for hit in hits
+        ]
 
     def _document_matches(
         self, case_ids: list[int], parsed: ParsedQuery
     ) -> dict[int, DocumentMatch]:
         """Where in a case's documents the words occur: the first page that has one of them."""
-        stems = [fold(w)[: max(4, len(w) - 2)] for w in parsed.words if len(w) > 1]
         found: dict[int, DocumentMatch] = {}
         documents = (
             Document.objects.public()
@@ -231,13 +224,12 @@ class FullTextBackend:
                 continue
             pages = document.extracted_text.split("\f")
             for number, text in enumerate(pages, start=1):
-                folded = fold(text)
-                if any(stem in folded for stem in stems):
+                if marks(text, parsed):
                     found[document.case_id] = DocumentMatch(
                         document_id=document.pk,
                         title=document.title,
                         page=number if len(pages) > 1 else None,
-                        snippet=highlight_terms(text, parsed),
+                        snippet=excerpt(text, parsed),
                         unit=document.page_unit,
                     )
                     break
@@ -245,22 +237,63 @@ class FullTextBackend:
 
     def suggest(self, parsed: ParsedQuery, search: CaseSearch) -> str | None:
         """A close spelling of the query that does find something, or None."""
-        changed = False
         corrected = []
-        for word in parsed.words:
-            if len(word) < 3 or self.matching(parse(word)).exists():
-                continue  # short words and words that find something stay as typed
-            candidates = [c for c in self.similar_words(word) if c != word]
-            scored = [(SequenceMatcher(None, word, c).ratio(), c) for c in candidates]
+        for term in parsed.positive:
+            typed = term.typed.lower()
+            if term.is_phrase or len(typed) < 3 or self.finds_anything(_only(term)):
+                continue  # phrases, short words and words that find something stay as typed
+            candidates = [c for c in self.similar_words(typed) if c != typed]
+            scored = [(SequenceMatcher(None, typed, c).ratio(), c) for c in candidates]
             best = max(scored, default=(0.0, ""), key=lambda pair: (pair[0], -len(pair[1])))
             if best[0] >= CLOSE_ENOUGH:
-                corrected.append((word, best[1]))
-                changed = True
-        if not changed:
+                corrected.append((typed, best[1]))
+        if not corrected:
             return None
         suggestion = search.q.lower()
         for wrong, right in corrected:
             suggestion = suggestion.replace(wrong, right)
-        if not self.matching(parse(suggestion)).exists():
+        better = parse(suggestion)
+        if better.is_empty or not self.finds_anything(better):
             return None
         return suggestion
+
+
+def _only(term: Term) -> ParsedQuery:
+    return ParsedQuery(groups=[[term]])
+
+
+def known_values(search: CaseSearch, labels: Labels) -> tuple[CaseSearch, Problems]:
+    """The search without filter values that name nothing, and what was wrong with each.
+
+    The page shows the problems and searches without those values; the API refuses them.
+    """
+    problems = list(search.problems)
+    known: dict[str, tuple[object, ...]] = {}
+
+    def keep(facet: str, values: tuple[object, ...], existing: set[object], what: str) -> None:
+        unknown = [v for v in values if v not in existing]
+        for value in unknown:
+            problems.append((facet, f"There is no {what} “{value}”; it was left out."))
+        known[facet] = tuple(v for v in values if v in existing)
+
+    countries = labels.countries.values()
+    if search.country:
+        keep("country", search.country, {c.iso3 for c in countries}, "country with the code")
+    if search.region:
+        keep("region", search.region, {c.region_name for c in countries}, "region")
+    if search.theme:
+        keep("theme", search.theme, {slug for slug, _name in labels.themes.values()}, "theme")
+    if search.sdg:
+        keep("sdg", search.sdg, set(labels.sdgs), "SDG")
+    if search.organization:
+        existing = Organization.objects.filter(slug__in=search.organization)
+        keep(
+            "organization",
+            search.organization,
+            set(existing.values_list("slug", flat=True)),
+            "organization",
+        )
+    if search.event:
+        existing = Event.objects.public().filter(slug__in=search.event)
+        keep("event", search.event, set(existing.values_list("slug", flat=True)), "event")
+    return dataclasses.replace(search, **known, problems=tuple(problems)), tuple(problems)

@@ -1,4 +1,12 @@
-"""Facet filters and facet counts, shared by every search backend."""
+"""One definition of "matches": the facet counts, the total and the page of results come
+from the same conditions on the index rows, in one statement.
+
+The matching index rows are collected once (a materialized CTE `m`) with a flag per chosen
+facet; each facet then counts, in one pass, the cases that pass every other facet's filter,
+so a visitor sees the alternatives to the values already chosen (OR within a facet, AND
+across facets), and each count is what clicking its value gives. The page is read from the
+same rows with every flag set.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Q, QuerySet
 
 from countries.models import Country, Organization
 from paks.models import SDG, CaseStudy, Theme
@@ -18,169 +24,44 @@ from paks.search.models import THEME_BITS
 
 GROUP_LABELS = {"ldc": "LDC", "lldc": "LLDC", "sids": "SIDS"}
 
+# How each sort orders the matches `m`; relevance also needs a `score` (higher is better).
+ORDER = {
+    "relevance": "m.score DESC, m.published_at DESC, m.id DESC",
+    "newest": "m.published_at DESC, m.id DESC",
+    "oldest": "m.published_at ASC, m.id ASC",
+    "title": "m.sort_title ASC, m.id ASC",
+}
 
-def facet_condition(search: CaseSearch, facet: str) -> Q:
-    """The filter one facet adds: OR among its selected values."""
-    values = getattr(search, facet)
-    if not values:
-        return Q()
-    match facet:
-        case "country":
-            return Q(country__iso3__in=values)
-        case "region":
-            return Q(country__region_name__in=values)
-        case "group":
-            condition = Q()
-            for group in values:
-                condition |= Q(**{f"country__is_{group}": True})
-            return condition
-        case "theme":
-            return Q(
-                pk__in=CaseStudy.themes.through.objects.filter(theme__slug__in=values).values(
-                    "casestudy_id"
-                )
-            )
-        case "sdg":
-            return Q(
-                pk__in=CaseStudy.sdgs.through.objects.filter(sdg__number__in=values).values(
-                    "casestudy_id"
-                )
-            )
-        case "year":
-            return Q(year__in=values)
-        case "organization":
-            return Q(organization__slug__in=values)
-        case "event":
-            return Q(event__slug__in=values)
-    raise ValueError(f"unknown facet {facet}")
+NONE = "CAST(NULL AS BIGINT)"  # typed: PostgreSQL reads a bare NULL in a UNION as text
+NO_SCORE = "CAST(NULL AS DOUBLE PRECISION)"
 
 
-def apply_filters(
-    cases: QuerySet[CaseStudy], search: CaseSearch, *, skip: str = ""
-) -> QuerySet[CaseStudy]:
-    """AND across facets; `skip` leaves one facet out so its own counts show the alternatives."""
-    condition = Q()
-    for facet in (*FACETS, "event"):
-        if facet != skip:
-            condition &= facet_condition(search, facet)
-    return cases.filter(condition)
+@dataclass(frozen=True)
+class Match:
+    """Which index rows (alias `si`) the words match, and how well.
+
+    `condition` is a WHERE condition on `si`; `score` an expression for relevance, higher is
+    better. A backend may compute the match first in CTEs (`source`, placed before `m`) and
+    join them (`join`, after `FROM search_caseindex si`): SQLite scores FTS5 matches so.
+    """
+
+    condition: str = "1 = 1"
+    params: tuple[object, ...] = ()
+    score: str = "0.0"
+    score_params: tuple[object, ...] = ()
+    source: str = ""
+    source_params: tuple[object, ...] = ()
+    join: str = ""
 
 
 @dataclass
 class Counted:
-    """What the facet query found: counts per facet value, the number of results, and, when
-    asked for, the ids of the newest matches (the candidates the ranking orders)."""
+    """What the statement found: counts per facet value, the number of results and one page
+    of case ids with their scores, in order."""
 
     facets: dict[str, list[FacetValue]]
     total: int
-    newest: list[int] = field(default_factory=list)
-
-
-def facets_and_total(
-    match_sql: str, match_params: list[object], search: CaseSearch, *, newest: int = 0
-) -> Counted:
-    """Counts per facet value, the number of results and the `newest` matches, in one query.
-
-    `match_sql` is a condition on the index rows (alias `si`) saying which cases match the
-    words. They are collected once (a materialized CTE) with their facet keys and a flag per
-    chosen facet; each facet then counts, in one pass, the cases that pass every other
-    facet's filter, so a visitor sees the alternatives to the values already chosen (OR
-    within a facet, AND across facets).
-    """
-    labels = Labels.load()
-    sql, params = FacetSQL(search, labels).build(match_sql, newest=newest)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*match_params, *params])
-        rows = cursor.fetchall()
-    total, ids = 0, []
-    counts: dict[str, dict[object, int]] = {facet: defaultdict(int) for facet in FACETS}
-    for kind, ref, other, a, b, c in rows:
-        if kind == "country" and ref in labels.countries:
-            country = labels.countries[ref]
-            counts["country"][ref] += a
-            if country.region_name:
-                counts["region"][country.region_name] += b
-            for group in GROUP_LABELS:
-                if getattr(country, f"is_{group}"):
-                    counts["group"][group] += c
-        elif kind in ("organization", "year", "theme"):  # "theme": past the bit set
-            counts[kind][ref] += a
-        elif kind == "newest":
-            ids.append(ref)
-        elif kind == "bits":  # cases with this pair of theme and SDG bit sets
-            for pk in _numbers(ref):
-                counts["theme"][pk] += a
-            for number in _numbers(other):
-                counts["sdg"][number] += b
-            total += c
-    organizations = {
-        pk: (slug, name)
-        for pk, slug, name in Organization.objects.filter(
-            pk__in=[pk for pk, n in counts["organization"].items() if n]
-        ).values_list("pk", "slug", "name")
-    }
-    facets = {}
-    for facet in FACETS:
-        selected = {str(v) for v in getattr(search, facet)}
-        # Keys of rows deleted since the index was written have no label and are left out.
-        values = [
-            (*labelled, n)
-            for key, n in counts[facet].items()
-            if n and (labelled := _value_and_label(facet, key, labels, organizations))
-        ]
-        values.sort(key=_SORT_KEYS[facet])
-        facets[facet] = [
-            FacetValue(value=value, label=label, count=count, selected=value in selected)
-            for value, label, count in values
-        ]
-    return Counted(facets=facets, total=total, newest=ids)
-
-
-def _value_and_label(
-    facet: str, key: Any, labels: Labels, organizations: dict[int, tuple[str, str]]
-) -> tuple[str, str] | None:
-    """What goes in the query string for a counted key, and what the visitor reads."""
-    match facet:
-        case "country":
-            country = labels.countries[key]
-            return country.iso3, country.name
-        case "group":
-            return key, GROUP_LABELS[key]
-        case "theme":
-            return labels.themes.get(key)
-        case "sdg":
-            return (str(key), f"SDG {key}: {labels.sdgs[key]}") if key in labels.sdgs else None
-        case "organization":
-            return organizations.get(key)
-    return str(key), str(key)  # region, year
-
-
-def matching_cases_condition(matched: QuerySet[CaseStudy]) -> tuple[str, list[object]]:
-    """A condition on index rows for cases matched some other way (the substring baseline)."""
-    try:
-        sql, params = matched.order_by().values("pk").query.sql_with_params()
-    except EmptyResultSet:  # .none()
-        return "1 = 0", []
-    return f"si.case_id IN ({sql})", list(params)
-
-
-def _label(facet: str, value: str, label: str) -> str:
-    if facet == "sdg":
-        return f"SDG {value}: {label}"
-    if facet == "group":
-        return GROUP_LABELS[value]
-    return label
-
-
-_SORT_KEYS = {
-    "country": lambda row: row[1],
-    "region": lambda row: row[1],
-    "group": lambda row: list(GROUP_LABELS).index(row[0]),
-    "theme": lambda row: row[1],
-    "sdg": lambda row: int(row[0]),
-    "year": lambda row: -int(row[0]),
-    "organization": lambda row: row[1],
-}
+    page: list[tuple[int, float]] = field(default_factory=list)
 
 
 class CountryLabel(NamedTuple):
@@ -229,18 +110,18 @@ def _numbers(bits: int) -> tuple[int, ...]:
     return tuple(n for n in range(1, bits.bit_length() + 1) if bits & _bit(n))
 
 
-class FacetSQL:
-    """The single facet query, in SQL that PostgreSQL and SQLite both run."""
+class Conditions:
+    """Each filter as a condition on an index row (alias `si`): the one definition of what
+    a chosen value means, used for the counts, the page and the exports alike."""
 
     def __init__(self, search: CaseSearch, labels: Labels) -> None:
         self.search = search
         self.labels = labels
         self.country = Country._meta.db_table
         self.organization = Organization._meta.db_table
-        self.event = CaseStudy._meta.get_field("event").related_model._meta.db_table
+        event_model: Any = CaseStudy._meta.get_field("event").related_model
+        self.event = event_model._meta.db_table
         self.case_themes = CaseStudy.themes.through._meta.db_table
-        # The facets with chosen values: each gets a flag column in the matches.
-        self.chosen = [facet for facet in FACETS if getattr(search, facet)]
 
     @staticmethod
     def _in(column: str, values: tuple[object, ...]) -> tuple[str, list[object]]:
@@ -252,8 +133,8 @@ class FacetSQL:
         inner, params = self._in(column, values)
         return f"si.{ref} IN (SELECT id FROM {table} WHERE {inner})", params
 
-    def condition(self, facet: str) -> tuple[str, list[object]]:
-        """The chosen values of one facet, as a condition on an index row (alias `si`)."""
+    def of(self, facet: str) -> tuple[str, list[object]]:
+        """The chosen values of one facet (or the event filter): OR among them."""
         values = getattr(self.search, facet)
         match facet:
             case "country":
@@ -289,60 +170,107 @@ class FacetSQL:
             return f"({' OR '.join(parts)})", params
         return parts[0], []
 
+    @property
+    def chosen(self) -> list[str]:
+        """The facets with chosen values."""
+        return [facet for facet in FACETS if getattr(self.search, facet)]
+
+    def all(self, match: Match) -> tuple[str, list[object]]:
+        """The words and every filter: the rows that are results."""
+        sql, params = [match.condition], list(match.params)
+        for facet in (*self.chosen, "event"):
+            if getattr(self.search, facet):
+                condition, values = self.of(facet)
+                sql.append(condition)
+                params += values
+        return " AND ".join(f"({s})" for s in sql), params
+
+
+class Statement:
+    """The facet counts, the total and one page, in SQL that PostgreSQL and SQLite both run.
+
+    Rows are (kind, key, key, count, count, count, score), each branch one pass over `m`.
+    """
+
+    def __init__(self, search: CaseSearch, labels: Labels, match: Match) -> None:
+        self.search = search
+        self.labels = labels
+        self.match = match
+        self.conditions = Conditions(search, labels)
+        # Without facets every filter narrows the matches at once, and no flags are needed.
+        self.flagged = self.conditions.chosen if search.facets else []
+
     def passes(self, *, skip: str | None = None) -> str:
         """The matches that pass every chosen facet but `skip`, as a condition on `m`."""
-        return " AND ".join(f"m.f_{facet} = 1" for facet in self.chosen if facet != skip) or (
+        return " AND ".join(f"m.f_{facet} = 1" for facet in self.flagged if facet != skip) or (
             "1 = 1"
         )
 
-    def build(self, match_sql: str, *, newest: int = 0) -> tuple[str, list[object]]:
-        """Rows of (kind, key, key, count, count, count), each branch one pass over the matches.
+    def _count(self, skip: str | None = None) -> str:
+        passes = self.passes(skip=skip)
+        return "COUNT(*)" if passes == "1 = 1" else f"COUNT(*) FILTER (WHERE {passes})"
 
-        Themes and SDGs are counted per distinct pair of bit sets (a few hundred at most) and
-        split into their bits afterwards, which is cheaper than testing each bit in each row.
-        """
-        none = "CAST(NULL AS BIGINT)"  # typed: PostgreSQL reads a bare NULL as text
-
-        def count(skip: str | None = None) -> str:
-            passes = self.passes(skip=skip)
-            return "COUNT(*)" if passes == "1 = 1" else f"COUNT(*) FILTER (WHERE {passes})"
-
+    def _facet_branches(self) -> list[str]:
+        """Themes and SDGs are counted per distinct pair of bit sets (a few hundred at most)
+        and split into their bits afterwards, cheaper than testing each bit in each row."""
+        count = self._count
         branches = [
-            f"SELECT 'country', m.country_ref, {none}, {count('country')}, {count('region')}, "
-            f"{count('group')} FROM m GROUP BY m.country_ref",
-            f"SELECT 'organization', m.organization_ref, {none}, {count('organization')}, "
-            f"{none}, {none} FROM m WHERE m.organization_ref IS NOT NULL "
+            f"SELECT 'country', m.country_ref, {NONE}, {count('country')}, {count('region')}, "
+            f"{count('group')}, {NO_SCORE} FROM m GROUP BY m.country_ref",
+            f"SELECT 'organization', m.organization_ref, {NONE}, {count('organization')}, "
+            f"{NONE}, {NONE}, {NO_SCORE} FROM m WHERE m.organization_ref IS NOT NULL "
             "GROUP BY m.organization_ref",
-            f"SELECT 'year', m.year, {none}, {count('year')}, {none}, {none} "
+            f"SELECT 'year', m.year, {NONE}, {count('year')}, {NONE}, {NONE}, {NO_SCORE} "
             "FROM m GROUP BY m.year",
             f"SELECT 'bits', m.theme_bits, m.sdg_bits, {count('theme')}, {count('sdg')}, "
-            f"{count()} FROM m GROUP BY m.theme_bits, m.sdg_bits",
+            f"{count()}, {NO_SCORE} FROM m GROUP BY m.theme_bits, m.sdg_bits",
         ]
         if self.labels.has_more_themes:
             branches.append(
-                f"SELECT 'theme', CAST(j.value AS INTEGER), {none}, {count('theme')}, {none}, "
-                f"{none} FROM m {self._elements('more_themes')} WHERE m.more_themes <> '[]' "
-                "GROUP BY CAST(j.value AS INTEGER)"
+                f"SELECT 'theme', CAST(j.value AS INTEGER), {NONE}, {count('theme')}, {NONE}, "
+                f"{NONE}, {NO_SCORE} FROM m {self._elements('more_themes')} "
+                "WHERE m.more_themes <> '[]' GROUP BY CAST(j.value AS INTEGER)"
             )
-        if newest:
+        return branches
+
+    def _page_branch(self) -> str:
+        """One page, numbered in its order (a UNION keeps no order of its own)."""
+        order = ORDER[self.search.sort]
+        limit = f"LIMIT {int(self.search.per_page)} OFFSET {int(self.search.offset)}"
+        return (
+            f"SELECT 'page', p.id, {NONE}, ROW_NUMBER() OVER (ORDER BY {order.replace('m.', 'p.')})"
+            f", {NONE}, {NONE}, p.score FROM (SELECT m.id, m.score, m.published_at, m.sort_title "
+            f"FROM m WHERE {self.passes()} ORDER BY {order} {limit}) p"
+        )
+
+    def build(self, *, page: bool) -> tuple[str, list[object]]:
+        branches = self._facet_branches() if self.search.facets else []
+        if not self.search.facets:
             branches.append(
-                f"SELECT 'newest', n.id, {none}, {none}, {none}, {none} FROM ("
-                f"SELECT m.id FROM m WHERE {self.passes()} "
-                f"ORDER BY m.published_at DESC, m.id DESC LIMIT {int(newest)}) n"
+                f"SELECT 'total', {NONE}, {NONE}, {NONE}, {NONE}, COUNT(*), {NO_SCORE} FROM m"
             )
-        flags, params = [], []
-        for facet in self.chosen:
-            sql, values = self.condition(facet)
-            flags.append(f", CASE WHEN {sql} THEN 1 ELSE 0 END AS f_{facet}")
+        if page:
+            branches.append(self._page_branch())
+        # Parameters in the order their placeholders stand in the text.
+        params = [*self.match.source_params, *self.match.score_params]
+        columns = []
+        for facet in self.flagged:
+            sql, values = self.conditions.of(facet)
+            columns.append(f", CASE WHEN {sql} THEN 1 ELSE 0 END AS f_{facet}")
             params += values
-        where = match_sql
-        if self.search.event:
-            sql, values = self.condition("event")
-            where, params = f"{match_sql} AND {sql}", [*params, *values]
+        where, where_params = self.match.condition, list(self.match.params)
+        for facet in ["event", *(f for f in self.conditions.chosen if f not in self.flagged)]:
+            if getattr(self.search, facet):
+                sql, values = self.conditions.of(facet)
+                where, where_params = f"{where} AND {sql}", [*where_params, *values]
+        params += where_params
+        source = f"{self.match.source}, " if self.match.source else ""
         cte = (
-            "WITH m AS MATERIALIZED (SELECT si.case_id AS id, si.country_ref, "
-            "si.organization_ref, si.year, si.published_at, si.theme_bits, si.sdg_bits, "
-            f"si.more_themes{''.join(flags)} FROM search_caseindex si WHERE {where}) "
+            f"WITH {source}m AS MATERIALIZED ("
+            f"SELECT si.case_id AS id, {self.match.score} AS score, "
+            "si.country_ref, si.organization_ref, si.year, si.published_at, si.sort_title, "
+            f"si.theme_bits, si.sdg_bits, si.more_themes{''.join(columns)} "
+            f"FROM search_caseindex si {self.match.join} WHERE {where}) "
         )
         union = " UNION ALL ".join(f"SELECT * FROM ({b}) AS b{i}" for i, b in enumerate(branches))
         return cte + union, params
@@ -352,3 +280,95 @@ class FacetSQL:
         if connection.vendor == "postgresql":
             return f"CROSS JOIN LATERAL jsonb_array_elements_text(m.{column}::jsonb) AS j(value)"
         return f"JOIN json_each(m.{column}) AS j"
+
+
+def count_and_page(search: CaseSearch, labels: Labels, match: Match, *, page: bool) -> Counted:
+    """Run the statement and read its rows into facets, a total and a page."""
+    sql, params = Statement(search, labels, match).build(page=page)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    total = 0
+    numbered: list[tuple[int, int, float]] = []
+    counts: dict[str, dict[object, int]] = {facet: defaultdict(int) for facet in FACETS}
+    for kind, ref, other, a, b, c, score in rows:
+        if kind == "country" and ref in labels.countries:
+            country = labels.countries[ref]
+            counts["country"][ref] += a
+            if country.region_name:
+                counts["region"][country.region_name] += b
+            for group in GROUP_LABELS:
+                if getattr(country, f"is_{group}"):
+                    counts["group"][group] += c
+        elif kind in ("organization", "year", "theme"):  # "theme": past the bit set
+            counts[kind][ref] += a
+        elif kind == "bits":  # cases with this pair of theme and SDG bit sets
+            for pk in _numbers(ref):
+                counts["theme"][pk] += a
+            for number in _numbers(other):
+                counts["sdg"][number] += b
+            total += c
+        elif kind == "total":
+            total = c
+        elif kind == "page":
+            numbered.append((a, ref, float(score or 0.0)))
+    facets = _facet_values(search, labels, counts) if search.facets else {}
+    return Counted(
+        facets=facets, total=total, page=[(pk, score) for _n, pk, score in sorted(numbered)]
+    )
+
+
+def _facet_values(
+    search: CaseSearch, labels: Labels, counts: dict[str, dict[object, int]]
+) -> dict[str, list[FacetValue]]:
+    organizations = {
+        pk: (slug, name)
+        for pk, slug, name in Organization.objects.filter(
+            pk__in=[pk for pk, n in counts["organization"].items() if n]
+        ).values_list("pk", "slug", "name")
+    }
+    facets = {}
+    for facet in FACETS:
+        selected = {str(v) for v in getattr(search, facet)}
+        # Keys of rows deleted since the index was written have no label and are left out.
+        values = [
+            (*labelled, n)
+            for key, n in counts[facet].items()
+            if n and (labelled := _value_and_label(facet, key, labels, organizations))
+        ]
+        values.sort(key=_SORT_KEYS[facet])
+        facets[facet] = [
+            FacetValue(value=value, label=label, count=count, selected=value in selected)
+            for value, label, count in values
+        ]
+    return facets
+
+
+def _value_and_label(
+    facet: str, key: Any, labels: Labels, organizations: dict[int, tuple[str, str]]
+) -> tuple[str, str] | None:
+    """What goes in the query string for a counted key, and what the visitor reads."""
+    match facet:
+        case "country":
+            country = labels.countries[key]
+            return country.iso3, country.name
+        case "group":
+            return key, GROUP_LABELS[key]
+        case "theme":
+            return labels.themes.get(key)
+        case "sdg":
+            return (str(key), f"SDG {key}: {labels.sdgs[key]}") if key in labels.sdgs else None
+        case "organization":
+            return organizations.get(key)
+    return str(key), str(key)  # region, year
+
+
+_SORT_KEYS = {
+    "country": lambda row: row[1],
+    "region": lambda row: row[1],
+    "group": lambda row: list(GROUP_LABELS).index(row[0]),
+    "theme": lambda row: row[1],
+    "sdg": lambda row: int(row[0]),
+    "year": lambda row: -int(row[0]),
+    "organization": lambda row: row[1],
+}

@@ -1,73 +1,121 @@
-"""Keeping the search index in step with the cases.
+"""Keeping the search index in step with the cases and everything named in them.
 
-`reindex_case` is called wherever a case's searchable content or status changes (the
-workflow services, the admin, the document pipeline); it indexes a published case and
-removes any other. Deleting a case deletes its index row by cascade.
+The index holds one row per published case. It follows every change through one path,
+`reindex_later(case_ids)`, which `paks.search.signals` calls for every write to a case, its
+themes and SDGs, its documents, and to the countries, organizations, themes, SDGs and
+events whose names are searched: after the transaction commits, the affected cases are
+indexed again (a published case) or removed (any other).
+
+What is searched, in four weights (PostgreSQL's A to D, FTS5's four columns):
+- title;
+- body: summary, challenge, solution, results, lessons learned;
+- documents: each document's title and extracted text;
+- names: country, organization (name and acronym), themes, SDGs ("SDG 10", short and full
+  title) and the public event it was presented at (title, kind, city, host country).
+Names count as matches but weigh least, below a single mention in a slide.
+
+Each of these texts is a part: a phrase matches within one part, never across two.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
-from collections.abc import Iterable
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 
 from django.db import connection, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
+from django_tasks import task
 
 from paks.models import CaseStudy, Document
 from paks.public_cache import public_content_changed
 from paks.search.models import THEME_BITS, CaseIndex, SearchTerm
+from paks.search.text import terms
 
-# PostgreSQL text search configuration per case language; others fall back to English.
-CONFIGS = {"en": "paks_english"}
-DEFAULT_CONFIG = "paks_english"
+logger = logging.getLogger(__name__)
+
+# PostgreSQL keeps positions up to 16,383 (later ones share the last) and a tsvector of at
+# most 1 MB; a case's documents are indexed up to this many words.
+MAX_DOCUMENT_TERMS = 100_000
+MAX_POSITION = 16_383
+MAX_POSITIONS_PER_TERM = 256
+# FTS5 columns: the parts of a field are joined by this token, which no query term can be
+# (underscores separate words), so that a phrase cannot run from one part into the next.
+PART_BREAK = "_"
+WEIGHTS = {"title": "A", "body": "B", "documents": "C", "names": "D"}
+# More cases than this to reindex after one change go to the task queue in batches.
+INLINE_LIMIT = 200
+BATCH = 500
+
 _VOCABULARY_WORD = re.compile(r"[^\W\d_]{3,30}")
 
 
-def _texts(case: CaseStudy, documents: Iterable[Document] | None = None) -> dict[str, object]:
-    themes = " ".join(t.name for t in case.themes.all())
-    organization = case.organization
-    if documents is None:
-        documents = (
-            Document.objects.public()
-            .filter(case=case)
-            .order_by("uploaded_at", "pk")
-            .only("title", "extracted_text")
-        )
+def parts(case: CaseStudy, documents: Iterable[Document]) -> dict[str, list[str]]:
+    """The case's searchable texts, by field. `documents`: the case's, oldest first."""
+    names = [case.country.name]
+    if case.organization:
+        names += [case.organization.name, case.organization.acronym]
+    names += [theme.name for theme in case.themes.all()]
+    for sdg in sorted(case.sdgs.all(), key=lambda s: s.number):
+        names += [f"SDG {sdg.number}", sdg.short_title, sdg.title]
+    event = case.event
+    if event is not None and event.is_public:
+        names += [event.title, event.get_kind_display(), event.city]
+        if event.country:
+            names.append(event.country.name)
     return {
-        "title": case.title,
-        "body": "\n\n".join(
-            part
-            for part in (
-                case.summary,
-                case.challenge,
-                case.solution,
-                case.results,
-                case.lessons_learned,
-            )
-            if part
-        ),
-        "context": " ".join(
-            part
-            for part in (
-                case.country.name,
-                organization.name if organization else "",
-                organization.acronym if organization else "",
-                themes,
-            )
-            if part
-        ),
-        "documents": "\n\f\n".join(f"{d.title}\n{d.extracted_text}" for d in documents),
-        "config": CONFIGS.get(case.language, DEFAULT_CONFIG),
-        "country_ref": case.country_id,
-        "organization_ref": case.organization_id,
-        "event_ref": case.event_id,
-        "year": case.year,
-        "published_at": case.published_at,
-        "theme_bits": _bits(t.pk for t in case.themes.all() if t.pk <= THEME_BITS),
-        "more_themes": json.dumps(sorted(t.pk for t in case.themes.all() if t.pk > THEME_BITS)),
-        "sdg_bits": _bits(s.number for s in case.sdgs.all()),
+        "title": [case.title],
+        "body": [
+            case.summary,
+            case.challenge,
+            case.solution,
+            case.results,
+            case.lessons_learned,
+        ],
+        "documents": [
+            text for d in documents if d.extracted_text for text in (d.title, d.extracted_text)
+        ],
+        "names": names,
     }
+
+
+def field_terms(texts: Sequence[str], *, limit: int | None = None) -> list[list[str]]:
+    """The terms of each non-empty part, up to `limit` terms in all."""
+    found, room = [], limit
+    for text in texts:
+        part = terms(text)
+        if room is not None:
+            part, room = part[:room], room - len(part[:room])
+        if part:
+            found.append(part)
+    return found
+
+
+def fts_column(field: list[list[str]]) -> str:
+    return f" {PART_BREAK} ".join(" ".join(part) for part in field)
+
+
+def tsvector(fields: dict[str, list[list[str]]]) -> str:
+    """A tsvector in PostgreSQL's text form: each term with its positions and weight.
+
+    Positions run on through the fields and skip one between parts, so that `<->` (next
+    word) never joins two parts.
+    """
+    positions: dict[str, list[str]] = defaultdict(list)
+    position = 0
+    for name, weight in WEIGHTS.items():
+        for part in fields[name]:
+            position += 1  # the gap between parts
+            for term in part:
+                position += 1
+                spots = positions[term]
+                if len(spots) < MAX_POSITIONS_PER_TERM:
+                    spots.append(f"{min(position, MAX_POSITION)}{weight}")
+    # Terms are letters and digits only (see paks.search.text), so quoting needs no escapes.
+    return " ".join(f"'{term}':{','.join(spots)}" for term, spots in positions.items())
 
 
 def _bits(numbers: Iterable[int]) -> int:
@@ -75,57 +123,84 @@ def _bits(numbers: Iterable[int]) -> int:
     return sum({1 << (n - 1) for n in numbers})
 
 
+def index_row(case: CaseStudy, documents: Iterable[Document]) -> CaseIndex:
+    texts = parts(case, documents)
+    fields = {
+        name: field_terms(values, limit=MAX_DOCUMENT_TERMS if name == "documents" else None)
+        for name, values in texts.items()
+    }
+    themes = [t.pk for t in case.themes.all()]
+    row = CaseIndex(
+        case_id=case.pk,
+        sort_title=case.title,
+        country_ref=case.country_id,
+        organization_ref=case.organization_id,
+        event_ref=case.event_id,
+        year=case.year,
+        published_at=case.published_at,
+        theme_bits=_bits(pk for pk in themes if pk <= THEME_BITS),
+        more_themes=json.dumps(sorted(pk for pk in themes if pk > THEME_BITS)),
+        sdg_bits=_bits(s.number for s in case.sdgs.all()),
+    )
+    if connection.vendor == "postgresql":
+        # PostgreSQL reads only the vector: the rows stay narrow for the facet counts.
+        row.title = row.body = row.names = row.documents = ""
+        row.vector = tsvector(fields)  # text form, read by the column's input function
+    else:  # FTS5 reads its text from these columns
+        for name in WEIGHTS:
+            setattr(row, name, fts_column(fields[name]))
+    return row
+
+
 def vocabulary(texts: Iterable[str]) -> set[str]:
+    """Words as written, for "did you mean"."""
     return {w.lower() for text in texts for w in _VOCABULARY_WORD.findall(text)}
 
 
-def _update_vectors(case_ids: list[int]) -> None:
-    """PostgreSQL: the weighted vector, title A, body B, names C, documents D.
-
-    Once the vector holds them, the texts are cleared: PostgreSQL reads only the vector and
-    the facet keys, and narrow rows keep the match and the facet counts fast. (SQLite's FTS5
-    table reads its text from these columns, so there they stay.)
-    """
-    if connection.vendor != "postgresql" or not case_ids:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            UPDATE search_caseindex SET vector =
-                setweight(to_tsvector(config::regconfig, title), 'A')
-                || setweight(to_tsvector(config::regconfig, body), 'B')
-                || setweight(to_tsvector(config::regconfig, context), 'C')
-                || setweight(to_tsvector(config::regconfig, documents), 'D'),
-                title = '', body = '', context = '', documents = ''
-            WHERE case_id = ANY(%s)
-            """,
-            [case_ids],
-        )
+def _cases() -> Iterable[CaseStudy]:
+    documents = Prefetch(
+        "documents",
+        queryset=Document.objects.exclude(extracted_text="")
+        .order_by("uploaded_at", "pk")
+        .only("case_id", "title", "extracted_text"),
+    )
+    return (
+        CaseStudy.objects.published()
+        .select_related("country", "organization", "event__country")
+        .prefetch_related("themes", "sdgs", documents)
+        .order_by("pk")
+    )
 
 
-def _add_terms(words: set[str]) -> None:
+def _write(rows: list[CaseIndex], words: set[str]) -> None:
+    """Insert index rows (their case ids have no row now) and new vocabulary."""
+    CaseIndex.objects.bulk_create(rows, batch_size=BATCH)
     SearchTerm.objects.bulk_create(
         [SearchTerm(word=w) for w in sorted(words)], ignore_conflicts=True, batch_size=1000
     )
 
 
 @transaction.atomic
-def reindex_case(*, case_id: int) -> None:
-    """Index the case if it is published, otherwise make sure it is not in the index."""
-    case = (
-        CaseStudy.objects.select_related("country", "organization")
-        .prefetch_related("themes", "sdgs")
-        .filter(pk=case_id, status=CaseStudy.Status.PUBLISHED)
-        .first()
-    )
-    if case is None:
-        remove_case(case_id=case_id)
-        return
-    texts = _texts(case)
-    CaseIndex.objects.update_or_create(case_id=case.pk, defaults=texts)
-    _update_vectors([case.pk])
-    _add_terms(vocabulary([case.title, case.summary, str(texts["context"])]))
+def reindex_cases(case_ids: Iterable[int]) -> int:
+    """Index these cases as they are now: published ones again, any other removed.
+
+    Returns how many were indexed.
+    """
+    ids = sorted(set(case_ids))
+    if not ids:
+        return 0
+    CaseIndex.objects.filter(case_id__in=ids).delete()
+    rows, words = [], set()
+    for case in _cases().filter(pk__in=ids):
+        rows.append(index_row(case, case.documents.all()))
+        words |= vocabulary([case.title, case.summary, *parts(case, ())["names"]])
+    _write(rows, words)
     public_content_changed()  # the search answers differently from now on
+    return len(rows)
+
+
+def reindex_case(*, case_id: int) -> None:
+    reindex_cases([case_id])
 
 
 def remove_case(*, case_id: int) -> None:
@@ -133,47 +208,59 @@ def remove_case(*, case_id: int) -> None:
     public_content_changed()
 
 
-def reindex_later(case_id: int) -> None:
-    """Reindex once the surrounding transaction commits, so the index sees the saved case."""
-    transaction.on_commit(lambda: reindex_case(case_id=case_id))
+# Cases changed in the current transaction, per thread. Every change adds its cases and asks
+# for a flush on commit; the first flush takes them all, later ones find nothing left. A
+# rolled-back transaction's cases stay and are reindexed with the next commit, which reads
+# them as they are: that costs time, never correctness.
+_pending = threading.local()
 
 
-def rebuild(*, batch_size: int = 500) -> int:
+def reindex_later(case_ids: Iterable[int]) -> None:
+    """Reindex these cases once the surrounding transaction commits (at once without one)."""
+    ids = getattr(_pending, "ids", None)
+    if ids is None:
+        ids = _pending.ids = set()
+    ids.update(case_ids)
+    transaction.on_commit(_flush)
+
+
+def _flush() -> None:
+    ids = sorted(getattr(_pending, "ids", ()))
+    _pending.ids = set()
+    if len(ids) <= INLINE_LIMIT:
+        reindex_cases(ids)
+        return
+    # A rename of a country or theme with thousands of cases: the request does not wait.
+    for start in range(0, len(ids), BATCH):
+        reindex_batch.enqueue(ids[start : start + BATCH])
+
+
+@task()
+def reindex_batch(case_ids: list[int]) -> int:
+    return reindex_cases(case_ids)
+
+
+def affected_cases(condition: Q) -> list[int]:
+    """Ids of the published cases that meet a condition (cases naming a renamed row)."""
+    return list(
+        CaseStudy.objects.published().filter(condition).values_list("pk", flat=True).distinct()
+    )
+
+
+def rebuild(*, batch_size: int = BATCH) -> int:
     """Rebuild the whole index from the published cases; returns how many were indexed."""
     CaseIndex.objects.all().delete()
-    # Published cases' documents are public: all of them are searchable.
-    documents = Prefetch(
-        "documents",
-        queryset=Document.objects.order_by("uploaded_at", "pk").only(
-            "case_id", "title", "extracted_text"
-        ),
-    )
-    cases = (
-        CaseStudy.objects.published()
-        .select_related("country", "organization")
-        .prefetch_related("themes", "sdgs", documents)
-        .order_by("pk")
-    )
     done = 0
-    batch: list[CaseIndex] = []
+    rows: list[CaseIndex] = []
     words: set[str] = set()
-    for case in cases.iterator(chunk_size=batch_size):
-        texts = _texts(case, case.documents.all())
-        batch.append(CaseIndex(case_id=case.pk, **texts))
-        words |= vocabulary([case.title, case.summary, str(texts["context"])])
-        if len(batch) >= batch_size:
-            done += _flush(batch)
-    done += _flush(batch)
-    _add_terms(words)
-    return done
-
-
-def _flush(batch: list[CaseIndex]) -> int:
-    if not batch:
-        return 0
+    for case in _cases().iterator(chunk_size=batch_size):
+        rows.append(index_row(case, case.documents.all()))
+        words |= vocabulary([case.title, case.summary, *parts(case, ())["names"]])
+        if len(rows) >= batch_size:
+            with transaction.atomic():
+                _write(rows, words)
+            done, rows, words = done + len(rows), [], set()
     with transaction.atomic():
-        CaseIndex.objects.bulk_create(batch)
-        _update_vectors([row.case_id for row in batch])
-    count = len(batch)
-    batch.clear()
-    return count
+        _write(rows, words)
+    public_content_changed()
+    return done + len(rows)

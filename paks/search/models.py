@@ -7,10 +7,12 @@ THEME_BITS = 63  # themes with ids 1 to 63 have a bit; a signed 64-bit integer h
 
 
 class CaseIndex(models.Model):
-    """A published case's searchable text, in four weights (title highest).
+    """A published case's searchable terms, in four weights (title highest), made by
+    `paks.search.index` from the case's texts (see `paks.search.text` for what a term is).
 
-    PostgreSQL keeps a weighted tsvector in `vector`; SQLite keeps an FTS5 table over the
-    four text columns, synchronised by triggers created in this app's migrations.
+    PostgreSQL keeps them as a weighted tsvector in `vector`; SQLite keeps them as
+    space-separated terms in the four text columns, read by an FTS5 table that triggers
+    created in this app's migrations keep in step.
     """
 
     case = models.OneToOneField(
@@ -18,9 +20,9 @@ class CaseIndex(models.Model):
     )
     title = models.TextField()
     body = models.TextField(help_text="Summary and sections.")
-    context = models.TextField(help_text="Country, organization and theme names.")
+    names = models.TextField(help_text="Country, organization, theme, SDG and event names.")
     documents = models.TextField(help_text="Text extracted from the case's public documents.")
-    config = models.CharField(max_length=30, default="paks_english")
+    sort_title = models.CharField(max_length=300, default="", help_text="For the title order.")
     # Facet keys, copied from the case so that counting facets reads this table alone.
     country_ref = models.PositiveIntegerField()
     organization_ref = models.PositiveIntegerField(null=True)
@@ -37,9 +39,9 @@ class CaseIndex(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     # PostgreSQL keeps the vectors out of line (migration 0005), so that the rows the facets
-    # count are narrow. The database-specific indexes (a GIN index on `vector` for
-    # PostgreSQL, an FTS5 table for SQLite) are created by migration 0002, each only on its
-    # own database.
+    # count are narrow. The database-specific indexes (a RUM index on `vector`, or GIN where
+    # the rum extension is not installed, for PostgreSQL; an FTS5 table for SQLite) are
+    # created by migration 0006, each only on its own database.
 
     def __str__(self) -> str:
         return self.title

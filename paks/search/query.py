@@ -1,8 +1,11 @@
 """The query syntax people know, parsed once for every backend.
 
 `digital centres` (all words), `"one-stop shop"` (a phrase), `-paper` (excluded), and
-`kiosk or centre` (either). Anything else is cleaned, never an error: unbalanced quotes
-close at the end, stray operators are dropped, control characters become spaces.
+`kiosk or centre` (either). `or` binds the two terms beside it before the words around
+them are joined: `a or b c` means (a or b) and c, on every database. A word that folds into
+several (`covid-19`, `e-government`) is a phrase of them. Anything else is cleaned, never an
+error: unbalanced quotes close at the end, stray operators are dropped, control characters
+become spaces.
 """
 
 from __future__ import annotations
@@ -11,25 +14,23 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-MAX_TERMS = 20
-MAX_TERM_LENGTH = 60
+from paks.search.text import terms
 
-# Letters and digits, with inner hyphens and apostrophes kept (e-government, citizen's).
-_WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
+MAX_QUERY_LENGTH = 500
+MAX_TERMS = 20
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
 
 
 @dataclass(frozen=True)
 class Term:
-    words: tuple[str, ...]  # one word, or the words of a phrase in order
+    typed: str  # as the visitor typed it, for suggestions
+    terms: tuple[str, ...]  # one term, or the terms of a phrase in order
 
     @property
     def is_phrase(self) -> bool:
-        return len(self.words) > 1
-
-    @property
-    def text(self) -> str:
-        return " ".join(self.words)
+        return len(self.terms) > 1
 
 
 @dataclass
@@ -44,15 +45,16 @@ class ParsedQuery:
         return not self.groups
 
     @property
-    def words(self) -> list[str]:
-        """Every positive word, for highlighting and suggestions."""
-        return [w for group in self.groups for term in group for w in term.words]
+    def positive(self) -> list[Term]:
+        return [term for group in self.groups for term in group]
 
-    def websearch(self) -> str:
-        """The same query in PostgreSQL's websearch_to_tsquery syntax, rebuilt from clean terms."""
-        parts = [" or ".join(_web(term) for term in group) for group in self.groups]
-        parts += [f"-{_web(term)}" for term in self.excluded]
-        return " ".join(parts)
+    def tsquery(self) -> str:
+        """PostgreSQL tsquery text, built from finished terms: lexemes are only letters and
+        digits, so quoting them is safe and nothing in them reads as an operator."""
+        groups = [" | ".join(_ts(term) for term in group) for group in self.groups]
+        parts = [f"({g})" for g in groups]
+        parts += [f"!({_ts(term)})" for term in self.excluded]
+        return " & ".join(parts)
 
     def fts5(self) -> str:
         """The same query in SQLite FTS5 syntax; every term quoted so none reads as an operator."""
@@ -63,25 +65,17 @@ class ParsedQuery:
         return positive
 
 
-def _words(text: str) -> tuple[str, ...]:
-    """Words of a term; inner hyphens split into a phrase, as both full-text engines do."""
-    words: list[str] = []
-    for match in _WORD.findall(text):
-        words += [w[:MAX_TERM_LENGTH] for w in re.split(r"['\u2019-]", match.lower()) if w]
-    return tuple(words)
-
-
-def _web(term: Term) -> str:
-    return f'"{term.text}"' if term.is_phrase else term.text
+def _ts(term: Term) -> str:
+    return " <-> ".join(f"'{t}'" for t in term.terms)
 
 
 def _fts(term: Term) -> str:
-    return '"' + term.text.replace('"', "") + '"'
+    return '"' + " ".join(term.terms) + '"'
 
 
 def clean(q: str) -> str:
     q = unicodedata.normalize("NFKC", q)
-    return " ".join(_CONTROL.sub(" ", q).split())
+    return " ".join(_CONTROL.sub(" ", q).split())[:MAX_QUERY_LENGTH]
 
 
 def parse(q: str) -> ParsedQuery:
@@ -91,21 +85,21 @@ def parse(q: str) -> ParsedQuery:
         return parsed
     if q.count('"') % 2:
         q += '"'  # an unclosed phrase runs to the end
-    tokens = re.findall(r'(-?)"([^"]*)"|(\S+)', q)
     pending_or = False
     count = 0
-    for minus, phrase, bare in tokens:
-        if count >= MAX_TERMS:
-            parsed.message = f"Only the first {MAX_TERMS} words were searched."
-            break
+    for minus, phrase, bare in _TOKEN.findall(q):
         if bare and bare.lower() == "or":
             pending_or = bool(parsed.groups)
             continue
         negative = bool(minus) or (bare.startswith("-") and len(bare) > 1)
-        words = _words(phrase if phrase or minus else bare.lstrip("-"))
-        if not words:
+        typed = phrase if phrase or minus else bare.lstrip("-")
+        found = tuple(terms(typed))
+        if not found:
             continue  # punctuation or operators alone
-        term = Term(words)
+        if count >= MAX_TERMS:
+            parsed.message = f"Only the first {MAX_TERMS} words were searched."
+            break
+        term = Term(typed=typed, terms=found)
         count += 1
         if negative:
             parsed.excluded.append(term)

@@ -23,6 +23,7 @@ from tests.factories import (
     CountryFactory,
     DocumentFactory,
     EditorFactory,
+    OrganizationFactory,
     SDGFactory,
     ThemeFactory,
 )
@@ -224,20 +225,46 @@ def test_sorting_and_pages_are_stable(corpus):
     assert sorted(t for page in pages for t in page) == sorted(titles("", per_page=10))
 
 
-def test_relevance_ranks_the_newest_matches_and_the_rest_follow_newest_first(monkeypatch):
-    monkeypatch.setattr("paks.search.engine.RANKED", 3)
-    # The older a case, the better its match: the word in its title ranks highest.
-    make_case("Tax portal", summary="tax", days=1)
-    make_case("Tax filing", summary="tax", days=2)
-    make_case("Customs", summary="tax", days=3)
-    make_case("Duties", summary="tax and more tax", days=4)
-    make_case("Invoices", summary="tax", days=5)
-    ranked = ["Duties", "Invoices", "Customs"]  # the three newest, best score first
-    rest = ["Tax filing", "Tax portal"]  # newest first
-    assert titles("tax", per_page=10) == ranked + rest
-    pages = [titles("tax", per_page=2, page=n) for n in (1, 2, 3)]
-    assert pages == [ranked[:2], [ranked[2], rest[0]], [rest[1]]]
-    assert search_cases(CaseSearch.from_params({"q": "tax"})).total == 5
+def test_relevance_puts_the_title_before_the_text_the_documents_and_the_names():
+    authority = OrganizationFactory(name="Tax Authority")  # a name: matches, weighs least
+    in_title = make_case("Tax portal", summary="Returns online.", days=1)
+    in_text = make_case("Revenue", summary="Every tax return is filed online.", days=2)
+    in_document = make_case("Customs", summary="Duties at the border.", days=3, index=False)
+    DocumentFactory(case=in_document, extracted_text="A slide that mentions tax once.")
+    reindex_case(case_id=in_document.pk)
+    in_name = make_case("Invoices", summary="E-invoices.", days=4, organization=authority)
+    assert titles("tax") == [in_title.title, in_text.title, in_document.title, in_name.title]
+
+
+def test_an_old_strong_match_outranks_more_than_a_thousand_recent_weak_ones():
+    """Relevance orders every match, not only the newest: the case about exactly
+    registration, published long ago, comes first among 1,200 recent passing mentions."""
+    country = CountryFactory()
+    recent = BASE_DAY + datetime.timedelta(days=365)
+    CaseStudy.objects.bulk_create(
+        CaseStudy(
+            title=f"Service improvement {n}",
+            slug=f"service-improvement-{n}",
+            country=country,
+            year=2024,
+            summary="Citizens now apply online; registration of the request is one step.",
+            status=CaseStudy.Status.PUBLISHED,
+            published_at=recent + datetime.timedelta(minutes=n),
+        )
+        for n in range(1200)
+    )
+    old = make_case(
+        "Business registration",
+        summary="Registration of a business in one day: registration online.",
+        days=-5000,
+        country=country,
+        index=False,
+    )
+    rebuild()
+    results = search_cases(CaseSearch.from_params({"q": "registration"}))
+    assert results.total == 1201
+    assert results.hits[0].case == old
+    assert results.hits[0].score > results.hits[1].score
 
 
 def test_facets_count_themes_and_sdgs_and_filter_by_them(corpus):
@@ -361,3 +388,4 @@ def test_the_search_benchmark_runs_and_reports_both_endpoints_against_the_baseli
         assert row in report
     ratios = re.findall(r"(\d+\.\d)x\n", report)
     assert len(ratios) == 2, report
+

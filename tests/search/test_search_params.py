@@ -20,11 +20,27 @@ def test_query_string_is_read_leniently():
     assert search.group == ("ldc",)
     assert search.year == (2019,)
     assert search.has_filters
+    # What was left out or changed is said, parameter by parameter.
+    assert dict(search.problems) == {
+        "country": "“toolong” is not a three-letter country code.",
+        "sdg": "“99” is not an SDG number (1 to 17); it was left out.",
+        "sort": "“random” is not one of relevance, newest, oldest, title.",
+        "page": "“-3” is not a page number.",
+        "group": "“xx” is not one of ldc, lldc, sids.",
+        "year": "“abc” is not a year; it was left out.",
+        "per_page": "A page shows at most 100 results.",
+    }
 
 
-def test_very_long_query_is_cut():
+def test_very_long_query_is_cut_and_control_characters_are_spaces():
     search = CaseSearch.from_params({"q": "e" * 10_000})
     assert len(search.q) == 500
+    assert search.problems == (("q", "Only the first 500 characters were searched."),)
+    search = CaseSearch.from_params({"q": "digital\x00\x1bid"})
+    assert search.q == "digital id"
+    assert search.problems == (
+        ("q", "The words had control characters; they were read as spaces."),
+    )
 
 
 def test_empty_query_string_means_everything_first_page():

@@ -1,0 +1,120 @@
+"""Terms made in Python for both databases (see paks.search.text), and relevance over every
+match.
+
+SQLite: the FTS5 table reads finished terms, so its tokenizer only splits on spaces and
+keeps the part-break token `_`; no stemmer of its own. PostgreSQL: the vector is built from
+the same terms, so the English configuration goes; a RUM index (extension `rum`, Debian
+package postgresql-15-rum) answers the match and orders by rank from the index alone, and
+where the extension is not installed a GIN index answers the match and the rank is computed
+from the vectors. The index is rebuilt when there are published cases.
+"""
+
+from importlib import import_module
+
+from django.db import migrations, models
+
+before = import_module("paks.search.migrations.0002_database_indexes")
+
+SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS search_fts_au",
+    "DROP TRIGGER IF EXISTS search_fts_ad",
+    "DROP TRIGGER IF EXISTS search_fts_ai",
+    "DROP TABLE IF EXISTS search_fts",
+]
+COLUMNS = "title, body, names, documents"
+NEW = ", ".join(f"new.{c}" for c in COLUMNS.split(", "))
+OLD = ", ".join(f"old.{c}" for c in COLUMNS.split(", "))
+SQLITE_CREATE = [
+    f"CREATE VIRTUAL TABLE search_fts USING fts5({COLUMNS}, "
+    "content='search_caseindex', content_rowid='case_id', "
+    "tokenize=\"unicode61 remove_diacritics 0 categories 'L* N* Co M*' tokenchars '_'\")",
+    "CREATE TRIGGER search_fts_ai AFTER INSERT ON search_caseindex BEGIN "
+    f"INSERT INTO search_fts(rowid, {COLUMNS}) VALUES (new.case_id, {NEW}); END",
+    "CREATE TRIGGER search_fts_ad AFTER DELETE ON search_caseindex BEGIN "
+    f"INSERT INTO search_fts(search_fts, rowid, {COLUMNS}) "
+    f"VALUES ('delete', old.case_id, {OLD}); END",
+    "CREATE TRIGGER search_fts_au AFTER UPDATE ON search_caseindex BEGIN "
+    f"INSERT INTO search_fts(search_fts, rowid, {COLUMNS}) "
+    f"VALUES ('delete', old.case_id, {OLD}); "
+    f"INSERT INTO search_fts(rowid, {COLUMNS}) VALUES (new.case_id, {NEW}); END",
+]
+
+
+def drop_database_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        for statement in SQLITE_DROP:
+            schema_editor.execute(statement)
+    elif schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP INDEX IF EXISTS caseindex_vector_gin")
+        schema_editor.execute("DROP TEXT SEARCH CONFIGURATION IF EXISTS paks_english")
+
+
+def create_database_indexes(apps, schema_editor):
+    connection = schema_editor.connection
+    if connection.vendor == "sqlite":
+        for statement in SQLITE_CREATE:
+            schema_editor.execute(statement)
+    elif connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'rum'")
+            rum = cursor.fetchone() is not None
+        if rum:
+            schema_editor.execute("CREATE EXTENSION IF NOT EXISTS rum")
+            schema_editor.execute(
+                "CREATE INDEX caseindex_vector_rum ON search_caseindex "
+                "USING rum (vector rum_tsvector_ops)"
+            )
+        else:
+            schema_editor.execute(
+                "CREATE INDEX caseindex_vector_gin ON search_caseindex USING gin (vector) "
+                "WITH (fastupdate = off)"
+            )
+
+
+def drop_new_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        for statement in SQLITE_DROP:
+            schema_editor.execute(statement)
+    elif schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP INDEX IF EXISTS caseindex_vector_rum")
+        schema_editor.execute("DROP INDEX IF EXISTS caseindex_vector_gin")
+
+
+restore_old_indexes = before._run({"postgresql": before.PG_FORWARD, "sqlite": before.SQLITE_FORWARD})
+
+
+def rebuild(apps, schema_editor):
+    # The current code builds the rows; on a database with no published case (a new one)
+    # there is nothing to build, so later versions of the code are never asked to.
+    CaseStudy = apps.get_model("paks", "CaseStudy")
+    if CaseStudy.objects.filter(status="published").exists():
+        from paks.search.index import rebuild as rebuild_index
+
+        rebuild_index()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("search", "0005_facet_bits"),
+        ("paks", "0005_history"),
+        ("events", "0003_history"),
+        ("countries", "0002_history"),
+    ]
+
+    operations = [
+        migrations.RunPython(drop_database_indexes, restore_old_indexes),
+        migrations.RenameField("caseindex", "context", "names"),
+        migrations.AlterField(
+            "caseindex",
+            "names",
+            models.TextField(help_text="Country, organization, theme, SDG and event names."),
+        ),
+        migrations.RemoveField("caseindex", "config"),
+        migrations.AddField(
+            "caseindex",
+            "sort_title",
+            models.CharField(default="", help_text="For the title order.", max_length=300),
+        ),
+        migrations.RunPython(create_database_indexes, drop_new_indexes),
+        migrations.RunPython(rebuild, migrations.RunPython.noop),
+    ]
