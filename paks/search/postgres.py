@@ -1,10 +1,10 @@
 """PostgreSQL full-text search over vectors built from the terms of `paks.search.text`.
 
-The tsquery is built from the same terms (`ParsedQuery.tsquery`). With the `rum` extension
-installed, a RUM index answers the match and orders by rank from the index itself, so
-relevance covers every match at the cost of one page; without it, a GIN index answers the
-match and the rank (`ts_rank`, the same figure RUM orders by) is computed from each
-matching vector. pg_trgm finds near spellings for "did you mean".
+The tsquery is built from the same terms (`ParsedQuery.tsquery`). A GIN index finds the
+matches for the counts. With the `rum` extension installed, a RUM index also reads a page of
+them in rank order from the index alone, so relevance covers every match without reading
+their vectors; without it, the rank (`ts_rank`, the same figure RUM orders by) is computed
+from each matching vector. pg_trgm finds near spellings for "did you mean".
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from paks.search.base import CaseSearch, SearchResults
 from paks.search.engine import CANDIDATES, SIMILARITY, FullTextBackend
 from paks.search.filters import Conditions, Match
 from paks.search.models import SearchTerm
-from paks.search.query import ParsedQuery
+from paks.search.query import ParsedQuery, parse
 
 RUM_INDEX = "caseindex_vector_rum"
 _rum: dict[str, bool] = {}
@@ -37,9 +37,12 @@ class PostgresBackend(FullTextBackend):
         with transaction.atomic(), connection.cursor() as cursor:
             # The planner costs testing a row's vector as if the vector were in the row; it is
             # out of line, and the index answers the match without reading it. Left to
-            # itself, the planner reads every vector for a word that most cases have. The
-            # matches, collected once for the facets, fit in memory.
-            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL work_mem = '32MB'")
+            # itself, the planner reads every vector for a word that most cases have.
+            # Without words every row is read anyway, and a sequential scan is the way.
+            settings = "SET LOCAL work_mem = '32MB'"
+            if not parse(search.q).is_empty:
+                settings += "; SET LOCAL enable_seqscan = off"
+            cursor.execute(settings)
             return super().search(search)
 
     def condition(self, parsed: ParsedQuery) -> tuple[str, list[object]]:
@@ -63,18 +66,26 @@ class PostgresBackend(FullTextBackend):
         self, search: CaseSearch, conditions: Conditions, parsed: ParsedQuery
     ) -> list[tuple[int, float]]:
         """The page in relevance order, read from the RUM index in that order: `<=>` is the
-        distance 1 / ts_rank. Ties go to the newest."""
+        distance 1 / ts_rank.
+
+        Ordered by the distance alone: a second sort key would make PostgreSQL read and rank
+        every matching vector instead (500 ms instead of 130 ms at 95,000 matches). Equal
+        ranks keep the index's order, the same on every page; within the page they are
+        shown newest first.
+        """
         query = parsed.tsquery()
         where, params = conditions.all(Match(*self.condition(parsed)))
         sql = f"""
-            SELECT si.case_id, si.vector <=> CAST(%s AS tsquery) AS distance
+            SELECT si.case_id, si.published_at, si.vector <=> CAST(%s AS tsquery) AS distance
             FROM search_caseindex si WHERE {where}
-            ORDER BY si.vector <=> CAST(%s AS tsquery), si.published_at DESC, si.case_id DESC
+            ORDER BY si.vector <=> CAST(%s AS tsquery)
             LIMIT %s OFFSET %s
         """
         with connection.cursor() as cursor:
             cursor.execute(sql, [query, *params, query, search.per_page, search.offset])
-            return [(pk, 1 / distance if distance else 0.0) for pk, distance in cursor]
+            rows = cursor.fetchall()
+        rows.sort(key=lambda row: (row[2], -row[1].timestamp(), -row[0]))
+        return [(pk, 1 / distance if distance else 0.0) for pk, _published, distance in rows]
 
     def similar_words(self, word: str) -> list[str]:
         # `%` uses the trigram index; a lower threshold than the default 0.3 lets a swapped

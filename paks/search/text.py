@@ -75,5 +75,8 @@ def words(text: str) -> Iterator[Word]:
 
 
 def terms(text: str) -> list[str]:
-    """The terms of a text, in order."""
-    return [w.term for w in words(text)]
+    """The terms of a text, in order: those of `words`, without their places."""
+    found: list[str] = []
+    for word in _WORD.findall(unicodedata.normalize("NFC", text)):
+        found += _terms_of_word(word)
+    return found

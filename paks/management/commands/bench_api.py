@@ -101,6 +101,7 @@ class Command(BaseCommand):
             ("case list (20)", "/api/v1/cases/?page_size=20", {}),
             ("case detail", f"/api/v1/cases/{slug}/", {}),
             ("case list, uncached", "/api/v1/cases/?page_size=20", uncached),
+            ("list, no facets, uncached", "/api/v1/cases/?page_size=20&facets=false", uncached),
             ("case detail, uncached", f"/api/v1/cases/{slug}/", uncached),
         ]
         port = _free_port()
@@ -134,9 +135,9 @@ class Command(BaseCommand):
             f"\n{self._vendor()}, {n} published cases, gunicorn {options['workers']} workers, "
             f"{options['concurrency']} client threads, {options['seconds']:.0f} s each"
         )
-        self.stdout.write(f"{'':24}{'req/s':>10}{'of bare':>10}")
+        self.stdout.write(f"{'':28}{'req/s':>10}{'of bare':>10}")
         for name, rps in results.items():
-            self.stdout.write(f"{name:24}{rps:>10.1f}{rps / bare:>10.0%}")
+            self.stdout.write(f"{name:28}{rps:>10.1f}{rps / bare:>10.0%}")
 
     def _vendor(self) -> str:
         from django.db import connection

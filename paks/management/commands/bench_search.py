@@ -31,21 +31,29 @@ from paks.api.throttling import AnonymousRateThrottle
 from paks.models import SDG, CaseStudy, Document, Theme
 from paks.search.backends import get_backend, using_backend
 from paks.search.index import rebuild
+from paks.search.models import CaseIndex
 from paks.search.naive import NaiveBackend
 
-# Fixed queries of the kinds visitors type: topics, phrases, alternatives, exclusions, and
-# broad words that match many cases.
-QUERIES = [
-    "land registration",
-    "mobile payments",
-    '"one-stop shop"',
-    "floods or cyclones",
-    "health records -telemedicine",
-    "open data portal",
-    "pensions",
-    "interoperability registries",
-    "training programme",
-    "women entrepreneurs",
+# Fixed requests of the kinds visitors make: topics, phrases, alternatives, exclusions,
+# broad words that match many cases, and words with the filters, sorts and pages people
+# combine them with.
+QUERIES: list[dict[str, str | list[str]]] = [
+    {"q": "land registration"},
+    {"q": "mobile payments"},
+    {"q": '"one-stop shop"'},
+    {"q": "floods or cyclones"},
+    {"q": "health records -telemedicine"},
+    {"q": "open data portal"},
+    {"q": "pensions"},
+    {"q": "interoperability registries"},
+    {"q": "training programme"},
+    {"q": "women entrepreneurs"},
+    {"q": "land registration", "country": "BGD"},
+    {"q": "mobile payments", "region": "Africa"},
+    {"q": "pensions", "group": "ldc", "year": "2019"},
+    {"q": "training", "sdg": ["4", "8"], "sort": "newest"},
+    {"q": "the", "page": "2"},
+    {"q": "", "region": "Asia", "group": "sids"},
 ]
 SLUG_PREFIX = "bench-"
 
@@ -238,17 +246,17 @@ class Command(BaseCommand):
     def _measure(self, client: Client, url: str, runs: int) -> tuple[list[float], int]:
         times: list[float] = []
         queries = set()
-        for q in QUERIES:
-            client.get(url, {"q": q})  # warm caches, as a busy site would have them
+        for params in QUERIES:
+            client.get(url, params)  # warm caches, as a busy site would have them
             for _ in range(runs):
                 reset_queries()
                 with CaptureQueriesContext(connection) as ctx:
                     started = time.perf_counter()
                     # no-cache: every request is computed, as for a query nobody asked before.
-                    response = client.get(url, {"q": q}, HTTP_CACHE_CONTROL="no-cache")
+                    response = client.get(url, params, HTTP_CACHE_CONTROL="no-cache")
                     times.append(time.perf_counter() - started)
                 if response.status_code != 200:
-                    raise CommandError(f"{q!r} answered {response.status_code}")
+                    raise CommandError(f"{params!r} answered {response.status_code}")
                 queries.add(len(ctx))
         return times, max(queries)
 
@@ -256,6 +264,8 @@ class Command(BaseCommand):
         """Generate published cases with their documents until there are `wanted` of them."""
         existing = CaseStudy.objects.filter(slug__startswith=SLUG_PREFIX).count()
         if existing >= wanted:
+            if CaseIndex.objects.count() != CaseStudy.objects.published().count():
+                self.index()  # an earlier run stopped while indexing
             return
         rng = random.Random(seed + existing)
         started = time.perf_counter()
@@ -306,6 +316,9 @@ class Command(BaseCommand):
                 )
             self.stdout.write(f"  generated {start + size} cases", ending="\r")
         self.stdout.write(f"\nGenerated in {time.perf_counter() - started:.0f} s; indexing …")
+        self.index()
+
+    def index(self) -> None:
         started = time.perf_counter()
         rebuild(batch_size=1000)
         # Fresh planner statistics and visibility maps, as autovacuum keeps them on a live

@@ -3,10 +3,10 @@ match.
 
 SQLite: the FTS5 table reads finished terms, so its tokenizer only splits on spaces and
 keeps the part-break token `_`; no stemmer of its own. PostgreSQL: the vector is built from
-the same terms, so the English configuration goes; a RUM index (extension `rum`, Debian
-package postgresql-15-rum) answers the match and orders by rank from the index alone, and
-where the extension is not installed a GIN index answers the match and the rank is computed
-from the vectors. The index is rebuilt when there are published cases.
+the same terms, so the English configuration goes; a GIN index finds the matches (for the
+counts, four times faster than RUM's at 90,000 matches), and a RUM index (extension `rum`,
+Debian package postgresql-15-rum) reads a page of them in rank order from the index alone.
+Where the extension is not installed, the rank is computed from each matching vector. The index is rebuilt when there are published cases.
 """
 
 from importlib import import_module
@@ -41,10 +41,12 @@ SQLITE_CREATE = [
 
 
 def drop_database_indexes(apps, schema_editor):
+    """Either version's: the FTS5 table and its triggers, or the vector index."""
     if schema_editor.connection.vendor == "sqlite":
         for statement in SQLITE_DROP:
             schema_editor.execute(statement)
     elif schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP INDEX IF EXISTS caseindex_vector_rum")
         schema_editor.execute("DROP INDEX IF EXISTS caseindex_vector_gin")
         schema_editor.execute("DROP TEXT SEARCH CONFIGURATION IF EXISTS paks_english")
 
@@ -58,26 +60,16 @@ def create_database_indexes(apps, schema_editor):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'rum'")
             rum = cursor.fetchone() is not None
+        schema_editor.execute(
+            "CREATE INDEX caseindex_vector_gin ON search_caseindex USING gin (vector) "
+            "WITH (fastupdate = off)"
+        )
         if rum:
             schema_editor.execute("CREATE EXTENSION IF NOT EXISTS rum")
             schema_editor.execute(
                 "CREATE INDEX caseindex_vector_rum ON search_caseindex "
                 "USING rum (vector rum_tsvector_ops)"
             )
-        else:
-            schema_editor.execute(
-                "CREATE INDEX caseindex_vector_gin ON search_caseindex USING gin (vector) "
-                "WITH (fastupdate = off)"
-            )
-
-
-def drop_new_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in SQLITE_DROP:
-            schema_editor.execute(statement)
-    elif schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS caseindex_vector_rum")
-        schema_editor.execute("DROP INDEX IF EXISTS caseindex_vector_gin")
 
 
 restore_old_indexes = before._run({"postgresql": before.PG_FORWARD, "sqlite": before.SQLITE_FORWARD})
@@ -115,6 +107,6 @@ class Migration(migrations.Migration):
             "sort_title",
             models.CharField(default="", help_text="For the title order.", max_length=300),
         ),
-        migrations.RunPython(create_database_indexes, drop_new_indexes),
+        migrations.RunPython(create_database_indexes, drop_database_indexes),
         migrations.RunPython(rebuild, migrations.RunPython.noop),
     ]
