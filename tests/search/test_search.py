@@ -444,4 +444,3 @@ def test_the_search_benchmark_runs_and_reports_both_endpoints_against_the_baseli
         assert row in report
     ratios = re.findall(r"(\d+\.\d)x\n", report)
     assert len(ratios) == 2, report
-
