@@ -21,10 +21,14 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.email or self.username
 
+    # The permission that makes staff an editor: the Editors group has it, so do superusers.
+    EDITOR_PERMISSION = "paks.change_casestudy"
+
     @property
     def is_editor(self) -> bool:
-        """Editors are staff who may curate and publish everything."""
-        return self.is_active and self.is_staff
+        """Editors are staff with the Editors group's permissions (or superusers): the same
+        meaning in the admin, the API and the services. Staff status alone is not enough."""
+        return self.is_active and self.is_staff and self.has_perm(self.EDITOR_PERMISSION)
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):

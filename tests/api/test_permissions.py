@@ -1,7 +1,8 @@
 """Every write endpoint x role: the exact status, and nothing changed where it must not.
 
 Roles: anonymous, a focal point of the case's country, a focal point of another country,
-an editor, a deactivated user's token, a revoked token.
+an editor, a staff account without the Editors group's permissions (not an editor), a
+deactivated user's token, a revoked token.
 """
 
 from pathlib import Path
@@ -15,11 +16,17 @@ from accounts.services import issue_token, revoke_token
 from paks.api.preconditions import case_etag, document_etag
 from paks.models import CaseStudy, Document
 from paks.services import publish_case
-from tests.factories import CaseStudyFactory, CountryFactory, EditorFactory, FocalPointFactory
+from tests.factories import (
+    CaseStudyFactory,
+    CountryFactory,
+    EditorFactory,
+    FocalPointFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 SAMPLE = (Path(__file__).resolve().parents[2] / "paks" / "demo_files" / "example.pdf").read_bytes()
-ROLES = ("anonymous", "own", "other", "editor", "deactivated", "revoked")
+ROLES = ("anonymous", "own", "other", "editor", "staff", "deactivated", "revoked")
 
 
 @pytest.fixture
@@ -27,9 +34,15 @@ def world():
     home, abroad = CountryFactory(iso3="AAA"), CountryFactory(iso3="BBB")
     own, other = FocalPointFactory(country=home), FocalPointFactory(country=abroad)
     editor = EditorFactory()
+    staff = UserFactory(is_staff=True)
     departed = FocalPointFactory(country=home)
     keys = {}
-    for role, user in (("own", own.user), ("other", other.user), ("editor", editor)):
+    for role, user in (
+        ("own", own.user),
+        ("other", other.user),
+        ("editor", editor),
+        ("staff", staff),
+    ):
         keys[role] = issue_token(user=user, name=role)[1]
     keys["deactivated"] = issue_token(user=departed.user, name="departed")[1]
     departed.user.is_active = False
@@ -111,23 +124,23 @@ REQUESTS = {
     "post to read-only": lambda c: c.post(reverse("api-v1:event-list"), {}, format="json"),
 }
 
-#                     anonymous own  other editor deactivated revoked
+#                     anonymous own  other editor staff deactivated revoked
 EXPECTED = {
-    "read draft":        (404, 200, 404, 200, 401, 401),
-    "read published":    (200, 200, 200, 200, 401, 401),
-    "create":            (401, 201, 201, 201, 401, 401),
-    "update draft":      (401, 200, 404, 200, 401, 401),
-    "update published":  (401, 409, 403, 200, 401, 401),
-    "delete draft":      (401, 204, 404, 204, 401, 401),
-    "submit draft":      (401, 200, 404, 200, 401, 401),
-    "publish submitted": (401, 403, 404, 200, 401, 401),
-    "request changes":   (401, 403, 404, 200, 401, 401),
-    "list documents":    (404, 200, 404, 200, 401, 401),
-    "upload document":   (401, 201, 404, 201, 401, 401),
-    "delete document":   (401, 204, 404, 204, 401, 401),
-    "workspace":         (401, 200, 200, 200, 401, 401),
-    "events list":       (200, 200, 200, 200, 401, 401),
-    "post to read-only": (405, 405, 405, 405, 401, 401),
+    "read draft":        (404, 200, 404, 200, 404, 401, 401),
+    "read published":    (200, 200, 200, 200, 200, 401, 401),
+    "create":            (401, 201, 201, 201, 403, 401, 401),
+    "update draft":      (401, 200, 404, 200, 404, 401, 401),
+    "update published":  (401, 409, 403, 200, 403, 401, 401),
+    "delete draft":      (401, 204, 404, 204, 404, 401, 401),
+    "submit draft":      (401, 200, 404, 200, 404, 401, 401),
+    "publish submitted": (401, 403, 404, 200, 404, 401, 401),
+    "request changes":   (401, 403, 404, 200, 404, 401, 401),
+    "list documents":    (404, 200, 404, 200, 404, 401, 401),
+    "upload document":   (401, 201, 404, 201, 404, 401, 401),
+    "delete document":   (401, 204, 404, 204, 404, 401, 401),
+    "workspace":         (401, 200, 200, 200, 200, 401, 401),
+    "events list":       (200, 200, 200, 200, 200, 401, 401),
+    "post to read-only": (405, 405, 405, 405, 405, 401, 401),
 }  # fmt: skip
 
 CASES = [
