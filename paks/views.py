@@ -78,7 +78,7 @@ class HomeView(TemplateView):
 
 def case_list(request: HttpRequest) -> HttpResponse:
     """Search and browse published cases: words, facets, sorting and pages in the query string."""
-    search = CaseSearch.from_params(request.GET)
+    search = CaseSearch.from_request(request)
     results = search_cases(search)
     if search.page > results.pages:
         raise Http404("No such page of results.")

@@ -136,7 +136,7 @@ def _search_from(request: Request) -> CaseSearch:
     params.pop("per_page", None)  # the API's name is page_size
     if "page_size" in params:
         params.setlist("per_page", params.getlist("page_size"))
-    search = CaseSearch.from_params(params)
+    search = CaseSearch.from_request(request, params)
     _refuse(search.problems)
     return search
 

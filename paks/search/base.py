@@ -155,8 +155,18 @@ class CaseSearch:
     page: int = 1
     per_page: int = 20
     facets: bool = True
+    # Computed afresh, not from counts and rankings kept for this index version.
+    fresh: bool = False
     # What was wrong with the query string: the page shows it, the API refuses it (400).
     problems: Problems = ()
+
+    @classmethod
+    def from_request(cls, request: Any, data: Mapping[str, Any] | None = None) -> CaseSearch:
+        """The search a request's query string asks for; `Cache-Control: no-cache` asks for
+        everything computed afresh."""
+        search = cls.from_params(request.GET if data is None else data)
+        fresh = "no-cache" in request.headers.get("Cache-Control", "")
+        return dataclasses.replace(search, fresh=fresh)
 
     @classmethod
     def from_params(cls, data: Mapping[str, Any], *, per_page: int = 20) -> CaseSearch:

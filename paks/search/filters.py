@@ -54,12 +54,15 @@ class Match:
     join: str = ""
 
 
+Counts = dict[str, dict[Any, int]]  # facet: {key (an id, a number, a name): cases}
+
+
 @dataclass
 class Counted:
-    """What the statement found: counts per facet value, the number of results and one page
-    of case ids with their scores, in order."""
+    """What the statement found: cases per facet key (None when facets were not asked for),
+    the number of results, and one page of case ids with their scores, in order."""
 
-    facets: dict[str, list[FacetValue]]
+    counts: Counts | None
     total: int
     page: list[tuple[int, float]] = field(default_factory=list)
 
@@ -196,13 +199,16 @@ class Statement:
     collecting 95,000 matches first, and reads the page in a pass of its own.
     """
 
-    def __init__(self, search: CaseSearch, labels: Labels, match: Match) -> None:
+    def __init__(
+        self, search: CaseSearch, labels: Labels, match: Match, *, counts: bool = True
+    ) -> None:
         self.search = search
         self.labels = labels
         self.match = match
         self.conditions = Conditions(search, labels)
+        self.counts = counts
         # Without facets every filter narrows the matches at once, and no flags are needed.
-        self.flagged = self.conditions.chosen if search.facets else []
+        self.flagged = self.conditions.chosen if search.facets and counts else []
         self.grouping_sets = connection.vendor == "postgresql"
 
     def passes(self, *, skip: str | None = None) -> str:
@@ -291,8 +297,8 @@ class Statement:
         )
 
     def build(self, *, page: bool) -> tuple[str, list[object]]:
-        branches = self._facet_branches() if self.search.facets else []
-        if not self.search.facets:
+        branches = self._facet_branches() if self.counts and self.search.facets else []
+        if self.counts and not self.search.facets:
             branches.append(
                 f"SELECT 'total', {NONE}, {NONE}, {NONE}, {NONE}, COUNT(*), {NO_SCORE} FROM {{m}}"
             )
@@ -314,45 +320,51 @@ class Statement:
         return f"JOIN json_each(m.{column}) AS j"
 
 
-def count_and_page(search: CaseSearch, labels: Labels, match: Match, *, page: bool) -> Counted:
-    """Run the statement and read its rows into facets, a total and a page."""
-    sql, params = Statement(search, labels, match).build(page=page)
+def count_and_page(
+    search: CaseSearch, labels: Labels, match: Match, *, counts: bool, page: bool
+) -> Counted:
+    """Run the statement and read its rows into counts, a total and a page."""
+    sql, params = Statement(search, labels, match, counts=counts).build(page=page)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     total = 0
     numbered: list[tuple[int, int, float]] = []
-    counts: dict[str, dict[object, int]] = {facet: defaultdict(int) for facet in FACETS}
+    found: Counts = {facet: defaultdict(int) for facet in FACETS}
     for kind, ref, other, a, b, c, score in rows:
         if kind == "country" and ref in labels.countries:
             country = labels.countries[ref]
-            counts["country"][ref] += a
+            found["country"][ref] += a
             if country.region_name:
-                counts["region"][country.region_name] += b
+                found["region"][country.region_name] += b
             for group in GROUP_LABELS:
                 if getattr(country, f"is_{group}"):
-                    counts["group"][group] += c
+                    found["group"][group] += c
         elif kind in ("organization", "year", "theme") and ref is not None:
-            counts[kind][ref] += a  # "theme": past the bit set
+            found[kind][ref] += a  # "theme": past the bit set
         elif kind == "bits":  # cases with this pair of theme and SDG bit sets
             for pk in _numbers(ref):
-                counts["theme"][pk] += a
+                found["theme"][pk] += a
             for number in _numbers(other):
-                counts["sdg"][number] += b
+                found["sdg"][number] += b
             total += c
         elif kind == "total":
             total = c
         elif kind == "page":
             numbered.append((a, ref, float(score or 0.0)))
-    facets = _facet_values(search, labels, counts) if search.facets else {}
     return Counted(
-        facets=facets, total=total, page=[(pk, score) for _n, pk, score in sorted(numbered)]
+        counts={facet: dict(keys) for facet, keys in found.items()} if search.facets else None,
+        total=total,
+        page=[(pk, score) for _n, pk, score in sorted(numbered)],
     )
 
 
-def _facet_values(
-    search: CaseSearch, labels: Labels, counts: dict[str, dict[object, int]]
+def facet_values(
+    search: CaseSearch, labels: Labels, counts: Counts | None
 ) -> dict[str, list[FacetValue]]:
+    """The counted keys as the visitor reads them: labelled, sorted, chosen ones marked."""
+    if counts is None:
+        return {}
     organizations = {
         pk: (slug, name)
         for pk, slug, name in Organization.objects.filter(

@@ -23,6 +23,7 @@ import json
 import logging
 import re
 import threading
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -33,7 +34,7 @@ from django_tasks import task
 
 from paks.models import CaseStudy, Document
 from paks.public_cache import public_content_changed
-from paks.search.models import THEME_BITS, CaseIndex, SearchTerm
+from paks.search.models import THEME_BITS, CaseIndex, IndexVersion, SearchTerm
 from paks.search.text import terms
 
 logger = logging.getLogger(__name__)
@@ -173,6 +174,17 @@ def _cases() -> Iterable[CaseStudy]:
     )
 
 
+def changed() -> None:
+    """The index is about to change: what was computed from it is out of date."""
+    IndexVersion.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
+    public_content_changed()
+
+
+def version() -> str:
+    """The index's current token (see IndexVersion)."""
+    return IndexVersion.objects.values_list("token", flat=True).filter(pk=1).first() or ""
+
+
 def _write(rows: list[CaseIndex], words: set[str]) -> None:
     """Insert index rows (their case ids have no row now) and new vocabulary."""
     CaseIndex.objects.bulk_create(rows, batch_size=BATCH)
@@ -196,17 +208,12 @@ def reindex_cases(case_ids: Iterable[int]) -> int:
         rows.append(index_row(case, case.documents.all()))
         words |= vocabulary([case.title, case.summary, *parts(case, ())["names"]])
     _write(rows, words)
-    public_content_changed()  # the search answers differently from now on
+    changed()  # the search answers differently from now on
     return len(rows)
 
 
 def reindex_case(*, case_id: int) -> None:
     reindex_cases([case_id])
-
-
-def remove_case(*, case_id: int) -> None:
-    CaseIndex.objects.filter(case_id=case_id).delete()
-    public_content_changed()
 
 
 # Cases changed in the current transaction, per thread. Every change adds its cases and asks
@@ -297,5 +304,5 @@ def _rebuild(batch_size: int) -> int:
             done, rows, words = done + len(rows), [], set()
     with transaction.atomic():
         _write(rows, words)
-    public_content_changed()
+        changed()
     return done + len(rows)

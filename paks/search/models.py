@@ -55,3 +55,16 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class IndexVersion(models.Model):
+    """One row: a new random token whenever the index changes, in the same transaction.
+
+    Cached counts and rankings are kept under the token they were computed with, so a change
+    makes them unreachable at once, and a rolled-back change never reuses a token.
+    """
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token

@@ -31,6 +31,8 @@ FIELDS = (
 
 
 class NaiveBackend(FullTextBackend):
+    caches = False
+
     def condition(self, parsed: ParsedQuery) -> tuple[str, list[object]]:
         cases = CaseStudy.objects.published()
         typed = " ".join(term.typed for term in parsed.positive)
