@@ -48,6 +48,7 @@ MAX_POSITIONS_PER_TERM = 256
 # (underscores separate words), so that a phrase cannot run from one part into the next.
 PART_BREAK = "_"
 WEIGHTS = {"title": "A", "body": "B", "documents": "C", "names": "D"}
+FTS_COLUMNS = ("title", "body", "names", "documents")  # search_fts, in its order
 # More cases than this to reindex after one change go to the task queue in batches.
 INLINE_LIMIT = 200
 BATCH = 500
@@ -125,7 +126,8 @@ def _bits(numbers: Iterable[int]) -> int:
     return sum({1 << (n - 1) for n in numbers})
 
 
-def index_row(case: CaseStudy, documents: Iterable[Document]) -> CaseIndex:
+def index_row(case: CaseStudy, documents: Iterable[Document]) -> tuple[CaseIndex, list[str]]:
+    """The case's index row, and on SQLite its four FTS5 columns (empty on PostgreSQL)."""
     texts = parts(case, documents)
     fields = {
         name: field_terms(values, limit=MAX_DOCUMENT_TERMS if name == "documents" else None)
@@ -145,13 +147,9 @@ def index_row(case: CaseStudy, documents: Iterable[Document]) -> CaseIndex:
         sdg_bits=_bits(s.number for s in case.sdgs.all()),
     )
     if connection.vendor == "postgresql":
-        # PostgreSQL reads only the vector: the rows stay narrow for the facet counts.
-        row.title = row.body = row.names = row.documents = ""
         row.vector = tsvector(fields)  # text form, read by the column's input function
-    else:  # FTS5 reads its text from these columns
-        for name in WEIGHTS:
-            setattr(row, name, fts_column(fields[name]))
-    return row
+        return row, []
+    return row, [fts_column(fields[name]) for name in FTS_COLUMNS]
 
 
 def vocabulary(texts: Iterable[str]) -> set[str]:
@@ -185,9 +183,16 @@ def version() -> str:
     return IndexVersion.objects.values_list("token", flat=True).filter(pk=1).first() or ""
 
 
-def _write(rows: list[CaseIndex], words: set[str]) -> None:
+def _write(rows: list[tuple[CaseIndex, list[str]]], words: set[str]) -> None:
     """Insert index rows (their case ids have no row now) and new vocabulary."""
-    CaseIndex.objects.bulk_create(rows, batch_size=BATCH)
+    CaseIndex.objects.bulk_create([row for row, _texts in rows], batch_size=BATCH)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO search_fts (rowid, {', '.join(FTS_COLUMNS)}) "
+                "VALUES (%s, %s, %s, %s, %s)",
+                [(row.case_id, *texts) for row, texts in rows],
+            )
     SearchTerm.objects.bulk_create(
         [SearchTerm(word=w) for w in sorted(words)], ignore_conflicts=True, batch_size=1000
     )
@@ -202,8 +207,9 @@ def reindex_cases(case_ids: Iterable[int]) -> int:
     ids = sorted(set(case_ids))
     if not ids:
         return 0
-    CaseIndex.objects.filter(case_id__in=ids).delete()
-    rows, words = [], set()
+    CaseIndex.objects.filter(case_id__in=ids).delete()  # FTS5 rows go by trigger
+    rows: list[tuple[CaseIndex, list[str]]] = []
+    words: set[str] = set()
     for case in _cases().filter(pk__in=ids):
         rows.append(index_row(case, case.documents.all()))
         words |= vocabulary([case.title, case.summary, *parts(case, ())["names"]])
@@ -291,9 +297,12 @@ def rebuild(*, batch_size: int = BATCH) -> int:
 
 
 def _rebuild(batch_size: int) -> int:
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_fts")  # at once, not row by row by trigger
     CaseIndex.objects.all().delete()
     done = 0
-    rows: list[CaseIndex] = []
+    rows: list[tuple[CaseIndex, list[str]]] = []
     words: set[str] = set()
     for case in _cases().iterator(chunk_size=batch_size):
         rows.append(index_row(case, case.documents.all()))

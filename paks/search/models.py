@@ -7,21 +7,18 @@ THEME_BITS = 63  # themes with ids 1 to 63 have a bit; a signed 64-bit integer h
 
 
 class CaseIndex(models.Model):
-    """A published case's searchable terms, in four weights (title highest), made by
-    `paks.search.index` from the case's texts (see `paks.search.text` for what a term is).
+    """A published case's facet keys and searchable terms, made by `paks.search.index`
+    from the case's texts (see `paks.search.text` for what a term is).
 
-    PostgreSQL keeps them as a weighted tsvector in `vector`; SQLite keeps them as
-    space-separated terms in the four text columns, read by an FTS5 table that triggers
-    created in this app's migrations keep in step.
+    PostgreSQL keeps the terms as a weighted tsvector in `vector`; SQLite keeps them in the
+    FTS5 table `search_fts` (title, body, names, documents, by case id), whose rows a
+    trigger removes with these. The rows themselves stay narrow: counting facets reads
+    them all.
     """
 
     case = models.OneToOneField(
         "paks.CaseStudy", on_delete=models.CASCADE, primary_key=True, related_name="search_index"
     )
-    title = models.TextField()
-    body = models.TextField(help_text="Summary and sections.")
-    names = models.TextField(help_text="Country, organization, theme, SDG and event names.")
-    documents = models.TextField(help_text="Text extracted from the case's public documents.")
     sort_title = models.CharField(max_length=300, default="", help_text="For the title order.")
     # Facet keys, copied from the case so that counting facets reads this table alone.
     country_ref = models.PositiveIntegerField()
@@ -39,12 +36,12 @@ class CaseIndex(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     # PostgreSQL keeps the vectors out of line (migration 0005), so that the rows the facets
-    # count are narrow. The database-specific indexes (a RUM index on `vector`, or GIN where
-    # the rum extension is not installed, for PostgreSQL; an FTS5 table for SQLite) are
-    # created by migration 0006, each only on its own database.
+    # count are narrow. The database-specific indexes (GIN and, where the rum extension is
+    # installed, RUM on `vector` for PostgreSQL; the FTS5 table for SQLite) are created by
+    # migration 0006, each only on its own database.
 
     def __str__(self) -> str:
-        return self.title
+        return self.sort_title
 
 
 class SearchTerm(models.Model):

@@ -1,8 +1,10 @@
 """Terms made in Python for both databases (see paks.search.text), and relevance over every
 match.
 
-SQLite: the FTS5 table reads finished terms, so its tokenizer only splits on spaces and
-keeps the part-break token `_`; no stemmer of its own. PostgreSQL: the vector is built from
+SQLite: the FTS5 table holds finished terms in its own content (the index rows, which
+the facet counts read in full, no longer carry text), so its tokenizer only splits on
+spaces and keeps the part-break token `_`; no stemmer of its own; a trigger removes a
+case's FTS5 row with its index row. PostgreSQL: the vector is built from
 the same terms, so the English configuration goes; a GIN index finds the matches (for the
 counts, four times faster than RUM's at 90,000 matches), and a RUM index (extension `rum`,
 Debian package postgresql-15-rum) reads a page of them in rank order from the index alone.
@@ -21,22 +23,11 @@ SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS search_fts_ai",
     "DROP TABLE IF EXISTS search_fts",
 ]
-COLUMNS = "title, body, names, documents"
-NEW = ", ".join(f"new.{c}" for c in COLUMNS.split(", "))
-OLD = ", ".join(f"old.{c}" for c in COLUMNS.split(", "))
 SQLITE_CREATE = [
-    f"CREATE VIRTUAL TABLE search_fts USING fts5({COLUMNS}, "
-    "content='search_caseindex', content_rowid='case_id', "
+    "CREATE VIRTUAL TABLE search_fts USING fts5(title, body, names, documents, "
     "tokenize=\"unicode61 remove_diacritics 0 categories 'L* N* Co M*' tokenchars '_'\")",
-    "CREATE TRIGGER search_fts_ai AFTER INSERT ON search_caseindex BEGIN "
-    f"INSERT INTO search_fts(rowid, {COLUMNS}) VALUES (new.case_id, {NEW}); END",
     "CREATE TRIGGER search_fts_ad AFTER DELETE ON search_caseindex BEGIN "
-    f"INSERT INTO search_fts(search_fts, rowid, {COLUMNS}) "
-    f"VALUES ('delete', old.case_id, {OLD}); END",
-    "CREATE TRIGGER search_fts_au AFTER UPDATE ON search_caseindex BEGIN "
-    f"INSERT INTO search_fts(search_fts, rowid, {COLUMNS}) "
-    f"VALUES ('delete', old.case_id, {OLD}); "
-    f"INSERT INTO search_fts(rowid, {COLUMNS}) VALUES (new.case_id, {NEW}); END",
+    "DELETE FROM search_fts WHERE rowid = old.case_id; END",
 ]
 
 
@@ -95,12 +86,10 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(drop_database_indexes, restore_old_indexes),
-        migrations.RenameField("caseindex", "context", "names"),
-        migrations.AlterField(
-            "caseindex",
-            "names",
-            models.TextField(help_text="Country, organization, theme, SDG and event names."),
-        ),
+        migrations.RemoveField("caseindex", "title"),
+        migrations.RemoveField("caseindex", "body"),
+        migrations.RemoveField("caseindex", "context"),
+        migrations.RemoveField("caseindex", "documents"),
         migrations.RemoveField("caseindex", "config"),
         migrations.AddField(
             "caseindex",
