@@ -162,13 +162,18 @@ class FullTextBackend:
         """
         # Without words there is no relevance: the newest come first.
         order = search.sort if not parsed.is_empty or search.sort != "relevance" else "newest"
-        prefix = order == "relevance" and search.offset + search.per_page <= RANKED_PREFIX
+        keys = self._cache_keys(search, parsed) if self.caches and not search.fresh else None
+        # The prefix is computed only to be kept: a fresh answer computes its page alone.
+        prefix = (
+            keys is not None
+            and order == "relevance"
+            and search.offset + search.per_page <= RANKED_PREFIX
+        )
         window = dataclasses.replace(search, sort=order)
         if prefix:
             window = dataclasses.replace(window, page=1, per_page=RANKED_PREFIX)
         by_index = order == "relevance" and self.ranks_by_index()
         page: list[tuple[int, float]] = []
-        keys = self._cache_keys(search, parsed) if self.caches and not search.fresh else None
         cached = cache.get_many(list(keys.values())) if keys else {}
         counted = cached.get(keys["counts"]) if keys else None
         ranked = cached.get(keys["ranked"]) if keys and prefix else None
