@@ -1,10 +1,11 @@
 """PostgreSQL full-text search over vectors built from the terms of `paks.search.text`.
 
-The tsquery is built from the same terms (`ParsedQuery.tsquery`). A GIN index finds the
-matches for the counts. With the `rum` extension installed, a RUM index also reads a page of
-them in rank order from the index alone, so relevance covers every match without reading
-their vectors; without it, the rank (`ts_rank`, the same figure RUM orders by) is computed
-from each matching vector. pg_trgm finds near spellings for "did you mean".
+The tsquery is built from the same terms (`ParsedQuery.tsquery`). With the `rum` extension
+installed, a RUM index finds the matches (phrases too, from the positions it keeps) and
+reads a page of them in rank order from the index alone, so relevance covers every match
+without reading their vectors; without it, a GIN index finds the matches and the rank
+(`ts_rank`, the same figure RUM orders by) is computed from each matching vector. pg_trgm
+finds near spellings for "did you mean".
 """
 
 from __future__ import annotations

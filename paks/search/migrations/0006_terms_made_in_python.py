@@ -5,10 +5,11 @@ SQLite: the FTS5 table holds finished terms in its own content (the index rows, 
 the facet counts read in full, no longer carry text), so its tokenizer only splits on
 spaces and keeps the part-break token `_`; no stemmer of its own; a trigger removes a
 case's FTS5 row with its index row. PostgreSQL: the vector is built from
-the same terms, so the English configuration goes; a GIN index finds the matches (for the
-counts, four times faster than RUM's at 90,000 matches), and a RUM index (extension `rum`,
-Debian package postgresql-15-rum) reads a page of them in rank order from the index alone.
-Where the extension is not installed, the rank is computed from each matching vector. The index is rebuilt when there are published cases.
+the same terms, so the English configuration goes. A RUM index (extension `rum`, Debian
+package postgresql-15-rum) finds the matches, phrases included without reading a vector
+(15 ms where GIN took 310 ms for a phrase at 100,000 cases), and reads a page of them in
+rank order from the index alone. Where the extension is not installed, a GIN index finds
+the matches and the rank is computed from each matching vector. The index is rebuilt when there are published cases.
 """
 
 from importlib import import_module
@@ -51,15 +52,16 @@ def create_database_indexes(apps, schema_editor):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'rum'")
             rum = cursor.fetchone() is not None
-        schema_editor.execute(
-            "CREATE INDEX caseindex_vector_gin ON search_caseindex USING gin (vector) "
-            "WITH (fastupdate = off)"
-        )
         if rum:
             schema_editor.execute("CREATE EXTENSION IF NOT EXISTS rum")
             schema_editor.execute(
                 "CREATE INDEX caseindex_vector_rum ON search_caseindex "
                 "USING rum (vector rum_tsvector_ops)"
+            )
+        else:
+            schema_editor.execute(
+                "CREATE INDEX caseindex_vector_gin ON search_caseindex USING gin (vector) "
+                "WITH (fastupdate = off)"
             )
 
 
