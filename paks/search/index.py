@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -222,31 +221,39 @@ def reindex_case(*, case_id: int) -> None:
     reindex_cases([case_id])
 
 
-# Cases changed in the current transaction, per thread. Every change adds its cases and asks
-# for a flush on commit; the first flush takes them all, later ones find nothing left. A
-# rolled-back transaction's cases stay and are reindexed with the next commit, which reads
-# them as they are: that costs time, never correctness.
-_pending = threading.local()
+class _Reindex:
+    """The on-commit callback of one transaction: the cases its changes affected."""
+
+    def __init__(self, case_ids: Iterable[int]) -> None:
+        self.ids = set(case_ids)
+
+    def __call__(self) -> None:
+        ids = sorted(self.ids)
+        if len(ids) <= INLINE_LIMIT:
+            reindex_cases(ids)
+            return
+        # A rename of a country or theme with thousands of cases: the request does not wait.
+        for start in range(0, len(ids), BATCH):
+            reindex_batch.enqueue(ids[start : start + BATCH])
 
 
 def reindex_later(case_ids: Iterable[int]) -> None:
-    """Reindex these cases once the surrounding transaction commits (at once without one)."""
-    ids = getattr(_pending, "ids", None)
-    if ids is None:
-        ids = _pending.ids = set()
-    ids.update(case_ids)
-    transaction.on_commit(_flush)
+    """Reindex these cases once the surrounding transaction commits (at once without one).
 
-
-def _flush() -> None:
-    ids = sorted(getattr(_pending, "ids", ()))
-    _pending.ids = set()
-    if len(ids) <= INLINE_LIMIT:
-        reindex_cases(ids)
-        return
-    # A rename of a country or theme with thousands of cases: the request does not wait.
-    for start in range(0, len(ids), BATCH):
-        reindex_batch.enqueue(ids[start : start + BATCH])
+    The newest callback of a transaction (at the same savepoint) takes over the cases of
+    the earlier ones, which then do nothing: a case saved ten times is indexed once. Cases
+    of an enclosing savepoint stay with its callback, so rolling back an inner savepoint
+    loses none of them; a rolled-back transaction's callbacks go with it.
+    """
+    connection = transaction.get_connection()
+    ids = set(case_ids)
+    if connection.in_atomic_block:
+        here = set(connection.savepoint_ids)
+        for savepoints, callback, _robust in connection.run_on_commit:
+            if isinstance(callback, _Reindex) and savepoints == here:
+                ids |= callback.ids
+                callback.ids = set()
+    transaction.on_commit(_Reindex(ids))
 
 
 @task()

@@ -17,7 +17,7 @@ from django.utils import timezone
 from paks import services
 from paks.models import CaseStudy
 from paks.search import CaseSearch, get_backend, search_cases
-from paks.search.index import rebuild, reindex_case
+from paks.search.index import rebuild, reindex_case, reindex_later
 from paks.search.models import CaseIndex
 from tests.factories import (
     CaseStudyFactory,
@@ -470,3 +470,19 @@ def test_the_search_benchmark_runs_and_reports_both_endpoints_against_the_baseli
         assert row in report
     ratios = re.findall(r"(\d+\.\d)x\n", report)
     assert len(ratios) == 4, report
+
+
+def test_a_rolled_back_change_leaves_nothing_for_the_next_commit(
+    django_capture_on_commit_callbacks,
+):
+    """Thousands of cases named in a rolled-back change are not reindexed with the next
+    commit (they would go to the task queue, and the next change with them)."""
+    with transaction.atomic():
+        reindex_later(range(100_000, 101_000))
+        transaction.set_rollback(True)
+    case = make_case("Drone mapping", summary="Drones.", index=False)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        reindex_later([case.pk])
+        reindex_later([case.pk])  # a second change of the same case: indexed once
+    assert titles("drone") == ["Drone mapping"]
+    assert [len(c.ids) for c in callbacks if hasattr(c, "ids")] == [0, 1]
