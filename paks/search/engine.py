@@ -47,6 +47,8 @@ CACHE_SECONDS = 3600
 
 def marks(text: str, parsed: ParsedQuery) -> list[tuple[int, int]]:
     """Where the query's positive terms and phrases stand in a text, as (start, end)."""
+    if parsed.is_empty:
+        return []
     found = list(words(text))
     sequence = [w.term for w in found]
     spans = []
