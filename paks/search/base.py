@@ -7,7 +7,6 @@ Callers build a `CaseSearch` (from a request's query string or by hand) and call
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -16,17 +15,16 @@ from django.db.models import QuerySet
 from django.utils.safestring import SafeString
 
 from paks.models import CaseStudy
+from paks.search.query import CONTROL, MAX_QUERY_LENGTH, clean
 
 SORTS = ("relevance", "newest", "oldest", "title")
 GROUPS = ("ldc", "lldc", "sids")
-MAX_QUERY_LENGTH = 500
 MAX_PER_PAGE = 100
 YEARS = range(1900, 2101)
 
 # Facet names, in the order the public page shows them, with the query parameter each filters.
 FACETS = ("country", "region", "group", "theme", "sdg", "year", "organization")
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 Problems = tuple[tuple[str, str], ...]  # (parameter, what is wrong), in words for people
 
 
@@ -101,13 +99,11 @@ class _Reader:
 
     def query(self) -> str:
         q = self.one("q")
-        if _CONTROL.search(q):
+        if CONTROL.search(q):
             self.note("q", "The words had control characters; they were read as spaces.")
-        q = " ".join(_CONTROL.sub(" ", q).split())
-        if len(q) > MAX_QUERY_LENGTH:
+        if len(" ".join(CONTROL.sub(" ", q).split())) > MAX_QUERY_LENGTH:
             self.note("q", f"Only the first {MAX_QUERY_LENGTH} characters were searched.")
-            q = q[:MAX_QUERY_LENGTH]
-        return q
+        return clean(q)
 
     def codes(self) -> tuple[str, ...]:
         found = []

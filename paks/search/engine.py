@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import unicodedata
 from difflib import SequenceMatcher
 
 from django.core.cache import cache
@@ -63,8 +64,6 @@ def marks(text: str, parsed: ParsedQuery) -> list[tuple[int, int]]:
 def excerpt(text: str, parsed: ParsedQuery, *, length: int = SNIPPET_LENGTH) -> SafeString:
     """Escaped text around the first match, each match in <mark>; the start of the text
     when nothing matches."""
-    import unicodedata
-
     text = unicodedata.normalize("NFC", text)  # the form `words` measures spans in
     spans = marks(text, parsed)
     start = 0

@@ -19,7 +19,8 @@ from paks.search.text import terms
 MAX_QUERY_LENGTH = 500
 MAX_TERMS = 20
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Control characters but tab, line feed and carriage return (white space like any other).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
 
 
@@ -74,13 +75,13 @@ def _fts(term: Term) -> str:
 
 
 def clean(q: str) -> str:
-    q = unicodedata.normalize("NFKC", q)
-    return " ".join(_CONTROL.sub(" ", q).split())[:MAX_QUERY_LENGTH]
+    """Control characters read as spaces, white space folded, cut at the longest query."""
+    return " ".join(CONTROL.sub(" ", q).split())[:MAX_QUERY_LENGTH]
 
 
 def parse(q: str) -> ParsedQuery:
     parsed = ParsedQuery()
-    q = clean(q)
+    q = clean(unicodedata.normalize("NFKC", q))
     if not q:
         return parsed
     if q.count('"') % 2:
