@@ -125,9 +125,9 @@ def _bits(numbers: Iterable[int]) -> int:
     return sum({1 << (n - 1) for n in numbers})
 
 
-def index_row(case: CaseStudy, documents: Iterable[Document]) -> tuple[CaseIndex, list[str]]:
-    """The case's index row, and on SQLite its four FTS5 columns (empty on PostgreSQL)."""
-    texts = parts(case, documents)
+def index_row(case: CaseStudy, texts: dict[str, list[str]]) -> tuple[CaseIndex, list[str]]:
+    """The case's index row from its `parts`, and on SQLite its four FTS5 columns (empty on
+    PostgreSQL)."""
     fields = {
         name: field_terms(values, limit=MAX_DOCUMENT_TERMS if name == "documents" else None)
         for name, values in texts.items()
@@ -182,8 +182,14 @@ def version() -> str:
     return IndexVersion.objects.values_list("token", flat=True).filter(pk=1).first() or ""
 
 
-def _write(rows: list[tuple[CaseIndex, list[str]]], words: set[str]) -> None:
-    """Insert index rows (their case ids have no row now) and new vocabulary."""
+def _write(cases: list[CaseStudy]) -> None:
+    """Insert the cases' index rows (they have none now) and their new vocabulary."""
+    rows: list[tuple[CaseIndex, list[str]]] = []
+    words: set[str] = set()
+    for case in cases:
+        texts = parts(case, case.documents.all())
+        rows.append(index_row(case, texts))
+        words |= vocabulary([case.title, case.summary, *texts["names"]])
     CaseIndex.objects.bulk_create([row for row, _texts in rows], batch_size=BATCH)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
@@ -207,14 +213,10 @@ def reindex_cases(case_ids: Iterable[int]) -> int:
     if not ids:
         return 0
     CaseIndex.objects.filter(case_id__in=ids).delete()  # FTS5 rows go by trigger
-    rows: list[tuple[CaseIndex, list[str]]] = []
-    words: set[str] = set()
-    for case in _cases().filter(pk__in=ids):
-        rows.append(index_row(case, case.documents.all()))
-        words |= vocabulary([case.title, case.summary, *parts(case, ())["names"]])
-    _write(rows, words)
+    cases = list(_cases().filter(pk__in=ids))
+    _write(cases)
     changed()  # the search answers differently from now on
-    return len(rows)
+    return len(cases)
 
 
 def reindex_case(*, case_id: int) -> None:
@@ -309,16 +311,14 @@ def _rebuild(batch_size: int) -> int:
             cursor.execute("DELETE FROM search_fts")  # at once, not row by row by trigger
     CaseIndex.objects.all().delete()
     done = 0
-    rows: list[tuple[CaseIndex, list[str]]] = []
-    words: set[str] = set()
+    batch: list[CaseStudy] = []
     for case in _cases().iterator(chunk_size=batch_size):
-        rows.append(index_row(case, case.documents.all()))
-        words |= vocabulary([case.title, case.summary, *parts(case, ())["names"]])
-        if len(rows) >= batch_size:
+        batch.append(case)
+        if len(batch) >= batch_size:
             with transaction.atomic():
-                _write(rows, words)
-            done, rows, words = done + len(rows), [], set()
+                _write(batch)
+            done, batch = done + len(batch), []
     with transaction.atomic():
-        _write(rows, words)
+        _write(batch)
         changed()
-    return done + len(rows)
+    return done + len(batch)
