@@ -6,9 +6,11 @@ import csv
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Q
 
 from countries.reference import LoadResult, load_countries, load_egov_scores, sync_rows
 from paks.models import SDG, Theme
+from paks.search.index import affected_cases, reindex_later
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SDGS_CSV = DATA_DIR / "sdgs.csv"
@@ -46,5 +48,13 @@ def load_themes(path: Path | str | None = None) -> LoadResult:
 
 
 def load_all() -> list[LoadResult]:
-    """Every reference table, in dependency order (scores need countries)."""
-    return [load_countries(), load_egov_scores(), load_sdgs(), load_themes()]
+    """Every reference table, in dependency order (scores need countries).
+
+    The loads write in bulk, which no signal sees: when a country, SDG or theme was added
+    or changed, every published case is indexed again (its names may be among them).
+    """
+    countries, scores = load_countries(), load_egov_scores()
+    sdgs, themes = load_sdgs(), load_themes()
+    if any(result.created or result.updated for result in (countries, sdgs, themes)):
+        reindex_later(affected_cases(Q()), labels=True)
+    return [countries, scores, sdgs, themes]

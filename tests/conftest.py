@@ -23,12 +23,17 @@ def _media_in_tmp(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Throttle counts and sign-in lockouts from one test must not refuse the next one."""
+    """Throttle counts and sign-in lockouts from one test must not refuse the next one, and
+    no test sees what another one cached."""
     from django.core.cache import cache
 
+    from paks.search.filters import Labels
+
     cache.clear()
+    Labels.forget()  # the search's labels, read once per index version
     yield
     cache.clear()
+    Labels.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,5 @@
 """API v1 views for the knowledge space: cases (searched), documents, themes and SDGs."""
 
-import dataclasses
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -304,7 +303,15 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
                 # Plain dicts: a serializer per facet value (some 300 of them) cost more than
                 # the whole search. The schema still names FacetValueSerializer.
                 "facets": {
-                    name: [dataclasses.asdict(v) for v in _top(values, facet_size)]
+                    name: [
+                        {
+                            "value": v.value,
+                            "label": v.label,
+                            "count": v.count,
+                            "selected": v.selected,
+                        }
+                        for v in _top(values, facet_size)
+                    ]
                     for name, values in results.facets.items()
                 },
                 "suggestion": results.suggestion,

@@ -53,5 +53,6 @@ def check_values(search: CaseSearch) -> CaseSearch:
     """The search without filter values that name nothing, with a problem noted for each."""
     from paks.search.engine import known_values
     from paks.search.filters import Labels
+    from paks.search.index import version
 
-    return known_values(search, Labels.load())[0]
+    return known_values(search, Labels.current(version()))[0]

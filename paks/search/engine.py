@@ -127,7 +127,8 @@ class FullTextBackend:
 
     # Shared.
     def search(self, search: CaseSearch) -> SearchResults:
-        labels = Labels.load()
+        version = index_version()
+        labels = Labels.current(version)
         search, problems = known_values(search, labels)
         parsed = parse(search.q)
         messages = [message for _field, message in problems]
@@ -143,7 +144,7 @@ class FullTextBackend:
         )
         if parsed.message and parsed.is_empty:
             return results  # nothing to look for: no results, no counts
-        page = self._counted_page(search, labels, parsed, results)
+        page = self._counted_page(search, labels, parsed, results, version)
         cases = CaseStudy.objects.select_related("country", "organization").in_bulk(
             [pk for pk, _score in page]
         )
@@ -153,7 +154,12 @@ class FullTextBackend:
         return results
 
     def _counted_page(
-        self, search: CaseSearch, labels: Labels, parsed: ParsedQuery, results: SearchResults
+        self,
+        search: CaseSearch,
+        labels: Labels,
+        parsed: ParsedQuery,
+        results: SearchResults,
+        version: str,
     ) -> list[tuple[int, float]]:
         """Fill in the counts and total, and return the page: from the cache where this index
         version already answered the same words and filters, else computed.
@@ -163,7 +169,9 @@ class FullTextBackend:
         """
         # Without words there is no relevance: the newest come first.
         order = search.sort if not parsed.is_empty or search.sort != "relevance" else "newest"
-        keys = self._cache_keys(search, parsed) if self.caches and not search.fresh else None
+        keys = None
+        if self.caches and not search.fresh:
+            keys = self._cache_keys(search, parsed, version)
         # The prefix is computed only to be kept: a fresh answer computes its page alone.
         prefix = (
             keys is not None
@@ -204,18 +212,17 @@ class FullTextBackend:
         results.total = counted[1]
         return page
 
-    def _cache_keys(self, search: CaseSearch, parsed: ParsedQuery) -> dict[str, str]:
+    def _cache_keys(self, search: CaseSearch, parsed: ParsedQuery, version: str) -> dict[str, str]:
         """Where this index version keeps the counts and ranking of these words and filters."""
         filters = [getattr(search, name) for name in (*FACETS, "event")]
         what = repr((type(self).__name__, parsed.tsquery(), filters, search.facets))
         digest = hashlib.sha256(what.encode()).hexdigest()
-        version = index_version()
         return {kind: f"paks:search:{version}:{kind}:{digest}" for kind in ("counts", "ranked")}
 
     def all_matches(self, search: CaseSearch) -> QuerySet[CaseStudy]:
         """Every published case the query and filters match, unpaged, for exports; in the
         search's order (newest first for relevance)."""
-        labels = Labels.load()
+        labels = Labels.current(index_version())
         search, _problems = known_values(search, labels)
         parsed = parse(search.q)
         if parsed.message and parsed.is_empty:

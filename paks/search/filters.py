@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -84,6 +85,36 @@ class Labels:
     countries: dict[int, CountryLabel]
     themes: dict[int, tuple[str, str]]  # id: slug, name
     sdgs: dict[int, str]  # SDG number: short title
+    # id: slug, name; read as counts name them (there may be thousands, most never counted).
+    organizations: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+    def organizations_named(self, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+        """Slug and name of these organizations, read once per index version: a rename
+        of one that published cases name reindexes them, which makes a new version."""
+        missing = [pk for pk in ids if pk not in self.organizations]
+        if missing:
+            self.organizations.update(
+                (pk, (slug, name))
+                for pk, slug, name in Organization.objects.filter(pk__in=missing).values_list(
+                    "pk", "slug", "name"
+                )
+            )
+        return self.organizations
+
+    @classmethod
+    def current(cls, version: str) -> Labels:
+        """The labels at this index version, read once per process and version: a change
+        to a country, theme or SDG makes a new version (see `paks.search.signals`)."""
+        global _current
+        if _current is None or _current[0] != version:
+            _current = (version, cls.load())
+        return _current[1]
+
+    @staticmethod
+    def forget() -> None:
+        """Read the labels again on the next search of this process."""
+        global _current
+        _current = None
 
     @classmethod
     def load(cls) -> Labels:
@@ -101,6 +132,9 @@ class Labels:
     @property
     def has_more_themes(self) -> bool:
         return any(pk > THEME_BITS for pk in self.themes)
+
+
+_current: tuple[str, Labels] | None = None  # the labels this process read, at that version
 
 
 def _bit(n: int) -> int:
@@ -365,12 +399,7 @@ def facet_values(
     """The counted keys as the visitor reads them: labelled, sorted, chosen ones marked."""
     if counts is None:
         return {}
-    organizations = {
-        pk: (slug, name)
-        for pk, slug, name in Organization.objects.filter(
-            pk__in=[pk for pk, n in counts["organization"].items() if n]
-        ).values_list("pk", "slug", "name")
-    }
+    organizations = labels.organizations_named(pk for pk, n in counts["organization"].items() if n)
     facets = {}
     for facet in FACETS:
         selected = {str(v) for v in getattr(search, facet)}

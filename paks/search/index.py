@@ -179,7 +179,11 @@ def changed() -> None:
 
 def version() -> str:
     """The index's current token (see IndexVersion)."""
-    return IndexVersion.objects.values_list("token", flat=True).filter(pk=1).first() or ""
+    # Read on every search: SQL of its own spares the ORM's compiling of the statement.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT token FROM {IndexVersion._meta.db_table} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else ""
 
 
 def _write(cases: list[CaseStudy]) -> None:
@@ -226,11 +230,16 @@ def reindex_case(*, case_id: int) -> None:
 class _Reindex:
     """The on-commit callback of one transaction: the cases its changes affected."""
 
-    def __init__(self, case_ids: Iterable[int]) -> None:
+    def __init__(self, case_ids: Iterable[int], *, labels: bool = False) -> None:
         self.ids = set(case_ids)
+        self.labels = labels  # a facet's labels changed: a new version even without cases
 
     def __call__(self) -> None:
         ids = sorted(self.ids)
+        if not ids:
+            if self.labels:
+                changed()
+            return
         if len(ids) <= INLINE_LIMIT:
             reindex_cases(ids)
             return
@@ -239,8 +248,10 @@ class _Reindex:
             reindex_batch.enqueue(ids[start : start + BATCH])
 
 
-def reindex_later(case_ids: Iterable[int]) -> None:
+def reindex_later(case_ids: Iterable[int], *, labels: bool = False) -> None:
     """Reindex these cases once the surrounding transaction commits (at once without one).
+    `labels`: a country, theme or SDG changed, so the index gets a new version (which the
+    searches' labels are read at) even when no published case names it.
 
     The newest callback of a transaction (at the same savepoint) takes over the cases of
     the earlier ones, which then do nothing: a case saved ten times is indexed once. Cases
@@ -254,8 +265,9 @@ def reindex_later(case_ids: Iterable[int]) -> None:
         for savepoints, callback, _robust in connection.run_on_commit:
             if isinstance(callback, _Reindex) and savepoints == here:
                 ids |= callback.ids
-                callback.ids = set()
-    transaction.on_commit(_Reindex(ids))
+                labels |= callback.labels
+                callback.ids, callback.labels = set(), False
+    transaction.on_commit(_Reindex(ids, labels=labels))
 
 
 @task()

@@ -15,6 +15,7 @@ from django.apps import apps
 from django.db.models import Model, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
+from paks.search.filters import Labels
 from paks.search.index import affected_cases, reindex_later
 
 # Which published cases name a row of each model, and so are indexed again when it changes.
@@ -25,6 +26,8 @@ NAMED_IN = {
     "paks.Theme": lambda pk: Q(themes=pk),
     "paks.SDG": lambda pk: Q(sdgs=pk),
 }
+# The rows whose names and groupings label the facets (`paks.search.filters.Labels`).
+LABELLED = {"countries.Country", "paks.Theme", "paks.SDG"}
 
 
 def case_saved(sender: type[Model], instance: Model, **kwargs: Any) -> None:
@@ -60,7 +63,10 @@ def case_labels_changed(
 def named_row_changed(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     """A country, organization, event, theme or SDG saved (a rename) or about to be deleted
     (its cases are found while they still point at it)."""
-    reindex_later(affected_cases(NAMED_IN[sender._meta.label](instance.pk)))
+    labelled = sender._meta.label in LABELLED
+    if labelled:
+        Labels.forget()  # this process reads them again; the others at the new version
+    reindex_later(affected_cases(NAMED_IN[sender._meta.label](instance.pk)), labels=labelled)
 
 
 def connect() -> None:

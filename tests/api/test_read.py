@@ -143,6 +143,7 @@ def test_list_endpoints_use_the_same_number_of_queries_for_1_and_50_rows(client,
         assert client.get(url).status_code == 200
     for _ in range(49):
         LISTS[name]()
+    client.get(url)  # new countries and themes are read once, as after the first row
     with CaptureQueriesContext(connection) as fifty:
         response = client.get(url)
     assert len(response.json()["results"]) == 50

@@ -297,6 +297,7 @@ def test_list_pages_use_the_same_number_of_queries_for_1_and_50_rows(client, nam
         assert client.get(url()).status_code == 200
     for n in range(49):
         make(n)
+    client.get(url())  # the search reads new countries and themes once, as for the first row
     with CaptureQueriesContext(connection) as fifty:
         assert client.get(url()).status_code == 200
     # Each list: a count, one page of rows with their joined country/organization, and the
