@@ -82,7 +82,8 @@ class ApiToken(models.Model):
 
 
 class AuditEvent(models.Model):
-    """One security-relevant event: sign-ins, tokens, invitations, publications.
+    """One security-relevant event: sign-ins, tokens, invitations, the editorial decisions,
+    every write to a case or document and every change to a focal point appointment.
 
     Changes to records are in their own history (django-simple-history); this log keeps what
     happens to accounts and the editorial decisions, in one place, for reading in the admin.
@@ -101,6 +102,13 @@ class AuditEvent(models.Model):
         CHANGES_REQUESTED = "changes_requested", "Changes requested"
         CASE_ARCHIVED = "case_archived", "Case archived"
         ACCOUNT_DEACTIVATED = "account_deactivated", "Account deactivated"
+        CASE_CREATED = "case_created", "Case created"
+        CASE_EDITED = "case_edited", "Case edited"
+        CASE_DELETED = "case_deleted", "Draft case deleted"
+        DOCUMENT_DELETED = "document_deleted", "Document deleted"
+        FOCAL_POINT_APPOINTED = "focal_point_appointed", "Focal point appointed"
+        FOCAL_POINT_CHANGED = "focal_point_changed", "Focal point appointment changed"
+        FOCAL_POINT_ENDED = "focal_point_ended", "Focal point appointment ended"
 
     at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     action = models.CharField(max_length=30, choices=Action.choices)

@@ -59,6 +59,18 @@ def check_country_access(*, case: CaseStudy, user: User, verb: str = "change") -
         raise NotAllowed(f"Only the country's focal points and editors may {verb} this case.")
 
 
+def check_version(case: CaseStudy, expected_version: int | None, *, verb: str = "edit") -> None:
+    """Refuse a write based on an older version than the saved one."""
+    if case.version != expected_version:
+        then = "make yours" if verb == "edit" else f"{verb} it if you still want to"
+        raise StaleVersion(
+            "Someone saved this case after you opened it (your copy is version "
+            f"{expected_version}, the saved one is version {case.version}). "
+            f"Open it again to see their changes, then {then}.",
+            current=case,
+        )
+
+
 def _locked(case: CaseStudy) -> CaseStudy:
     return CaseStudy.objects.select_for_update().get(pk=case.pk)
 
@@ -250,14 +262,21 @@ def create_case(
         case.save()
         _set_relations(case, data)
     case.save()  # one version in the history, themes and SDGs included
+    audit.record(audit.Action.CASE_CREATED, actor=user, target=case)
     return case
 
 
 @transaction.atomic
 def update_case(
-    *, case: CaseStudy, user: User, data: Mapping[str, Any], expected_version: int
+    *,
+    case: CaseStudy,
+    user: User,
+    data: Mapping[str, Any],
+    expected_version: int | None,
+    country: Country | None = None,
 ) -> CaseStudy:
-    """Change a case's fields if nobody else changed it since `expected_version` was read."""
+    """Change a case's fields if nobody else changed it since `expected_version` was read;
+    editors may also move it to another `country`."""
     case = _locked(case)
     check_country_access(case=case, user=user, verb="edit")
     if not case.is_editable_by(user):
@@ -269,12 +288,11 @@ def update_case(
                 else "."
             )
         )
-    if case.version != expected_version:
-        raise StaleVersion(
-            f"Someone else changed this case (now version {case.version}, "
-            f"you edited version {expected_version}). Reload it and apply your changes again.",
-            current=case,
-        )
+    check_version(case, expected_version)
+    if country is not None and country.pk != case.country_id:
+        if not user.is_editor:
+            raise NotAllowed("Only editors may move a case to another country.")
+        case.country = country
     for name in CASE_FIELDS:
         if name in data:
             setattr(case, name, data[name])
@@ -284,6 +302,7 @@ def update_case(
     with _history_paused(case):
         _set_relations(case, data)
     case.save()  # one version in the history, themes and SDGs included
+    audit.record(audit.Action.CASE_EDITED, actor=user, target=case, detail=f"v{case.version}")
     return case
 
 
@@ -297,13 +316,9 @@ def delete_case(*, case: CaseStudy, user: User, expected_version: int) -> None:
             f"A case that is {case.get_status_display().lower()} cannot be deleted; "
             "editors archive published cases instead."
         )
-    if case.version != expected_version:
-        raise StaleVersion(
-            f"Someone else changed this case (now version {case.version}); "
-            "reload it before deleting.",
-            current=case,
-        )
+    check_version(case, expected_version, verb="delete")
     _delete_files_on_commit(list(case.documents.all()))
+    audit.record(audit.Action.CASE_DELETED, actor=user, target=case)
     case.delete()
 
 
@@ -318,9 +333,36 @@ def add_comment(*, case: CaseStudy, user: User, body: str) -> CaseComment:
 
 @transaction.atomic
 def delete_document(*, document: Document, user: User) -> None:
-    """Remove a document from a case that may still be edited, and its stored files."""
-    case = document.case
-    if case is None or not CaseStudy.objects.get(pk=case.pk).is_editable_by(user):
-        raise NotAllowed("Documents can be removed only from a case you may edit.")
+    """Remove a document, and its stored files once that commits: from a case that its
+    remover may still edit (the case locked meanwhile, so no submit slips in between), or
+    by an editor from anywhere (an event's documents too)."""
+    if document.case_id is not None:
+        case = CaseStudy.objects.select_for_update().get(pk=document.case_id)
+        if not case.is_editable_by(user):
+            raise NotAllowed("Documents can be removed only from a case you may edit.")
+    elif not user.is_editor:
+        raise NotAllowed("Only editors may remove an event's documents.")
     _delete_files_on_commit([document])
+    audit.record(audit.Action.DOCUMENT_DELETED, actor=user, target=document)
     document.delete()
+
+
+# What an editor may change of a stored document; its file and what was read from it stay.
+DOCUMENT_FIELDS = ("title", "kind", "case", "event", "external_url")
+
+
+@transaction.atomic
+def update_document(*, document: Document, user: User, data: Mapping[str, Any]) -> Document:
+    """Editors retitle a document or attach it elsewhere; it keeps its file."""
+    if not user.is_editor:
+        raise NotAllowed("Only editors may change a stored document.")
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    for name in DOCUMENT_FIELDS:
+        if name in data:
+            setattr(document, name, data[name])
+    if document.case_id is None and document.event_id is None:
+        raise ServiceError("A document belongs to a case, an event, or both.")
+    document.full_clean(exclude=["file", "thumbnail"])
+    document._history_user = user  # type: ignore[attr-defined]
+    document.save()
+    return document

@@ -286,9 +286,7 @@ def case_delete(request: HttpRequest, slug: str) -> HttpResponse:
 def document_upload(request: HttpRequest, slug: str) -> HttpResponse:
     case = _own_case(request, slug)
     form = UploadForm(request.POST, request.FILES, prefix="upload")
-    if not case.is_editable_by(request.user):
-        form.add_error(None, "Documents can be added only while the case may be edited.")
-    elif form.is_valid():
+    if form.is_valid():
         try:
             document = accept_document(
                 upload=form.cleaned_data["file"],

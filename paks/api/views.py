@@ -115,6 +115,8 @@ def _django_validation(exc: DjangoValidationError) -> ValidationError:
 
 
 UPLOAD_ERRORS = {
+    "forbidden": status.HTTP_403_FORBIDDEN,
+    "invalid_status": status.HTTP_409_CONFLICT,
     "too_large": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     "unsupported_type": status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
     "duplicate": status.HTTP_409_CONFLICT,
@@ -459,11 +461,6 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
             )
             return Response(documents.data)
         self._check_writable(case)
-        if not case.is_editable_by(request.user):
-            raise Conflict(
-                f"Documents cannot be added to a case that is {case.get_status_display().lower()}.",
-                code="invalid_status",
-            )
         declared = request.META.get("CONTENT_LENGTH") or "0"
         if declared.isdigit() and int(declared) > max_upload_bytes() + 64 * 1024:
             raise PayloadTooLarge(max_upload_bytes())

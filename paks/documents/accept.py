@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from accounts.models import User
+from countries.models import countries_of
 from events.models import Event
 from paks.documents.processing import queue_processing
 from paks.models import CaseStudy, Document
@@ -195,6 +196,24 @@ def sha256_of(upload: File) -> str:
     return digest.hexdigest()
 
 
+def _check_open(case: CaseStudy, user: User) -> None:
+    """The case, locked, may take documents from this user."""
+    locked = CaseStudy.objects.select_for_update().get(pk=case.pk)
+    if locked.is_editable_by(user):
+        return
+    if user.is_editor or countries_of(user).filter(pk=locked.country_id).exists():
+        raise DocumentRejected(
+            f"Documents cannot be added to a case that is {locked.get_status_display().lower()}.",
+            code="invalid_status",
+            field="case",
+        )
+    raise DocumentRejected(
+        "Only the country's focal points and editors may add documents to this case.",
+        code="forbidden",
+        field="case",
+    )
+
+
 def accept_document(
     *,
     upload: File,
@@ -202,9 +221,13 @@ def accept_document(
     kind: str = Document.Kind.PRESENTATION,
     case: CaseStudy | None = None,
     event: Event | None = None,
-    uploaded_by: User | None = None,
+    uploaded_by: User,
 ) -> Document:
-    """Validate and store an upload; raise DocumentRejected and store nothing when it is refused."""
+    """Validate and store an upload; raise DocumentRejected and store nothing when it is refused.
+
+    Every surface uploads through here: whether the uploader may add to the case is checked
+    here, with the case locked until the document is stored, so that no submit slips in.
+    """
     if case is None and event is None:
         raise DocumentRejected(
             "A document belongs to a case or an event.", code="no_owner", field="case"
@@ -247,6 +270,8 @@ def accept_document(
     )
     try:
         with transaction.atomic():
+            if case is not None:
+                _check_open(case, uploaded_by)
             document.file.save(f"upload.{ALLOWED[media_type]}", upload, save=False)
             document.save()
     except IntegrityError as exc:

@@ -11,7 +11,7 @@ from pypdf import PdfWriter
 
 from paks.documents.accept import DocumentRejected, accept_document
 from paks.models import Document
-from tests.factories import CaseStudyFactory
+from tests.factories import CaseStudyFactory, EditorFactory
 
 pytestmark = pytest.mark.django_db
 SAMPLES = Path(__file__).resolve().parents[2] / "paks" / "demo_files"
@@ -20,7 +20,7 @@ SAMPLES = Path(__file__).resolve().parents[2] / "paks" / "demo_files"
 def refused(upload, code):
     case = CaseStudyFactory()
     with pytest.raises(DocumentRejected) as error:
-        accept_document(upload=upload, case=case)
+        accept_document(upload=upload, case=case, uploaded_by=EditorFactory())
     assert error.value.code == code
     assert error.value.message
     assert not Document.objects.exists()
@@ -84,5 +84,5 @@ def test_real_documents_are_accepted():
     case = CaseStudyFactory()
     for name in ("example.pdf", "hopper.png", "sld-slides.pptx"):
         upload = SimpleUploadedFile(name, (SAMPLES / name).read_bytes())
-        assert accept_document(upload=upload, case=case).pk
+        assert accept_document(upload=upload, case=case, uploaded_by=EditorFactory()).pk
     assert Document.objects.count() == 3

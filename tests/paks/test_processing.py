@@ -40,6 +40,7 @@ def immediate(settings):
 
 
 def upload(name, data, case=None, **kwargs):
+    kwargs.setdefault("uploaded_by", EditorFactory())
     return accept_document(
         upload=SimpleUploadedFile(name, data), case=case or CaseStudyFactory(), **kwargs
     )

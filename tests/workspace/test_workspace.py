@@ -161,10 +161,11 @@ def test_documents_cannot_be_added_or_removed_once_submitted(client, focal):
     document = DocumentFactory(case=case)
     pdf = SimpleUploadedFile("a.pdf", (SAMPLES / "example.pdf").read_bytes())
     response = client.post(
-        reverse("workspace:document-upload", args=[case.slug]), {"upload-file": pdf}
+        reverse("workspace:document-upload", args=[case.slug]),
+        {"upload-file": pdf, "upload-kind": "presentation"},
     )
     assert response.status_code == 400
-    assert b"only while the case may be edited" in response.content
+    assert b"cannot be added to a case that is submitted" in response.content
     client.post(reverse("workspace:document-remove", args=[case.slug, document.pk]))
     assert list(Document.objects.values_list("pk", flat=True)) == [document.pk]
 
