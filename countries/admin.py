@@ -1,13 +1,26 @@
-from typing import cast
+from typing import TYPE_CHECKING, Any, cast
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from countries.models import Country, EGovScore, FocalPoint, FocalPointQuerySet, Organization
+from countries.services import (
+    APPOINTMENT_FIELDS,
+    FocalPointError,
+    appoint_focal_point,
+    change_focal_point,
+    check_no_open_appointment,
+    end_focal_point,
+)
 from paks.csvexport import streaming_csv
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 @admin.action(description="Export selected rows as CSV")
@@ -118,8 +131,24 @@ class ActiveFilter(admin.SimpleListFilter):
         return queryset
 
 
+class FocalPointForm(forms.ModelForm):
+    class Meta:
+        model = FocalPoint
+        fields = ["user", "country", "organization", "position", "since", "is_contact_public"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.instance.pk is None and cleaned.get("user") and cleaned.get("country"):
+            try:
+                check_no_open_appointment(user=cleaned["user"], country=cleaned["country"])
+            except FocalPointError as exc:
+                raise ValidationError(str(exc)) from None
+        return cleaned
+
+
 @admin.register(FocalPoint)
 class FocalPointAdmin(SimpleHistoryAdmin):
+    form = FocalPointForm
     list_display = [
         "user",
         "country",
@@ -134,6 +163,51 @@ class FocalPointAdmin(SimpleHistoryAdmin):
     search_fields = ["user__email", "user__first_name", "user__last_name", "country__name"]
     list_select_related = ["user", "country", "organization"]
     autocomplete_fields = ["user", "country", "organization"]
-    readonly_fields = ["last_confirmed_at", "created_at"]
     date_hierarchy = "since"
-    actions = [export_as_csv]
+    actions = ["end_appointments", export_as_csv]
+
+    # Appointments start, change and end through the services (with their audit events and
+    # the retiring of idle accounts); the form writes nothing itself.
+    def get_fields(self, request: HttpRequest, obj: FocalPoint | None = None) -> list[str]:
+        fields = ["user", "country", "organization", "position", "since", "is_contact_public"]
+        return [*fields, "until", "last_confirmed_at", "created_at"] if obj else fields
+
+    def get_readonly_fields(self, request: HttpRequest, obj: FocalPoint | None = None) -> list[str]:
+        # Who and where identify an appointment; a different one is a new appointment.
+        return ["user", "country", "until", "last_confirmed_at", "created_at"] if obj else []
+
+    def has_delete_permission(self, request: HttpRequest, obj: FocalPoint | None = None) -> bool:
+        return False  # appointments are records: they end, they are not deleted
+
+    def save_model(self, request: HttpRequest, obj: FocalPoint, form: Any, change: bool) -> None:
+        editor = cast("User", request.user)
+        data = form.cleaned_data
+        if change:
+            saved = change_focal_point(
+                appointment=obj,
+                data={name: data[name] for name in APPOINTMENT_FIELDS if name in data},
+                by=editor,
+            )
+        else:
+            saved = appoint_focal_point(
+                user=data["user"],
+                country=data["country"],
+                organization=data["organization"],
+                position=data["position"],
+                since=data["since"],
+                is_contact_public=data["is_contact_public"],
+                by=editor,
+            )
+        obj.pk, obj.created_at = saved.pk, saved.created_at  # for the admin's log and redirect
+
+    @admin.action(description="End selected appointments today", permissions=["change"])
+    def end_appointments(self, request: HttpRequest, queryset: QuerySet[FocalPoint]) -> None:
+        ended = retired = 0
+        for appointment in queryset.filter(until__isnull=True).select_related("user", "country"):
+            result = end_focal_point(
+                user=appointment.user, country=appointment.country, by=cast("User", request.user)
+            )
+            ended += len(result.ended)
+            retired += result.user_deactivated
+        retired_note = f"; {retired} idle account(s) deactivated" if retired else ""
+        self.message_user(request, f"Ended {ended} appointment(s){retired_note}.", messages.SUCCESS)

@@ -22,12 +22,32 @@ class FocalPointError(Exception):
     """An appointment change that cannot happen; the message says why."""
 
 
+def _record(action: str, *, by: User | None, target: object, detail: str = "") -> None:
+    from accounts import audit  # accounts builds on countries, not the other way round
+
+    audit.record(action, actor=by, target=target, detail=detail)  # type: ignore[arg-type]
+
+
 @dataclass
 class EndedAppointments:
     """What end_focal_point did."""
 
     ended: list[FocalPoint] = field(default_factory=list)
     user_deactivated: bool = False
+
+
+def check_no_open_appointment(*, user: User, country: Country, lock: bool = False) -> None:
+    """Refuse a second open appointment of a user for a country (forms ask first)."""
+    open_appointments = FocalPoint.objects.filter(user=user, country=country, until__isnull=True)
+    if lock:
+        open_appointments = open_appointments.select_for_update()
+    current = open_appointments.select_related("organization").first()
+    if current is not None:
+        raise FocalPointError(
+            f"{user.email} is already a focal point for {country.name} "
+            f"(appointed by {current.organization.short_name} since {current.since:%Y-%m-%d}); "
+            "end that appointment first."
+        )
 
 
 @transaction.atomic
@@ -39,25 +59,17 @@ def appoint_focal_point(
     position: str = "",
     since: datetime.date | None = None,
     is_contact_public: bool = False,
+    by: User | None = None,
 ) -> FocalPoint:
-    """Appoint a user as a country's focal point; one open appointment per user and country."""
-    current = (
-        FocalPoint.objects.select_for_update()
-        .filter(user=user, country=country, until__isnull=True)
-        .first()
-    )
-    if current is not None:
-        raise FocalPointError(
-            f"{user.email} is already a focal point for {country.name} "
-            f"(appointed by {current.organization.short_name} since {current.since:%Y-%m-%d}); "
-            "end that appointment first."
-        )
+    """Appoint a user as a country's focal point; one open appointment per user and country.
+    `by`: the editor who appoints (for the audit log); None for an accepted invitation."""
+    check_no_open_appointment(user=user, country=country, lock=True)
     since = since or timezone.localdate()
     if not user.is_active:
         # A former focal point being appointed again needs a working account.
         user.is_active = True
         user.save(update_fields=["is_active"])
-    return FocalPoint.objects.create(
+    appointment = FocalPoint.objects.create(
         user=user,
         country=country,
         organization=organization,
@@ -65,11 +77,39 @@ def appoint_focal_point(
         since=since,
         is_contact_public=is_contact_public,
     )
+    _record("focal_point_appointed", by=by, target=appointment, detail=f"since {since:%Y-%m-%d}")
+    return appointment
+
+
+# What may change in an appointment while it runs; it ends through end_focal_point.
+APPOINTMENT_FIELDS = ("organization", "position", "is_contact_public", "since")
+
+
+@transaction.atomic
+def change_focal_point(
+    *, appointment: FocalPoint, data: dict[str, object], by: User | None
+) -> FocalPoint:
+    """Correct an appointment's organization, position, start or contact visibility."""
+    appointment = FocalPoint.objects.select_for_update().get(pk=appointment.pk)
+    changed = [n for n in APPOINTMENT_FIELDS if n in data and getattr(appointment, n) != data[n]]
+    if not changed:
+        return appointment
+    for name in changed:
+        setattr(appointment, name, data[name])
+    appointment.full_clean()
+    appointment._history_user = by  # type: ignore[attr-defined]
+    appointment.save(update_fields=changed)
+    _record("focal_point_changed", by=by, target=appointment, detail=", ".join(changed))
+    return appointment
 
 
 @transaction.atomic
 def end_focal_point(
-    *, user: User, country: Country | None = None, on: datetime.date | None = None
+    *,
+    user: User,
+    country: Country | None = None,
+    on: datetime.date | None = None,
+    by: User | None = None,
 ) -> EndedAppointments:
     """End a user's open appointments (for one country, or all) and retire the account if idle.
 
@@ -87,7 +127,9 @@ def end_focal_point(
     for appointment in appointments:
         # An appointment that had not started yet ends on its first day (until >= since).
         appointment.until = max(day, appointment.since)
+        appointment._history_user = by  # type: ignore[attr-defined]
         appointment.save(update_fields=["until"])
+        _record("focal_point_ended", by=by, target=appointment, detail=f"{appointment.until}")
     others_in_force = (
         FocalPoint.objects.filter(user=user)
         .exclude(pk__in=[a.pk for a in appointments])
@@ -99,13 +141,8 @@ def end_focal_point(
         user.is_active = False
         user.save(update_fields=["is_active"])
         result.user_deactivated = True
-        from accounts import audit  # accounts builds on countries, not the other way round
-
-        audit.record(
-            audit.Action.ACCOUNT_DEACTIVATED,
-            target=user,
-            detail="the last focal point appointment ended",
-        )
+        detail = "the last focal point appointment ended"
+        _record("account_deactivated", by=by, target=user, detail=detail)
     return result
 
 

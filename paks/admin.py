@@ -80,10 +80,13 @@ class DocumentInline(admin.TabularInline):
     fk_name = "case"
     extra = 0
     fields = ["title", "kind", "media_type", "human_size", "page_count", "state", "uploaded_at"]
-    readonly_fields = ["media_type", "human_size", "page_count", "state", "uploaded_at"]
-    show_change_link = True
+    readonly_fields = fields
+    show_change_link = True  # documents change and go on their own page, through services
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     @admin.display(description="size")
@@ -127,20 +130,13 @@ class CaseStudyAdminForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if self.instance.pk:
-            # Locked until the admin's transaction commits, so no save can slip in between.
-            current = (
-                CaseStudy.objects.select_for_update()
-                .filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-                .first()
-            )
-            if cleaned.get("seen_version") != current:
-                raise ValidationError(
-                    "Someone saved this case after you opened it (your copy is version "
-                    f"{cleaned.get('seen_version')}, the saved one is version {current}). "
-                    "Open the case again to see their changes, then make yours.",
-                    code="stale",
-                )
+            # The service checks again when it saves; asking first shows the refusal on the
+            # form. Locked until the admin's transaction commits: no save slips in between.
+            current = CaseStudy.objects.select_for_update().get(pk=self.instance.pk)
+            try:
+                services.check_version(current, cleaned.get("seen_version"))
+            except services.StaleVersion as exc:
+                raise ValidationError(str(exc), code="stale") from None
         return cleaned
 
 
@@ -219,19 +215,69 @@ class CaseStudyAdmin(SimpleHistoryAdmin):
 
     change_list_template = "admin/paks/casestudy/change_list.html"
 
+    # The case, its themes and SDGs are written by the services, from the change form and
+    # from a revert in the history alike; the form and its inlines write nothing themselves.
+    # An edit, or a revert to an older version, changes content only: status moves through
+    # the review actions.
     def save_model(self, request: HttpRequest, obj: CaseStudy, form: Any, change: bool) -> None:
-        if change:
-            # The row was locked by the form's version check. The workflow fields stay as
-            # they are: an edit, or a revert to an older version from the history, changes
-            # content only; status moves through the review actions.
-            current = CaseStudy.objects.get(pk=obj.pk)
-            for name in ("status", "slug", "created_by_id", "submitted_at", "published_at"):
-                setattr(obj, name, getattr(current, name))
-            obj.version = current.version + 1
-        else:
-            obj.slug = services.unique_case_slug(obj.title)
-            obj.created_by = request.user  # type: ignore[assignment]
-        super().save_model(request, obj, form, change)
+        cleaned = form.cleaned_data
+        data = {name: cleaned[name] for name in (*services.CASE_FIELDS, "themes", "sdgs")}
+        editor = _staff(request)
+        try:
+            if change:
+                case = services.update_case(
+                    case=obj,
+                    user=editor,
+                    data=data,
+                    expected_version=cleaned["seen_version"],
+                    country=cleaned["country"],
+                )
+            else:
+                case = services.create_case(user=editor, data=data, country=cleaned["country"])
+        except services.NotAllowed as exc:
+            raise PermissionDenied(str(exc)) from None
+        for field in CaseStudy._meta.concrete_fields:  # the admin's log and redirect read it
+            setattr(obj, field.attname, getattr(case, field.attname))
+        obj._state.adding = False
+        form.save_m2m = lambda: None  # the service set the themes and SDGs
+
+    def save_related(
+        self, request: HttpRequest, form: Any, formsets: list[Any], change: bool
+    ) -> None:
+        """Changed links are an edit of their own, through the same service."""
+        for formset in formsets:
+            if formset.model is CaseLink and formset.has_changed():
+                links = [
+                    {"title": f.cleaned_data["title"], "url": f.cleaned_data["url"]}
+                    for f in formset.forms
+                    if f.cleaned_data and not f.cleaned_data.get("DELETE")
+                ]
+                case = services.update_case(
+                    case=form.instance,
+                    user=_staff(request),
+                    data={"links": links},
+                    expected_version=form.instance.version,
+                )
+                form.instance.version = case.version
+            # What the admin's change message reads; no inline saves rows of its own.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+    def has_delete_permission(self, request: HttpRequest, obj: CaseStudy | None = None) -> bool:
+        """Drafts and returned cases only: published work is archived, never deleted."""
+        if obj is not None and obj.status not in CaseStudy.EDITABLE_STATUSES:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one case at a time, through the service
+        return actions
+
+    def delete_model(self, request: HttpRequest, obj: CaseStudy) -> None:
+        try:
+            services.delete_case(case=obj, user=_staff(request), expected_version=obj.version)
+        except services.ServiceError as exc:
+            raise PermissionDenied(str(exc)) from None
 
     def get_urls(self) -> list[Any]:
         review = [
@@ -436,6 +482,24 @@ class DocumentAdmin(SimpleHistoryAdmin):
         "download_count",
     ]
     fields = ["title", "kind", "case", "event", "external_url", *readonly_fields]
+
+    def save_model(self, request: HttpRequest, obj: Document, form: Any, change: bool) -> None:
+        """Changes go through the service; new documents come through `add_view`."""
+        data = {name: form.cleaned_data[name] for name in services.DOCUMENT_FIELDS}
+        try:
+            services.update_document(document=obj, user=_staff(request), data=data)
+        except services.NotAllowed as exc:
+            raise PermissionDenied(str(exc)) from None
+
+    def delete_model(self, request: HttpRequest, obj: Document) -> None:
+        try:
+            services.delete_document(document=obj, user=_staff(request))
+        except services.NotAllowed as exc:
+            raise PermissionDenied(str(exc)) from None
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Document]) -> None:
+        for document in queryset:
+            self.delete_model(request, document)
 
     @admin.display(description="why processing failed")
     def failure(self, obj: Document) -> str:
