@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from countries.models import Country, Organization, countries_of
 from events.models import Event
+from paks import roles
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -78,7 +79,7 @@ class CaseStudyQuerySet(models.QuerySet["CaseStudy"]):
 
     def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> CaseStudyQuerySet:
         """Editors see everything; focal points also their country's cases; others, published."""
-        if getattr(user, "is_editor", False):
+        if roles.is_editor(user):
             return self
         return self.filter(Q(status=CaseStudy.Status.PUBLISHED) | Q(country__in=countries_of(user)))
 
@@ -177,13 +178,8 @@ class CaseStudy(models.Model):
         return self.status == self.Status.PUBLISHED
 
     def is_editable_by(self, user: AbstractBaseUser | AnonymousUser) -> bool:
-        """Editors may always edit; a focal point only its country's drafts and returned cases."""
-        if getattr(user, "is_editor", False):
-            return True
-        return (
-            self.status in self.EDITABLE_STATUSES
-            and countries_of(user).filter(pk=self.country_id).exists()
-        )
+        """See `paks.roles.may_edit` (templates ask the case)."""
+        return roles.may_edit(user, self)
 
 
 class CaseLink(models.Model):
@@ -245,7 +241,7 @@ class DocumentQuerySet(models.QuerySet["Document"]):
         """Public documents, a focal point's country's drafts' documents too, all for editors."""
         if not getattr(user, "is_authenticated", False):
             return self.public()
-        if getattr(user, "is_editor", False):
+        if roles.is_editor(user):
             return self
         return self.filter(
             Q(case__in=CaseStudy.objects.visible_to(user).values("pk"))

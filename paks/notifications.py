@@ -16,8 +16,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from accounts.models import Invitation, User
+from accounts.models import Invitation
 from countries.models import Country, FocalPoint
+from paks import roles
 from paks.models import CaseComment, CaseStudy
 
 
@@ -27,12 +28,7 @@ def absolute(path: str) -> str:
 
 
 def editors() -> list[str]:
-    return list(
-        User.objects.filter(is_staff=True, is_active=True)
-        .exclude(email="")
-        .order_by("email")
-        .values_list("email", flat=True)
-    )
+    return list(roles.editors().exclude(email="").order_by("email").values_list("email", flat=True))
 
 
 def focal_points_of(country: Country) -> list[str]:

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from accounts import audit
 from accounts.models import User
 from countries.models import Country, countries_of
-from paks import notifications
+from paks import notifications, roles
 from paks.models import SDG, CaseComment, CaseLink, CaseStudy, Document, Theme
 
 # How the history names the version an editor returned for changes (the review compares with it).
@@ -55,7 +55,7 @@ def unique_case_slug(title: str) -> str:
 
 def check_country_access(*, case: CaseStudy, user: User, verb: str = "change") -> None:
     """Editors work on every country's cases; a focal point only on its own country's."""
-    if not user.is_editor and not countries_of(user).filter(pk=case.country_id).exists():
+    if not roles.works_on(user, case):
         raise NotAllowed(f"Only the country's focal points and editors may {verb} this case.")
 
 
@@ -136,7 +136,7 @@ def submit_case(*, case: CaseStudy, user: User) -> CaseStudy:
 @transaction.atomic
 def publish_case(*, case: CaseStudy, editor: User) -> CaseStudy:
     """Only editors publish, and only what was submitted for review."""
-    if not editor.is_editor:
+    if not roles.may_review(editor):
         raise NotAllowed("Only editors may publish cases.")
     case = _locked(case)
     case = _transition(
@@ -156,7 +156,7 @@ def publish_case(*, case: CaseStudy, editor: User) -> CaseStudy:
 @transaction.atomic
 def request_changes(*, case: CaseStudy, editor: User, comment: str) -> CaseStudy:
     """Return a submitted case to its country with a comment saying what to change."""
-    if not editor.is_editor:
+    if not roles.may_review(editor):
         raise NotAllowed("Only editors may request changes.")
     if not comment.strip():
         raise ServiceError("Say what should change: the comment is required.")
@@ -178,7 +178,7 @@ def request_changes(*, case: CaseStudy, editor: User, comment: str) -> CaseStudy
 @transaction.atomic
 def archive_case(*, case: CaseStudy, editor: User) -> CaseStudy:
     """Withdraw a published case from the public site; it stays in the records."""
-    if not editor.is_editor:
+    if not roles.may_review(editor):
         raise NotAllowed("Only editors may archive cases.")
     case = _locked(case)
     case = _transition(
@@ -234,7 +234,7 @@ def _delete_files_on_commit(documents: Iterable[Document]) -> None:
 
 def country_for_new_case(user: User, requested: Country | None) -> Country:
     """A focal point's cases are always its own country's; editors say which country."""
-    if user.is_editor:
+    if roles.is_editor(user):
         if requested is None:
             raise ServiceError("Say which country the case is about.")
         return requested
@@ -279,7 +279,7 @@ def update_case(
     editors may also move it to another `country`."""
     case = _locked(case)
     check_country_access(case=case, user=user, verb="edit")
-    if not case.is_editable_by(user):
+    if not roles.may_edit(user, case):
         raise InvalidTransition(
             f"A case that is {case.get_status_display().lower()} cannot be edited"
             + (
@@ -290,7 +290,7 @@ def update_case(
         )
     check_version(case, expected_version)
     if country is not None and country.pk != case.country_id:
-        if not user.is_editor:
+        if not roles.is_editor(user):
             raise NotAllowed("Only editors may move a case to another country.")
         case.country = country
     for name in CASE_FIELDS:
@@ -338,9 +338,9 @@ def delete_document(*, document: Document, user: User) -> None:
     by an editor from anywhere (an event's documents too)."""
     if document.case_id is not None:
         case = CaseStudy.objects.select_for_update().get(pk=document.case_id)
-        if not case.is_editable_by(user):
+        if not roles.may_edit(user, case):
             raise NotAllowed("Documents can be removed only from a case you may edit.")
-    elif not user.is_editor:
+    elif not roles.is_editor(user):
         raise NotAllowed("Only editors may remove an event's documents.")
     _delete_files_on_commit([document])
     audit.record(audit.Action.DOCUMENT_DELETED, actor=user, target=document)
@@ -354,7 +354,7 @@ DOCUMENT_FIELDS = ("title", "kind", "case", "event", "external_url")
 @transaction.atomic
 def update_document(*, document: Document, user: User, data: Mapping[str, Any]) -> Document:
     """Editors retitle a document or attach it elsewhere; it keeps its file."""
-    if not user.is_editor:
+    if not roles.is_editor(user):
         raise NotAllowed("Only editors may change a stored document.")
     document = Document.objects.select_for_update().get(pk=document.pk)
     for name in DOCUMENT_FIELDS:

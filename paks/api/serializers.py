@@ -7,6 +7,7 @@ from rest_framework.relations import PKOnlyObject
 from countries.api.serializers import CountryRefSerializer, OrganizationRefSerializer
 from countries.models import Country, Organization, countries_of
 from events.models import Event
+from paks import roles
 from paks.models import SDG, CaseComment, CaseLink, CaseStudy, Document, Theme
 from paks.services import CASE_FIELDS
 
@@ -84,7 +85,7 @@ class DocumentSerializer(serializers.HyperlinkedModelSerializer):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
-        if user.is_editor:
+        if roles.is_editor(user):
             return document.error
         if "own_country_ids" not in self.context:  # one query per response, only on failures
             self.context["own_country_ids"] = set(countries_of(user).values_list("pk", flat=True))
@@ -218,10 +219,7 @@ class CaseDetailSerializer(CaseSerializer):
     def get_review_comments(self, case: CaseStudy) -> list[dict]:
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        if not (
-            getattr(user, "is_editor", False)
-            or countries_of(user).filter(pk=case.country_id).exists()
-        ):
+        if not roles.works_on(user, case):
             return []
         comments = case.comments.select_related("author").order_by("created_at")
         return CaseCommentSerializer(comments, many=True).data

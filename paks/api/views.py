@@ -20,15 +20,16 @@ from rest_framework.exceptions import (
     ValidationError,
 )
 from rest_framework.parsers import JSONParser, MultiPartParser
-from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from countries.models import countries_of
+from paks import roles
 from paks.api.idempotency import HEADER as IDEMPOTENCY_HEADER
 from paks.api.idempotency import idempotent
+from paks.api.permissions import CONTRIBUTOR, EDITOR, SIGNED_IN
 from paks.api.preconditions import (
     Conflict,
     PreconditionFailed,
@@ -63,7 +64,6 @@ from paks.services import (
     NotAllowed,
     ServiceError,
     StaleVersion,
-    check_country_access,
     create_case,
     delete_case,
     delete_document,
@@ -189,8 +189,18 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
 
     lookup_field = "slug"
     serializer_class = CaseDetailSerializer
-    # Reading is open; every write needs a signed-in person (401 otherwise).
-    permission_classes = [IsAuthenticatedOrReadOnly]
+    # Reading is open; every write needs a signed-in person (401 otherwise) in this role.
+    required_roles = {
+        "create": CONTRIBUTOR,
+        "update": CONTRIBUTOR,
+        "partial_update": CONTRIBUTOR,
+        "destroy": CONTRIBUTOR,
+        "submit": CONTRIBUTOR,
+        "documents": {"POST": CONTRIBUTOR},
+        "delete_document": CONTRIBUTOR,
+        "publish": EDITOR,
+        "request_changes": EDITOR,
+    }
     csv_filename = "cases"
     pagination_class = None  # the list pages its search results itself
     schema = CaseSchema()
@@ -231,13 +241,6 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
         response["ETag"] = case_etag(case)
         return response
 
-    def _check_writable(self, case: CaseStudy) -> None:
-        """403 for another country's case, before any precondition is looked at."""
-        try:
-            check_country_access(case=case, user=self.request.user)
-        except NotAllowed as exc:
-            raise PermissionDenied(str(exc)) from None
-
     def _transition(
         self, request: Request, case: CaseStudy, change: Callable[[], CaseStudy]
     ) -> Response:
@@ -249,10 +252,6 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
         except ServiceError as exc:
             raise _service_error(exc) from None
         return self._detail_response(case)
-
-    def _require_editor(self) -> None:
-        if not getattr(self.request.user, "is_editor", False):
-            raise PermissionDenied("Only editors may do this.")
 
     @extend_schema(
         parameters=[CaseSearchParamsSerializer],
@@ -374,7 +373,6 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
     )
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         case = self.get_object()
-        self._check_writable(case)
         version = expected_case_version(request, case)
         partial = kwargs.get("partial", False)
         serializer = CaseWriteSerializer(
@@ -402,7 +400,6 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
     @extend_schema(parameters=[IF_MATCH], responses={204: None})
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         case = self.get_object()
-        self._check_writable(case)
         version = expected_case_version(request, case)
         try:
             delete_case(case=case, user=request.user, expected_version=version)
@@ -415,7 +412,6 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
     def submit(self, request: Request, slug: str) -> Response:
         """Send a draft (or a case returned for changes) to the editors for review."""
         case = self.get_object()
-        self._check_writable(case)
         return self._transition(request, case, lambda: submit_case(case=case, user=request.user))
 
     @extend_schema(request=None, responses={200: CaseDetailSerializer})
@@ -423,7 +419,6 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
     def publish(self, request: Request, slug: str) -> Response:
         """Editors only: publish a submitted case."""
         case = self.get_object()
-        self._require_editor()
         return self._transition(request, case, lambda: publish_case(case=case, editor=request.user))
 
     @extend_schema(request=CaseReviewSerializer, responses={200: CaseDetailSerializer})
@@ -431,7 +426,6 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
     def request_changes(self, request: Request, slug: str) -> Response:
         """Editors only: return a submitted case to its country with a comment."""
         case = self.get_object()
-        self._require_editor()
         review = CaseReviewSerializer(data=request.data)
         review.is_valid(raise_exception=True)
         comment = review.validated_data["comment"]
@@ -460,7 +454,6 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
                 case.listed_documents, many=True, context=self.get_serializer_context()
             )
             return Response(documents.data)
-        self._check_writable(case)
         declared = request.META.get("CONTENT_LENGTH") or "0"
         if declared.isdigit() and int(declared) > max_upload_bytes() + 64 * 1024:
             raise PayloadTooLarge(max_upload_bytes())
@@ -501,7 +494,6 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
         document = next((d for d in case.listed_documents if d.pk == int(document_id)), None)
         if document is None:
             raise NotFound()
-        self._check_writable(case)
         check_document_etag(request, document)
         try:
             delete_document(document=document, user=request.user)
@@ -515,13 +507,13 @@ class WorkspaceCaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = WorkspaceCaseSerializer
     queryset = CaseStudy.objects.none()  # for the schema; get_queryset picks the rows
-    permission_classes = [IsAuthenticated]
+    required_roles = {"list": SIGNED_IN}
     filter_backends = [DjangoFilterBackend]
     filterset_fields = ["status"]
 
     def get_queryset(self) -> QuerySet[CaseStudy]:
         cases = CaseStudy.objects.select_related("country", "organization")
-        if not getattr(self.request.user, "is_editor", False):
+        if not roles.is_editor(self.request.user):
             cases = cases.filter(country__in=countries_of(self.request.user))
         return cases.order_by("-updated_at", "pk")
 

@@ -14,8 +14,8 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from accounts.models import User
-from countries.models import countries_of
 from events.models import Event
+from paks import roles
 from paks.documents.processing import queue_processing
 from paks.models import CaseStudy, Document
 
@@ -199,9 +199,9 @@ def sha256_of(upload: File) -> str:
 def _check_open(case: CaseStudy, user: User) -> None:
     """The case, locked, may take documents from this user."""
     locked = CaseStudy.objects.select_for_update().get(pk=case.pk)
-    if locked.is_editable_by(user):
+    if roles.may_edit(user, locked):
         return
-    if user.is_editor or countries_of(user).filter(pk=locked.country_id).exists():
+    if roles.works_on(user, locked):
         raise DocumentRejected(
             f"Documents cannot be added to a case that is {locked.get_status_display().lower()}.",
             code="invalid_status",

@@ -1,0 +1,60 @@
+"""The API's one permission class: each view declares the role each of its actions needs.
+
+As pretix declares a `permission` per view, a view here declares `roles`, a mapping from an
+action (`list`, `create`, `publish` ...) to one of the roles below, or to a mapping from an
+HTTP method to a role for actions that answer several. What each role means is defined
+once, in `paks.roles`. Reading is open unless declared otherwise; a write that a view has
+not declared is refused, so a new action is never open by mistake.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.request import Request
+
+from paks import roles
+
+ANYONE = "anyone"
+SIGNED_IN = "signed in"
+CONTRIBUTOR = "focal point or editor"  # of the case's country, for a case
+EDITOR = "editor"
+
+
+def required_role(request: Request, view: Any) -> str | None:
+    declared = getattr(view, "required_roles", {}).get(getattr(view, "action", None))
+    if isinstance(declared, dict):
+        declared = declared.get(request.method)
+    if declared is None and request.method in SAFE_METHODS:
+        return ANYONE
+    return declared
+
+
+class Roles(BasePermission):
+    message = "Your account may not do this."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if getattr(view, "action", "") is None:
+            return True  # no handler for the method: the view answers 405
+        role = required_role(request, view)
+        if role is None:
+            return False
+        if role == ANYONE:
+            return True
+        if not request.user.is_authenticated:
+            return False  # DRF answers 401 when a credential would help
+        if role == CONTRIBUTOR and not getattr(view, "detail", False):
+            self.message = "Only country focal points and editors may create cases."
+            return roles.may_create_cases(request.user)  # a new case, of one's own country
+        return True  # decided on the object (`has_object_permission`) or signed in enough
+
+    def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
+        role = required_role(request, view)
+        if role == CONTRIBUTOR:
+            self.message = "Only the country's focal points and editors may change this case."
+            return roles.works_on(request.user, obj)
+        if role == EDITOR:
+            self.message = "Only editors may do this."
+            return roles.may_review(request.user)
+        return role in (ANYONE, SIGNED_IN)
