@@ -36,7 +36,8 @@ run: data
 	@echo "PAKS is starting on http://$(HOST):$(PORT)/"
 	@echo "  public site:  http://$(HOST):$(PORT)/"
 	@echo "  admin:        http://$(HOST):$(PORT)/admin/"
-	@echo "  (demo logins are printed above by load_demo)"
+	@echo "  demo logins: printed above by load_demo, with a password only when it was set"
+	@echo "  (random on the run that creates them; PAKS_DEMO_EDITOR_PASSWORD / PAKS_DEMO_FOCAL_PASSWORD choose them)"
 	@echo "Uploaded documents are processed by the task worker (db_worker) running beside it."
 	@echo ""
 	$(MANAGE) db_worker --no-startup-delay & worker=$$!; \

@@ -76,8 +76,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# bench_api starts its own server with PAKS_BENCHMARK_URLS=1 to add a bare view to compare with.
-ROOT_URLCONF = "paks.bench_urls" if env_bool("PAKS_BENCHMARK_URLS") else "paks.urls"
+ROOT_URLCONF = "paks.urls"
 WSGI_APPLICATION = "paks.wsgi.application"
 ASGI_APPLICATION = "paks.asgi.application"
 
@@ -235,7 +234,8 @@ REST_FRAMEWORK = {
         "paks.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # Each view declares the role each action needs (see paks.api.permissions).
+    "DEFAULT_PERMISSION_CLASSES": ["paks.api.permissions.Roles"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

@@ -60,7 +60,10 @@ def page(browser):
 
 
 @pytest.fixture
-def demo_site(live_server, transactional_db):
+def demo_site(live_server, transactional_db, monkeypatch):
+    # The demo accounts' passwords are random unless given; the tests sign in with these.
+    monkeypatch.setenv("PAKS_DEMO_EDITOR_PASSWORD", "paks-editor-demo")
+    monkeypatch.setenv("PAKS_DEMO_FOCAL_PASSWORD", "paks-focal-demo")
     call_command("load_reference", verbosity=0)
     call_command("load_demo", verbosity=0)
     ARTIFACTS.mkdir(exist_ok=True)

@@ -2,12 +2,19 @@
 
 import datetime
 import hashlib
+import json
+import os
 import re
+import subprocess
+import sys
 from io import StringIO
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import User
@@ -20,6 +27,17 @@ pytestmark = pytest.mark.django_db
 
 SEOUL = ZoneInfo("Asia/Seoul")
 BANGKOK = ZoneInfo("Asia/Bangkok")
+ROOT = Path(__file__).resolve().parents[2]
+
+# Events of the seed documents, by their slugs in paks/data/demo/events.json.
+BEIJING20 = "beijing-20-review-asia-pacific-2014"
+WOMEN_SESSION = "unpog-special-session-ict-egov-womens-empowerment-2014"
+ROUNDTABLE_2014 = "unpog-roundtable-promoting-good-governance-2014"
+STUDY_VISIT_2019 = "study-visit-egov-2030-agenda-2019"
+TRAINING_2007 = "apcict-unu-iist-regional-training-workshop-2007"
+GOVERNANCE_CONFERENCE_2010 = "international-conference-good-governance-2010"
+MDG_WORKSHOP_2010 = "special-workshop-ict-access-egov-mdgs-2010"
+DEMO_ROWS = [Organization, Event, EventOrganizer, Participation, CaseStudy, Document, User]
 
 
 @pytest.fixture(autouse=True)
@@ -32,6 +50,20 @@ def _fast_password_hasher(settings):
 def output():
     out = StringIO()
     call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def passwords(output):
+    """The passwords load_demo printed, by e-mail address."""
+    return dict(re.findall(r"(\S+@paks\.example)\s+password: (\S+)", output))
+
+
+def load_demo_in_a_fresh_database():
+    """load_demo's output in the test database, which is left as fresh as it was."""
+    out = StringIO()
+    with transaction.atomic():
+        call_command("load_demo", stdout=out)
+        transaction.set_rollback(True)
     return out.getvalue()
 
 
@@ -48,7 +80,7 @@ def test_load_demo_loads_reference_tables_when_countries_are_missing(output):
 
 
 def test_study_visit_2019_runs_1_to_5_april_in_seoul_time(output):
-    visit = Event.objects.get(slug=demo.STUDY_VISIT_2019)
+    visit = Event.objects.get(slug=STUDY_VISIT_2019)
 
     assert visit.kind == Event.Kind.STUDY_VISIT
     assert visit.timezone == "Asia/Seoul"
@@ -58,7 +90,7 @@ def test_study_visit_2019_runs_1_to_5_april_in_seoul_time(output):
 
 
 def test_study_visit_participants_are_the_five_invited_countries(output):
-    visit = Event.objects.get(slug=demo.STUDY_VISIT_2019)
+    visit = Event.objects.get(slug=STUDY_VISIT_2019)
 
     assert set(
         Participation.objects.filter(event=visit).values_list("country__iso3", flat=True)
@@ -66,7 +98,7 @@ def test_study_visit_participants_are_the_five_invited_countries(output):
 
 
 def test_study_visit_is_co_organized_by_dpidg_unpog_and_nia(output):
-    assert roles(demo.STUDY_VISIT_2019) == {
+    assert roles(STUDY_VISIT_2019) == {
         ("DPIDG", EventOrganizer.Role.CO_ORGANIZER),
         ("UNPOG", EventOrganizer.Role.CO_ORGANIZER),
         ("NIA", EventOrganizer.Role.CO_ORGANIZER),
@@ -74,12 +106,12 @@ def test_study_visit_is_co_organized_by_dpidg_unpog_and_nia(output):
 
 
 def test_training_workshop_2007_starts_8_october_with_its_participant_numbers(output):
-    workshop = Event.objects.get(slug=demo.TRAINING_2007)
+    workshop = Event.objects.get(slug=TRAINING_2007)
 
     assert workshop.start == datetime.datetime(2007, 10, 8, tzinfo=SEOUL)
     assert workshop.local_end.date() == datetime.date(2007, 10, 12)
     assert (workshop.expected_participants, workshop.actual_participants) == (40, 37)
-    assert roles(demo.TRAINING_2007) == {
+    assert roles(TRAINING_2007) == {
         ("UN-APCICT", EventOrganizer.Role.ORGANIZER),
         ("UNU-IIST", EventOrganizer.Role.CO_ORGANIZER),
         ("Incheon Metropolitan City", EventOrganizer.Role.SUPPORTER),
@@ -87,8 +119,8 @@ def test_training_workshop_2007_starts_8_october_with_its_participant_numbers(ou
 
 
 def test_special_session_is_part_of_the_beijing20_conference_in_bangkok(output):
-    session = Event.objects.get(slug=demo.WOMEN_SESSION)
-    conference = Event.objects.get(slug=demo.BEIJING20)
+    session = Event.objects.get(slug=WOMEN_SESSION)
+    conference = Event.objects.get(slug=BEIJING20)
 
     assert session.part_of == conference
     assert session.start == datetime.datetime(2014, 11, 18, 14, 30, tzinfo=BANGKOK)
@@ -98,11 +130,11 @@ def test_special_session_is_part_of_the_beijing20_conference_in_bangkok(output):
     assert conference.local_start.date() == datetime.date(2014, 11, 17)
     assert conference.local_end.date() == datetime.date(2014, 11, 20)
     assert conference.actual_participants == 700
-    assert roles(demo.BEIJING20) == {
+    assert roles(BEIJING20) == {
         ("ESCAP", EventOrganizer.Role.ORGANIZER),
         ("UN Women", EventOrganizer.Role.CO_ORGANIZER),
     }
-    assert roles(demo.WOMEN_SESSION) == {
+    assert roles(WOMEN_SESSION) == {
         ("UNPOG", EventOrganizer.Role.ORGANIZER),
         ("SDD", EventOrganizer.Role.CO_ORGANIZER),
     }
@@ -111,8 +143,8 @@ def test_special_session_is_part_of_the_beijing20_conference_in_bangkok(output):
 
 
 def test_mdg_workshop_is_part_of_the_2010_governance_conference(output):
-    workshop = Event.objects.get(slug=demo.MDG_WORKSHOP_2010)
-    conference = Event.objects.get(slug=demo.GOVERNANCE_CONFERENCE_2010)
+    workshop = Event.objects.get(slug=MDG_WORKSHOP_2010)
+    conference = Event.objects.get(slug=GOVERNANCE_CONFERENCE_2010)
 
     assert workshop.part_of == conference
     assert workshop.local_start.date() == datetime.date(2010, 6, 18)
@@ -120,7 +152,7 @@ def test_mdg_workshop_is_part_of_the_2010_governance_conference(output):
     assert workshop.expected_participants == 50
     assert conference.local_start.date() == datetime.date(2010, 6, 17)
     assert conference.local_end.date() == datetime.date(2010, 6, 18)
-    assert roles(demo.MDG_WORKSHOP_2010) == {
+    assert roles(MDG_WORKSHOP_2010) == {
         ("UN DESA", EventOrganizer.Role.ORGANIZER),
         ("ESCAP", EventOrganizer.Role.ORGANIZER),
         ("UNPOG", EventOrganizer.Role.SPONSOR),
@@ -128,12 +160,12 @@ def test_mdg_workshop_is_part_of_the_2010_governance_conference(output):
 
 
 def test_roundtable_2014_keeps_its_hours_and_leaves_the_unknown_venue_blank(output):
-    roundtable = Event.objects.get(slug=demo.ROUNDTABLE_2014)
+    roundtable = Event.objects.get(slug=ROUNDTABLE_2014)
 
     assert roundtable.start == datetime.datetime(2014, 12, 4, 11, 0, tzinfo=SEOUL)
     assert roundtable.end == datetime.datetime(2014, 12, 4, 13, 30, tzinfo=SEOUL)
     assert roundtable.venue == ""
-    assert roles(demo.ROUNDTABLE_2014) == {("UNPOG", EventOrganizer.Role.ORGANIZER)}
+    assert roles(ROUNDTABLE_2014) == {("UNPOG", EventOrganizer.Role.ORGANIZER)}
 
 
 def test_seed_organizations_have_kind_acronym_and_parent(output):
@@ -174,7 +206,7 @@ def test_every_demo_case_says_it_is_demo_content_and_is_fully_described(output):
 
 
 def test_published_cases_were_presented_at_the_study_visit(output):
-    visit = Event.objects.get(slug=demo.STUDY_VISIT_2019)
+    visit = Event.objects.get(slug=STUDY_VISIT_2019)
 
     assert all(case.event == visit for case in CaseStudy.objects.published())
 
@@ -183,7 +215,7 @@ def test_documents_are_stored_with_the_sha256_of_their_bytes(output):
     documents = Document.objects.all()
 
     assert documents.filter(case__isnull=False).count() == 3
-    assert documents.filter(case__isnull=True, event__slug=demo.MDG_WORKSHOP_2010).count() == 1
+    assert documents.filter(case__isnull=True, event__slug=MDG_WORKSHOP_2010).count() == 1
     for doc in documents:
         with doc.file.open("rb") as f:
             data = f.read()
@@ -201,7 +233,7 @@ def test_demo_editor_is_staff_in_the_editors_group(output):
 
     assert editor.is_editor
     assert editor.groups.filter(name="Editors").exists()
-    assert editor.check_password(demo.DEFAULT_EDITOR_PASSWORD)
+    assert editor.check_password(passwords(output)[demo.EDITOR_EMAIL])
 
 
 def test_demo_focal_point_keeps_bangladesh_current_publicly(output):
@@ -212,12 +244,40 @@ def test_demo_focal_point_keeps_bangladesh_current_publicly(output):
     assert appointment.organization.acronym == "a2i"
     assert appointment.is_contact_public
     assert not focal.is_staff
-    assert focal.check_password(demo.DEFAULT_FOCAL_PASSWORD)
+    assert focal.check_password(passwords(output)[demo.FOCAL_EMAIL])
 
 
-def test_command_prints_the_demo_logins(output):
-    assert re.search(rf"{demo.EDITOR_EMAIL}\s+password: {demo.DEFAULT_EDITOR_PASSWORD}", output)
-    assert re.search(rf"{demo.FOCAL_EMAIL}\s+password: {demo.DEFAULT_FOCAL_PASSWORD}", output)
+def test_new_demo_accounts_get_random_passwords_printed_once(output):
+    printed = passwords(output)
+
+    assert set(printed) == {demo.EDITOR_EMAIL, demo.FOCAL_EMAIL}
+    assert len(set(printed.values())) == 2
+    for password in printed.values():
+        assert len(password) >= 16
+        assert output.count(password) == 1
+    assert "paks-editor-demo" not in output and "paks-focal-demo" not in output
+
+
+def test_random_passwords_differ_between_two_fresh_databases():
+    first = passwords(load_demo_in_a_fresh_database())
+    second = passwords(load_demo_in_a_fresh_database())
+
+    assert set(first) == set(second) == {demo.EDITOR_EMAIL, demo.FOCAL_EMAIL}
+    for email in first:
+        assert first[email] != second[email]
+
+
+def test_a_second_run_leaves_the_passwords_unchanged_and_does_not_print_them(output):
+    printed = passwords(output)
+    out = StringIO()
+
+    call_command("load_demo", stdout=out)
+
+    assert passwords(out.getvalue()) == {}
+    assert re.search(rf"{demo.EDITOR_EMAIL}\s+password unchanged", out.getvalue())
+    assert re.search(rf"{demo.FOCAL_EMAIL}\s+password unchanged", out.getvalue())
+    for email, password in printed.items():
+        assert User.objects.get(email=email).check_password(password)
 
 
 def test_passwords_come_from_the_environment(monkeypatch):
@@ -229,34 +289,124 @@ def test_passwords_come_from_the_environment(monkeypatch):
 
     assert User.objects.get(email=demo.EDITOR_EMAIL).check_password("editor-from-env")
     assert User.objects.get(email=demo.FOCAL_EMAIL).check_password("focal-from-env")
-    assert "focal-from-env" in out.getvalue()
+    assert passwords(out.getvalue()) == {
+        demo.EDITOR_EMAIL: "editor-from-env",
+        demo.FOCAL_EMAIL: "focal-from-env",
+    }
+
+
+def test_a_password_from_the_environment_replaces_the_random_one(output, monkeypatch):
+    focal_password = passwords(output)[demo.FOCAL_EMAIL]
+    monkeypatch.setenv("PAKS_DEMO_EDITOR_PASSWORD", "editor-from-env")
+    out = StringIO()
+
+    call_command("load_demo", stdout=out)
+
+    assert passwords(out.getvalue()) == {demo.EDITOR_EMAIL: "editor-from-env"}
+    assert User.objects.get(email=demo.EDITOR_EMAIL).check_password("editor-from-env")
+    assert User.objects.get(email=demo.FOCAL_EMAIL).check_password(focal_password)
+
+
+def test_load_demo_refuses_to_run_in_production_and_writes_nothing(settings):
+    settings.PRODUCTION = True
+
+    with pytest.raises(CommandError, match="PAKS_ENV=production"):
+        call_command("load_demo", stdout=StringIO())
+
+    assert Country.objects.count() == 0
+    assert {m: m.objects.count() for m in DEMO_ROWS} == dict.fromkeys(DEMO_ROWS, 0)
+
+
+def test_load_demo_refuses_when_the_environment_says_production():
+    # A database nobody listens on: the refusal comes before any connection.
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"} | {
+        "PAKS_ENV": "production",
+        "SECRET_KEY": "not-a-secret-only-for-this-test",
+        "ALLOWED_HOSTS": "paks.example",
+        "DATABASE_URL": "postgres://nobody@127.0.0.1:9/nothing",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "load_demo"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 1
+    assert "load_demo does not run with PAKS_ENV=production" in result.stderr
+    assert "password" not in result.stdout
+
+
+def test_the_demo_data_files_hold_the_demo_content():
+    rows = {name: demo.read(name) for name in ("organizations", "events", "cases")}
+
+    assert [len(rows[name]) for name in rows] == [18, 7, 7]
+    assert {e["slug"] for e in rows["events"]} == {
+        BEIJING20,
+        WOMEN_SESSION,
+        ROUNDTABLE_2014,
+        STUDY_VISIT_2019,
+        TRAINING_2007,
+        GOVERNANCE_CONFERENCE_2010,
+        MDG_WORKSHOP_2010,
+    }
+    for path in demo.DEMO_DATA.glob("*.json"):
+        json.loads(path.read_text("utf-8"))  # valid JSON, in UTF-8
+
+
+def test_the_demo_loads_the_rows_of_its_data_files(output):
+    assert {m.__name__: m.objects.count() for m in DEMO_ROWS} == {
+        "Organization": 18,
+        "Event": 7,
+        "EventOrganizer": 15,
+        "Participation": 5,
+        "CaseStudy": 7,
+        "Document": 4,
+        "User": 2,
+    }
+    assert set(CaseStudy.objects.values_list("title", flat=True)) == {
+        c["title"] for c in demo.read("cases")
+    }
+    assert set(Event.objects.values_list("title", flat=True)) == {
+        e["title"] for e in demo.read("events")
+    }
+    assert CaseStudy.objects.get(slug="korea-integrated-online-service-portal").title == (
+        "An integrated online service portal: the Republic of Korea's experience"
+    )
+    assert set(
+        CaseStudy.objects.get(slug="bangladesh-union-digital-centres").themes.values_list(
+            "slug", flat=True
+        )
+    ) == {"service-delivery-innovation", "local-e-government", "ict-access"}
 
 
 def test_second_run_creates_nothing_new(output):
-    models = [Organization, Event, EventOrganizer, Participation, CaseStudy, Document, User]
-    counts = {m: m.objects.count() for m in models}
+    counts = {m: m.objects.count() for m in DEMO_ROWS}
     appointments = FocalPoint.objects.count()
     out = StringIO()
 
     call_command("load_demo", stdout=out)
 
-    assert {m: m.objects.count() for m in models} == counts
+    assert {m: m.objects.count() for m in DEMO_ROWS} == counts
     assert FocalPoint.objects.count() == appointments
     assert "Demo data created: nothing new." in out.getvalue()
     assert "Reference tables were empty" not in out.getvalue()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_demo_editor_can_do_an_editors_work_even_in_a_flushed_database(client):
+def test_the_demo_editor_can_do_an_editors_work_even_in_a_flushed_database(client, monkeypatch):
     from django.contrib.auth.models import Group
 
+    monkeypatch.setenv("PAKS_DEMO_EDITOR_PASSWORD", "editor-from-env")
     # A flushed database keeps the permissions but not the group the migrations filled.
     Group.objects.all().delete()
     call_command("load_reference", verbosity=0)
     call_command("load_demo", verbosity=0)
     signed_in = client.post(
         reverse("admin:login"),
-        {"username": "editor@paks.example", "password": "paks-editor-demo"},
+        {"username": "editor@paks.example", "password": "editor-from-env"},
     )
     assert signed_in.status_code == 302
     for name in (

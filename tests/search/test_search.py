@@ -4,11 +4,8 @@ whichever database the test run uses, and expects the same results from both.
 
 import dataclasses
 import datetime
-import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -458,17 +455,6 @@ def test_the_public_case_list_uses_the_search(corpus, client):
     assert "1 result" in html
     assert "<mark>kiosks</mark>" in html.lower() or "<mark>Kiosks</mark>" in html
     assert timezone.now()  # the page rendered with the server's clock
-
-
-def test_the_search_benchmark_runs_and_reports_both_endpoints_against_the_baseline():
-    out = StringIO()
-    call_command("bench_search", cases=25, runs=1, baseline_runs=1, stdout=out)
-    report = out.getvalue()
-    assert re.search(r"\b25 published cases, 20 results \+ facets", report)
-    for row in ("page, ", "API, ", "page, repeated", "API, repeated", "icontains baseline"):
-        assert row in report
-    ratios = re.findall(r"(\d+\.\d)x\n", report)
-    assert len(ratios) == 4, report
 
 
 def test_a_rolled_back_change_leaves_nothing_for_the_next_commit(

@@ -1,10 +1,13 @@
 """Benchmark the public search against the substring baseline, in one run, on one database.
 
-Run it on a database of its own: it adds thousands of generated cases.
+Run it on a database of its own: it adds thousands of generated cases, and refuses a database
+that holds content no benchmark generated unless given --allow-existing-content.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/paks_bench \\
+    DJANGO_SETTINGS_MODULE=benchmarks.settings \\
+        DATABASE_URL=postgres://postgres@127.0.0.1:5432/paks_bench \\
         python manage.py bench_search --cases 100000
-    DATABASE_URL=sqlite:////tmp/paks-bench.sqlite3 python manage.py bench_search --cases 10000
+    DJANGO_SETTINGS_MODULE=benchmarks.settings DATABASE_URL=sqlite:////tmp/paks-bench.sqlite3 \\
+        python manage.py bench_search --cases 10000
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from benchmarks.guard import MARK, add_allow_flag, refuse_foreign_content
 from countries.models import Country, Organization
 from paks.api.throttling import AnonymousRateThrottle
 from paks.models import SDG, CaseStudy, Document, Theme
@@ -55,7 +59,7 @@ QUERIES: list[dict[str, str | list[str]]] = [
     {"q": "the", "page": "2"},
     {"q": "", "region": "Asia", "group": "sids"},
 ]
-SLUG_PREFIX = "bench-"
+SLUG_PREFIX = MARK  # the generated cases and organizations are the benchmarks' own
 
 # A corpus where, as in real collections, each case is about one sector and a couple of
 # technologies: a query matches a few percent of the cases, a generic word many more.
@@ -216,8 +220,10 @@ class Command(BaseCommand):
             default=["page", "api"],
             help="which to measure (the baseline takes 40 s a request at 1,000,000 cases)",
         )
+        add_allow_flag(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        refuse_foreign_content(allow=options["allow_existing_content"])
         if not Country.objects.exists():
             call_command("load_reference", verbosity=0)
         self.ensure_corpus(options["cases"], options["seed"])

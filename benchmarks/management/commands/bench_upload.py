@@ -5,9 +5,12 @@ memory (VmHWM, reset before each upload) is read from /proc, and compared in the
 a 1 MB upload as the baseline. The request body is streamed from disk by the client too.
 Target: a 100 MB upload raises the peak by at most 30 MB.
 
-Run it on a database of its own (it adds a case and a bench account, and removes its uploads):
+Run it on a database of its own (it adds a case and a bench account, and removes its uploads);
+it refuses a database that holds content no benchmark generated unless given
+--allow-existing-content.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/paks_bench python manage.py bench_upload
+    DJANGO_SETTINGS_MODULE=benchmarks.settings \\
+        DATABASE_URL=postgres://postgres@127.0.0.1:5432/paks_bench python manage.py bench_upload
 """
 
 from __future__ import annotations
@@ -29,9 +32,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
 from accounts.services import issue_token
+from benchmarks.guard import MARK, add_allow_flag, refuse_foreign_content
+from benchmarks.management.commands.bench_api import _free_port, start_gunicorn
 from countries.models import Country, FocalPoint, Organization
 from paks import services
-from paks.management.commands.bench_api import _free_port, start_gunicorn
 from paks.models import CaseStudy, Document
 
 TARGET_MB = 30
@@ -103,10 +107,12 @@ class Command(BaseCommand):
         parser.add_argument("--megabytes", type=int, default=100, help="size of the big upload")
         parser.add_argument("--baseline-megabytes", type=int, default=1)
         parser.add_argument("--rounds", type=int, default=3, help="uploads of each size")
+        add_allow_flag(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not Path("/proc/self/clear_refs").exists():
             raise CommandError("This benchmark reads peak memory from Linux's /proc.")
+        refuse_foreign_content(allow=options["allow_existing_content"])
         if not Country.objects.exists():
             call_command("load_reference", verbosity=0)
         key, case = self._account_and_case()
@@ -156,11 +162,12 @@ class Command(BaseCommand):
     def _account_and_case(self) -> tuple[str, CaseStudy]:
         country = Country.objects.order_by("iso3").first()
         assert country is not None
+        # Marked as the benchmarks' own: the username, the slugs (the case's, from its title).
         user, _ = User.objects.get_or_create(
-            email="bench.upload@paks.example", defaults={"username": "bench-upload"}
+            email="bench.upload@paks.example", defaults={"username": f"{MARK}upload"}
         )
         organization, _ = Organization.objects.get_or_create(
-            slug="upload-benchmark",
+            slug=f"{MARK}upload",
             defaults={"name": "Upload benchmark", "country": country},
         )
         FocalPoint.objects.get_or_create(
@@ -170,7 +177,7 @@ class Command(BaseCommand):
         case = CaseStudy.objects.filter(created_by=user).first() or services.create_case(
             user=user,
             data={
-                "title": f"Upload benchmark {secrets.token_hex(4)}",
+                "title": f"Bench upload {secrets.token_hex(4)}",
                 "summary": "Benchmark.",
                 "year": 2026,
             },

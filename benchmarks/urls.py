@@ -1,7 +1,7 @@
-"""The site's URLs plus a bare view, served only by `manage.py bench_api`'s own server.
+"""The site's URLs plus a bare view, served by the benchmarks' own gunicorn servers.
 
-The bare view returns a fixed JSON body through the same middleware as every page, so the
-benchmark can compare the API's throughput with what Django itself costs on this machine.
+The bare view returns a fixed JSON body through the same middleware as every page, so
+bench_api can compare the API's throughput with what Django itself costs on this machine.
 """
 
 from django.http import HttpRequest, JsonResponse

@@ -1,9 +1,11 @@
 """Benchmark the API under gunicorn: requests per second of the case list and a case detail,
 beside a bare Django view returning fixed JSON through the same middleware, in one run.
 
-Run it on a database of its own: it adds generated cases (as bench_search does).
+Run it on a database of its own: it adds generated cases (as bench_search does), and refuses a
+database that holds content no benchmark generated unless given --allow-existing-content.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/paks_bench python manage.py bench_api
+    DJANGO_SETTINGS_MODULE=benchmarks.settings \\
+        DATABASE_URL=postgres://postgres@127.0.0.1:5432/paks_bench python manage.py bench_api
 """
 
 from __future__ import annotations
@@ -21,9 +23,13 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from benchmarks.guard import add_allow_flag, refuse_foreign_content
+from benchmarks.management.commands.bench_search import Command as SearchBenchmark
 from countries.models import Country
-from paks.management.commands.bench_search import Command as SearchBenchmark
 from paks.models import CaseStudy
+
+# The servers the benchmarks start serve the site with the benchmarks' URLs (the bare view).
+SERVER_SETTINGS = "benchmarks.settings"
 
 
 def _free_port() -> int:
@@ -45,7 +51,8 @@ def _get(port: int, path: str, headers: dict[str, str] | None = None) -> int:
 
 
 def start_gunicorn(port: int, env: dict[str, str], *options: str) -> subprocess.Popen[bytes]:
-    """gunicorn serving the portal on loopback, once it answers /healthz."""
+    """gunicorn serving the portal on loopback with the benchmarks' settings, once it answers
+    /healthz."""
     command = [
         sys.executable,
         "-m",
@@ -55,7 +62,7 @@ def start_gunicorn(port: int, env: dict[str, str], *options: str) -> subprocess.
         "--log-level=warning",
         *options,
     ]
-    server = subprocess.Popen(command, env=env)
+    server = subprocess.Popen(command, env={**env, "DJANGO_SETTINGS_MODULE": SERVER_SETTINGS})
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -85,8 +92,10 @@ class Command(BaseCommand):
         parser.add_argument("--concurrency", type=int, default=4, help="client threads")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
         parser.add_argument("--seed", type=int, default=2024)
+        add_allow_flag(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        refuse_foreign_content(allow=options["allow_existing_content"])
         if not Country.objects.exists():
             call_command("load_reference", verbosity=0)
         SearchBenchmark(stdout=self.stdout, stderr=self.stderr).ensure_corpus(
@@ -147,7 +156,6 @@ class Command(BaseCommand):
     def _start_server(self, port: int, workers: int) -> subprocess.Popen[bytes]:
         env = {
             **os.environ,
-            "PAKS_BENCHMARK_URLS": "1",
             # The anonymous rate limit would measure the throttle, not the API.
             "PAKS_API_ANON_RATE": "1000000/second",
             "LOG_LEVEL": "WARNING",
