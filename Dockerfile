@@ -6,14 +6,13 @@ WORKDIR /app
 
 RUN useradd --create-home --uid 10001 paks
 
-COPY pyproject.toml README.md ./
-COPY accounts ./accounts
-COPY countries ./countries
-COPY events ./events
-COPY paks ./paks
-RUN pip install .
+# The production lock first (a layer that changes only with it), then the project, whose
+# dependencies are all in the lock already.
+COPY requirements/prod.txt ./requirements/prod.txt
+RUN pip install -r requirements/prod.txt
 
 COPY . .
+RUN pip install --no-deps .
 # Collecting static files needs no secret: the embedded defaults are enough at build time.
 RUN python manage.py collectstatic --noinput --verbosity 0 \
     && mkdir -p /app/media && chown -R paks:paks /app/media

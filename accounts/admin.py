@@ -3,14 +3,12 @@ from typing import Any, cast
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.forms import InvitationForm
-from accounts.models import ApiToken, AuditEvent, Invitation, User
-from accounts.services import InvitationError, invite, issue_token, revoke_token
+from accounts.models import ApiToken, AuditEvent, User
+from accounts.services import issue_token, revoke_token
 
 # Who may do what is decided by superusers only; editors manage people, not privileges.
 PRIVILEGE_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
@@ -140,49 +138,3 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-
-@admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
-    """Editors invite focal points here; the person gets a single-use link by e-mail."""
-
-    form = InvitationForm
-    list_display = ["email", "country", "organization", "invited_by", "created_at", "state"]
-    list_filter = ["country__region_name"]
-    search_fields = ["email", "country__name", "organization__name"]
-    list_select_related = ["country", "organization", "invited_by"]
-    readonly_fields = ["invited_by", "created_at", "expires_at", "accepted_at", "accepted_by"]
-    invited_fields = ["email", "country", "organization", "position"]
-
-    @admin.display(description="state")
-    def state(self, obj: Invitation) -> str:
-        if obj.accepted_at:
-            return f"accepted {obj.accepted_at:%Y-%m-%d}"
-        return "open" if obj.is_open else "expired"
-
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return self.invited_fields if obj is None else [*self.invited_fields, *self.readonly_fields]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        # Sent invitations are records: what was sent stays as it was.
-        return [] if obj is None else [*self.invited_fields, *self.readonly_fields]
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def save_model(self, request: HttpRequest, obj: Invitation, form: Any, change: bool) -> None:
-        if change:
-            return
-        try:
-            invitation, _ = invite(
-                email=obj.email,
-                country=obj.country,
-                organization=obj.organization,
-                position=obj.position,
-                invited_by=_person(request),
-            )
-        except InvitationError as exc:
-            raise PermissionDenied(str(exc)) from exc
-        obj.pk = invitation.pk
-        obj._state.adding = False
-        self.message_user(request, f"Invitation sent to {invitation.email}.", messages.SUCCESS)

@@ -4,8 +4,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import password_validation
 
-from accounts.models import Invitation, User
-from countries.models import FocalPoint
+from accounts.models import User
 
 VALIDITY_CHOICES = [
     (30, "30 days"),
@@ -72,32 +71,4 @@ class AcceptInvitationForm(forms.Form):
                 password_validation.validate_password(first, probe)
             except forms.ValidationError as error:
                 self.add_error("password1", error)
-        return cleaned
-
-
-class InvitationForm(forms.ModelForm):
-    """What an editor fills in to invite a focal point (the admin's add form)."""
-
-    class Meta:
-        model = Invitation
-        fields = ["email", "country", "organization", "position"]
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        country, organization = cleaned.get("country"), cleaned.get("organization")
-        if country and organization and organization.country_id not in (None, country.pk):
-            self.add_error(
-                "organization", f"{organization} belongs to another country than {country}."
-            )
-        email = cleaned.get("email")
-        if (
-            country
-            and email
-            and (
-                FocalPoint.objects.active()
-                .filter(user__email__iexact=email, country=country)
-                .exists()
-            )
-        ):
-            self.add_error("email", f"{email} is already a focal point for {country}.")
         return cleaned

@@ -3,7 +3,6 @@
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -15,15 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts import audit
-from accounts.forms import AcceptInvitationForm, TokenForm
-from accounts.models import ApiToken, Invitation
-from accounts.services import (
-    InvitationError,
-    accept_invitation,
-    issue_token,
-    open_invitation,
-    revoke_token,
-)
+from accounts.forms import TokenForm
+from accounts.models import ApiToken
+from accounts.services import issue_token, revoke_token
 
 
 class SignInView(auth_views.LoginView):
@@ -69,50 +62,6 @@ def revoke_token_view(request: HttpRequest, pk: int) -> HttpResponse:
     revoke_token(token=token)
     messages.success(request, f"The token “{token.name}” is revoked; it no longer works.")
     return redirect("account:tokens")
-
-
-@method_decorator(never_cache, name="dispatch")
-class AcceptInvitationView(View):
-    """The invitation link: choose a password, become the country's focal point, signed in."""
-
-    template_name = "accounts/accept_invitation.html"
-
-    def _invitation_or_gone(self, request: HttpRequest, key: str) -> Invitation | HttpResponse:
-        invitation = open_invitation(key)
-        if invitation is None:
-            return render(request, "accounts/invitation_gone.html", status=410)
-        return invitation
-
-    def get(self, request: HttpRequest, key: str) -> HttpResponse:
-        found = self._invitation_or_gone(request, key)
-        if isinstance(found, HttpResponse):
-            return found
-        form = AcceptInvitationForm(email=found.email)
-        return render(request, self.template_name, {"form": form, "invitation": found})
-
-    def post(self, request: HttpRequest, key: str) -> HttpResponse:
-        found = self._invitation_or_gone(request, key)
-        if isinstance(found, HttpResponse):
-            return found
-        form = AcceptInvitationForm(request.POST, email=found.email)
-        if not form.is_valid():
-            context = {"form": form, "invitation": found}
-            return render(request, self.template_name, context, status=400)
-        try:
-            user = accept_invitation(
-                key=key,
-                password=form.cleaned_data["password1"],
-                first_name=form.cleaned_data["first_name"],
-                last_name=form.cleaned_data["last_name"],
-                request=request,
-            )
-        except InvitationError:
-            return render(request, "accounts/invitation_gone.html", status=410)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            request, f"Welcome. You now keep {found.country.name}'s information current."
-        )
-        return redirect("workspace:home")
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -1,44 +1,26 @@
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.models import Invitation, User
+from core.csvexport import export_as_csv
 from countries.models import Country, EGovScore, FocalPoint, FocalPointQuerySet, Organization
 from countries.services import (
     APPOINTMENT_FIELDS,
     FocalPointError,
+    InvitationError,
     appoint_focal_point,
     change_focal_point,
     check_no_open_appointment,
     end_focal_point,
+    invite,
 )
-from paks.csvexport import streaming_csv
-
-if TYPE_CHECKING:
-    from accounts.models import User
-
-
-@admin.action(description="Export selected rows as CSV")
-def export_as_csv(
-    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet
-) -> StreamingHttpResponse:
-    """Stream the selected rows with the model's concrete fields, foreign keys as their text."""
-    model = queryset.model
-    fields = [f for f in model._meta.concrete_fields if not f.name.endswith("digest")]
-    related = [f.name for f in fields if f.is_relation]
-
-    rows = (
-        [getattr(obj, f.name) if f.is_relation else f.value_from_object(obj) for f in fields]
-        for obj in queryset.select_related(*related).iterator(chunk_size=500)
-    )
-    return streaming_csv(
-        [str(f.verbose_name) for f in fields], rows, filename=model._meta.model_name or "export"
-    )
 
 
 class EGovScoreInline(admin.TabularInline):
@@ -180,7 +162,7 @@ class FocalPointAdmin(SimpleHistoryAdmin):
         return False  # appointments are records: they end, they are not deleted
 
     def save_model(self, request: HttpRequest, obj: FocalPoint, form: Any, change: bool) -> None:
-        editor = cast("User", request.user)
+        editor = cast(User, request.user)
         data = form.cleaned_data
         if change:
             saved = change_focal_point(
@@ -205,9 +187,86 @@ class FocalPointAdmin(SimpleHistoryAdmin):
         ended = retired = 0
         for appointment in queryset.filter(until__isnull=True).select_related("user", "country"):
             result = end_focal_point(
-                user=appointment.user, country=appointment.country, by=cast("User", request.user)
+                user=appointment.user, country=appointment.country, by=cast(User, request.user)
             )
             ended += len(result.ended)
             retired += result.user_deactivated
         retired_note = f"; {retired} idle account(s) deactivated" if retired else ""
         self.message_user(request, f"Ended {ended} appointment(s){retired_note}.", messages.SUCCESS)
+
+
+class InvitationForm(forms.ModelForm):
+    """What an editor fills in to invite a focal point (the admin's add form)."""
+
+    class Meta:
+        model = Invitation
+        fields = ["email", "country", "organization", "position"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        country, organization = cleaned.get("country"), cleaned.get("organization")
+        if country and organization and organization.country_id not in (None, country.pk):
+            self.add_error(
+                "organization", f"{organization} belongs to another country than {country}."
+            )
+        email = cleaned.get("email")
+        if (
+            country
+            and email
+            and (
+                FocalPoint.objects.active()
+                .filter(user__email__iexact=email, country=country)
+                .exists()
+            )
+        ):
+            self.add_error("email", f"{email} is already a focal point for {country}.")
+        return cleaned
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Editors invite focal points here; the person gets a single-use link by e-mail.
+
+    The record is an account's (`accounts.Invitation`); accepting it appoints a focal point,
+    which is this app's business, so the flow lives here."""
+
+    form = InvitationForm
+    list_display = ["email", "country", "organization", "invited_by", "created_at", "state"]
+    list_filter = ["country__region_name"]
+    search_fields = ["email", "country__name", "organization__name"]
+    list_select_related = ["country", "organization", "invited_by"]
+    readonly_fields = ["invited_by", "created_at", "expires_at", "accepted_at", "accepted_by"]
+    invited_fields = ["email", "country", "organization", "position"]
+
+    @admin.display(description="state")
+    def state(self, obj: Invitation) -> str:
+        if obj.accepted_at:
+            return f"accepted {obj.accepted_at:%Y-%m-%d}"
+        return "open" if obj.is_open else "expired"
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return self.invited_fields if obj is None else [*self.invited_fields, *self.readonly_fields]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # Sent invitations are records: what was sent stays as it was.
+        return [] if obj is None else [*self.invited_fields, *self.readonly_fields]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Invitation, form: Any, change: bool) -> None:
+        if change:
+            return
+        try:
+            invitation, _ = invite(
+                email=obj.email,
+                country=obj.country,
+                organization=obj.organization,
+                position=obj.position,
+                invited_by=cast(User, request.user),
+            )
+        except InvitationError as exc:
+            raise PermissionDenied(str(exc)) from exc
+        obj.pk = invitation.pk
+        obj._state.adding = False
+        self.message_user(request, f"Invitation sent to {invitation.email}.", messages.SUCCESS)

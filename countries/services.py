@@ -1,21 +1,23 @@
-"""Writes about focal points: appointing and ending appointments.
+"""Writes about focal points: invitations, appointing and ending appointments.
 
-The admin, the management commands and the workspace all call these.
+The admin, the management commands, the workspace and the invitation link all call these.
 """
 
 from __future__ import annotations
 
 import datetime
+import secrets
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
+from accounts import audit
+from accounts.models import Invitation, User
+from countries import notifications
 from countries.models import Country, FocalPoint, Organization
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 
 class FocalPointError(Exception):
@@ -23,8 +25,6 @@ class FocalPointError(Exception):
 
 
 def _record(action: str, *, by: User | None, target: object, detail: str = "") -> None:
-    from accounts import audit  # accounts builds on countries, not the other way round
-
     audit.record(action, actor=by, target=target, detail=detail)  # type: ignore[arg-type]
 
 
@@ -172,3 +172,78 @@ def last_confirmed(country: Country) -> datetime.datetime | None:
         .order_by()
         .aggregate(last=models.Max("last_confirmed_at"))["last"]
     )
+
+
+class InvitationError(Exception):
+    """An invitation that cannot be sent or used; the message says why."""
+
+
+@transaction.atomic
+def invite(
+    *,
+    email: str,
+    country: Country,
+    organization: Organization,
+    invited_by: User,
+    position: str = "",
+) -> tuple[Invitation, str]:
+    """Invite a person by e-mail to be a country's focal point; returns the link's key."""
+    email = User.objects.normalize_email(email).strip().lower()
+    if FocalPoint.objects.active().filter(user__email__iexact=email, country=country).exists():
+        raise InvitationError(f"{email} is already a focal point for {country.name}.")
+    key = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        email=email,
+        country=country,
+        organization=organization,
+        position=position,
+        digest=Invitation.digest_of(key),
+        invited_by=invited_by,
+        expires_at=timezone.now() + datetime.timedelta(days=settings.PAKS_INVITATION_DAYS),
+    )
+    audit.record(audit.Action.INVITATION_SENT, actor=invited_by, target=invitation, detail=email)
+    notifications.invitation(invitation, key)
+    return invitation, key
+
+
+def open_invitation(key: str) -> Invitation | None:
+    """The invitation this link's key opens, if it is still unused and unexpired."""
+    invitation = (
+        Invitation.objects.select_related("country", "organization")
+        .filter(digest=Invitation.digest_of(key))
+        .first()
+    )
+    return invitation if invitation is not None and invitation.is_open else None
+
+
+@transaction.atomic
+def accept_invitation(
+    *, key: str, password: str, first_name: str = "", last_name: str = "", request: Any = None
+) -> User:
+    """Use an invitation once: set the person's password and appoint them focal point."""
+    invitation = (
+        Invitation.objects.select_for_update().filter(digest=Invitation.digest_of(key)).first()
+    )
+    if invitation is None or not invitation.is_open:
+        raise InvitationError("This invitation link has expired or has already been used.")
+    user = User.objects.filter(email__iexact=invitation.email).first()
+    if user is None:
+        user = User(email=invitation.email, username=invitation.email)
+    if not user.is_active:
+        raise InvitationError("This account is deactivated; ask an editor to restore it.")
+    user.first_name = first_name.strip() or user.first_name
+    user.last_name = last_name.strip() or user.last_name
+    user.set_password(password)
+    user.save()
+    if not FocalPoint.objects.active().filter(user=user, country=invitation.country).exists():
+        appoint_focal_point(
+            user=user,
+            country=invitation.country,
+            organization=invitation.organization,
+            position=invitation.position,
+        )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit.record(audit.Action.INVITATION_ACCEPTED, actor=user, target=invitation, request=request)
+    return user

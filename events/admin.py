@@ -3,7 +3,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from countries.admin import export_as_csv
+from core.csvexport import export_as_csv
 from events.models import Event, EventOrganizer, Participation
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from countries.models import Country, Organization
+from taxonomy.models import SDG, Theme
 
 
 def validate_timezone(value: str) -> None:
@@ -96,10 +97,8 @@ class Event(models.Model):
     participating_countries = models.ManyToManyField(
         Country, through="Participation", related_name="events", blank=True
     )
-    themes = models.ManyToManyField("paks.Theme", related_name="events", blank=True)
-    sdgs = models.ManyToManyField(
-        "paks.SDG", related_name="events", blank=True, verbose_name="SDGs"
-    )
+    themes = models.ManyToManyField(Theme, related_name="events", blank=True)
+    sdgs = models.ManyToManyField(SDG, related_name="events", blank=True, verbose_name="SDGs")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -13,41 +13,17 @@ from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import User
-from countries.admin import export_as_csv
+from core.csvexport import export_as_csv
 from events.models import Event
 from paks import services
 from paks.documents.accept import DocumentRejected, accept_document
 from paks.documents.processing import process_again
-from paks.models import SDG, CaseComment, CaseLink, CaseStudy, Document, Theme
+from paks.models import CaseComment, CaseLink, CaseStudy, Document
 from paks.review import changes_for_review
-
-
-@admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name", "description"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(SDG)
-class SDGAdmin(admin.ModelAdmin):
-    list_display = ["number", "short_title", "swatch"]
-    search_fields = ["short_title", "title"]
-    ordering = ["number"]
-
-    @admin.display(description="colour")
-    def swatch(self, obj: SDG) -> str:
-        return format_html(
-            '<span style="display:inline-block;width:1.5em;height:1em;background:{}" '
-            'aria-hidden="true"></span> {}',
-            obj.colour,
-            obj.colour,
-        )
 
 
 def _staff(request: HttpRequest) -> User:

@@ -31,9 +31,10 @@ from countries.models import Country, FocalPoint, Organization
 from countries.services import appoint_focal_point
 from events.models import Event, EventOrganizer, Participation
 from paks.documents.processing import queue_processing
-from paks.models import SDG, CaseStudy, Document, Theme
+from paks.models import CaseStudy, Document
 from paks.reference import load_all
 from paks.search import index as search_index
+from taxonomy.models import SDG, Theme
 
 DEMO_DATA = Path(__file__).resolve().parent / "data" / "demo"
 DEMO_FILES = Path(__file__).resolve().parent / "demo_files"

@@ -1,4 +1,4 @@
-"""The knowledge space: themes, SDGs, country case studies and their documents."""
+"""The knowledge space: country case studies and their documents."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -16,55 +16,10 @@ from simple_history.models import HistoricalRecords
 from countries.models import Country, Organization, countries_of
 from events.models import Event
 from paks import roles
+from taxonomy.models import SDG, Theme
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
-
-class Theme(models.Model):
-    """A subject in the portal's taxonomy (e-government, capacity development, ...)."""
-
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("paks:theme-detail", kwargs={"slug": self.slug})
-
-
-class SDG(models.Model):
-    """One of the 17 Sustainable Development Goals, with its official colour."""
-
-    number = models.PositiveSmallIntegerField(
-        unique=True, validators=[MinValueValidator(1), MaxValueValidator(17)]
-    )
-    short_title = models.CharField(max_length=60)
-    title = models.CharField(max_length=200)
-    colour = models.CharField(
-        max_length=7, validators=[RegexValidator(r"^#[0-9A-F]{6}$", "Use #RRGGBB in capitals.")]
-    )
-
-    class Meta:
-        ordering = ["number"]
-        verbose_name = "SDG"
-        verbose_name_plural = "SDGs"
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(number__gte=1, number__lte=17), name="sdg_number_1_to_17"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"SDG {self.number}: {self.short_title}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("paks:sdg-detail", kwargs={"number": self.number})
 
 
 class CaseStudyQuerySet(models.QuerySet["CaseStudy"]):

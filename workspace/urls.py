@@ -6,6 +6,7 @@ app_name = "workspace"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("invitation/<str:key>/", views.AcceptInvitationView.as_view(), name="accept-invitation"),
     path("confirm/<str:iso3>/", views.confirm_current, name="confirm-current"),
     path("cases/new/", views.case_create, name="case-create"),
     path("cases/<slug:slug>/", views.case_edit, name="case-edit"),

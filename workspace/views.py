@@ -11,18 +11,29 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
+from accounts.forms import AcceptInvitationForm
+from accounts.models import Invitation, User
 from countries.models import Country, countries_of
-from countries.services import FocalPointError, confirm_information_current, last_confirmed
+from countries.services import (
+    FocalPointError,
+    InvitationError,
+    accept_invitation,
+    confirm_information_current,
+    last_confirmed,
+    open_invitation,
+)
 from paks import services
 from paks.documents import DocumentRejected, accept_document
 from paks.models import CaseComment, CaseStudy, Document
@@ -336,3 +347,49 @@ def comment_add(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("workspace:case-edit", slug=case.slug)
     context = _edit_context(request, case, comment_form=form)
     return render(request, "workspace/case_edit.html", context, status=400)
+
+
+@method_decorator(never_cache, name="dispatch")
+class AcceptInvitationView(View):
+    """The invitation link: choose a password, become the country's focal point, signed in.
+
+    Anyone with the link reaches it; the key in the link is the credential."""
+
+    template_name = "accounts/accept_invitation.html"
+
+    def _invitation_or_gone(self, request: HttpRequest, key: str) -> Invitation | HttpResponse:
+        invitation = open_invitation(key)
+        if invitation is None:
+            return render(request, "accounts/invitation_gone.html", status=410)
+        return invitation
+
+    def get(self, request: HttpRequest, key: str) -> HttpResponse:
+        found = self._invitation_or_gone(request, key)
+        if isinstance(found, HttpResponse):
+            return found
+        form = AcceptInvitationForm(email=found.email)
+        return render(request, self.template_name, {"form": form, "invitation": found})
+
+    def post(self, request: HttpRequest, key: str) -> HttpResponse:
+        found = self._invitation_or_gone(request, key)
+        if isinstance(found, HttpResponse):
+            return found
+        form = AcceptInvitationForm(request.POST, email=found.email)
+        if not form.is_valid():
+            context = {"form": form, "invitation": found}
+            return render(request, self.template_name, context, status=400)
+        try:
+            user = accept_invitation(
+                key=key,
+                password=form.cleaned_data["password1"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                request=request,
+            )
+        except InvitationError:
+            return render(request, "accounts/invitation_gone.html", status=410)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request, f"Welcome. You now keep {found.country.name}'s information current."
+        )
+        return redirect("workspace:home")

@@ -6,10 +6,10 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import filters, viewsets
 from rest_framework.request import Request
 
+from core.renderers import CSVExportMixin
 from events.api.serializers import EventDetailSerializer, EventSerializer
 from events.filters import EventApiFilter
 from events.models import Event, EventOrganizer, Participation
-from paks.api.renderers import CSVExportMixin
 
 
 class EventViewSet(CSVExportMixin, viewsets.ReadOnlyModelViewSet):

@@ -19,9 +19,10 @@ from typing import Any, NamedTuple
 from django.db import connection
 
 from countries.models import Country, Organization
-from paks.models import SDG, CaseStudy, Theme
+from paks.models import CaseStudy
 from paks.search.base import FACETS, CaseSearch, FacetValue
 from paks.search.models import THEME_BITS
+from taxonomy.models import SDG, Theme
 
 GROUP_LABELS = {"ldc": "LDC", "lldc": "LLDC", "sids": "SIDS"}
 

@@ -23,11 +23,11 @@ NAMED_IN = {
     "countries.Country": lambda pk: Q(country=pk) | Q(event__country=pk),
     "countries.Organization": lambda pk: Q(organization=pk),
     "events.Event": lambda pk: Q(event=pk),
-    "paks.Theme": lambda pk: Q(themes=pk),
-    "paks.SDG": lambda pk: Q(sdgs=pk),
+    "taxonomy.Theme": lambda pk: Q(themes=pk),
+    "taxonomy.SDG": lambda pk: Q(sdgs=pk),
 }
 # The rows whose names and groupings label the facets (`paks.search.filters.Labels`).
-LABELLED = {"countries.Country", "paks.Theme", "paks.SDG"}
+LABELLED = {"countries.Country", "taxonomy.Theme", "taxonomy.SDG"}
 
 
 def case_saved(sender: type[Model], instance: Model, **kwargs: Any) -> None:

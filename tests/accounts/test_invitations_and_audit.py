@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent, Invitation, User
-from accounts.services import invite
 from countries.models import FocalPoint
+from countries.services import invite
 from paks import services
 from paks.models import CaseStudy
 from tests.factories import (
@@ -34,7 +34,7 @@ def invitation(django_capture_on_commit_callbacks, **kwargs):
             organization=organization,
             invited_by=EditorFactory(),
         )
-    return record, reverse("account:accept-invitation", args=[key])
+    return record, reverse("workspace:accept-invitation", args=[key])
 
 
 def accept(client, url, **overrides):
@@ -73,6 +73,17 @@ def test_an_invitation_works_once(client, django_capture_on_commit_callbacks):
     user = User.objects.get(email="invitee@example.org")
     assert user.check_password(PASSWORD)
     assert FocalPoint.objects.filter(user=user).count() == 1
+
+
+def test_a_link_mailed_before_the_page_moved_to_the_workspace_still_leads_there(
+    client, django_capture_on_commit_callbacks
+):
+    _, url = invitation(django_capture_on_commit_callbacks)
+    key = url.rstrip("/").rsplit("/", 1)[1]
+    response = client.get(f"/account/invitation/{key}/", follow=True)
+    assert response.redirect_chain == [(url, 302)]
+    assert response.status_code == 200
+    assert b"invitee@example.org" in response.content
 
 
 def test_a_weak_or_mismatched_password_is_explained_and_the_link_stays_open(

@@ -9,8 +9,8 @@ from django.core.management import call_command
 
 from countries.models import Country, EGovScore
 from countries.reference import load_countries, load_egov_scores
-from paks.models import SDG, Theme
-from paks.reference import load_sdgs, load_themes
+from taxonomy.models import SDG, Theme
+from taxonomy.reference import load_sdgs, load_themes
 
 pytestmark = pytest.mark.django_db
 

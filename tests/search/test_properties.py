@@ -22,13 +22,13 @@ from hypothesis import strategies as st
 from countries.models import Country as CountryRow
 from countries.models import Organization as OrganizationRow
 from events.models import Event as EventRow
-from paks.models import SDG as SDGRow
 from paks.models import CaseStudy
 from paks.models import Document as DocumentRow
-from paks.models import Theme as ThemeRow
 from paks.search import CaseSearch, search_cases
 from paks.search.base import MAX_QUERY_LENGTH
 from paks.search.index import rebuild
+from taxonomy.models import SDG as SDGRow
+from taxonomy.models import Theme as ThemeRow
 from tests.search import reference
 from tests.search.reference import (
     SDG,

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from accounts.models import User
 from accounts.services import issue_token
-from countries.management.commands._lookup import user_by_email
 
 
 class Command(BaseCommand):
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user = user_by_email(options["email"])
+        user = User.objects.filter(email__iexact=options["email"].strip()).first()
         if user is None:
             raise CommandError(f"No user with the e-mail {options['email']!r}.")
         if options["days"] < 0:

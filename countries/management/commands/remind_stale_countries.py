@@ -15,8 +15,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db.models import Max
 from django.utils import timezone
 
+from countries import notifications
 from countries.models import Country, FocalPoint
-from paks import notifications
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from django.http import HttpResponseBase
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 
-from paks.csvexport import csv_cell, streaming_csv
+from core.csvexport import csv_cell, streaming_csv
 
 
 class CSVRenderer(BaseRenderer):
