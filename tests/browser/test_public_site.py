@@ -10,7 +10,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _page_types(demo_site):
     from countries.models import Organization
     from events.models import Event
-    from paks.models import SDG, CaseStudy, Theme
+    from paks.models import CaseStudy
+    from taxonomy.models import SDG, Theme
 
     case = CaseStudy.objects.published().filter(documents__isnull=False).first()
     event = Event.objects.public().filter(participations__isnull=False).first()
