@@ -3,12 +3,21 @@
 from itertools import groupby
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.apps import apps
+from django.db.models import Prefetch, QuerySet
 from django.views.generic import DetailView, ListView
 
+from core.lists import SHOWN, first
 from countries.models import Country, EGovScore, FocalPoint, Organization
 
 PUBLISHED = "published"  # the case status the public sees; cases live in the paks app above
+
+
+def case_counts() -> Any:
+    """Published cases per country (`by_country`), kept by the paks app above this one
+    (`paks.counts`): reached through the app registry, as cases are through relations."""
+    paks: Any = apps.get_app_config("paks")  # PaksConfig, not imported
+    return paks.case_counts()
 
 
 class CountryListView(ListView):
@@ -16,9 +25,7 @@ class CountryListView(ListView):
     context_object_name = "countries"
 
     def get_queryset(self) -> QuerySet[Country]:
-        countries = Country.objects.annotate(
-            case_count=Count("cases", filter=Q(cases__status=PUBLISHED))
-        ).order_by("region_name", "subregion_name", "name")
+        countries = Country.objects.order_by("region_name", "subregion_name", "name")
         group = self.request.GET.get("group", "")
         if group in {"ldc", "lldc", "sids"}:
             countries = countries.filter(**{f"is_{group}": True})
@@ -26,9 +33,13 @@ class CountryListView(ListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        counts = case_counts().by_country
+        countries = list(context["countries"])
+        for country in countries:
+            country.case_count = counts.get(country.pk, 0)
         context["regions"] = [
             (region or "Other areas", list(rows))
-            for region, rows in groupby(context["countries"], key=lambda c: c.region_name)
+            for region, rows in groupby(countries, key=lambda c: c.region_name)
         ]
         context["group"] = self.request.GET.get("group", "")
         return context
@@ -57,9 +68,18 @@ class CountryDetailView(DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         country: Country = self.object
-        context["cases"] = country.cases.filter(status=PUBLISHED).select_related("organization")
-        context["events_attended"] = country.events.filter(is_public=True).order_by("-start")
-        context["events_hosted"] = country.hosted_events.filter(is_public=True).order_by("-start")
+        context["cases"] = (
+            country.cases.filter(status=PUBLISHED)
+            .select_related("organization")
+            .order_by("-published_at", "-pk")[:SHOWN]
+        )
+        context["case_total"] = case_counts().by_country.get(country.pk, 0)
+        context["events_attended"], context["more_events_attended"] = first(
+            country.events.filter(is_public=True).order_by("-start")
+        )
+        context["events_hosted"], context["more_events_hosted"] = first(
+            country.hosted_events.filter(is_public=True).order_by("-start")
+        )
         context["organizations"] = country.organizations.order_by("name")
         context["json_ld"] = {
             "@context": "https://schema.org",
@@ -79,11 +99,15 @@ class OrganizationDetailView(DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         org: Organization = self.object
-        context["roles"] = (
+        context["roles"], context["more_roles"] = first(
             org.event_roles.filter(event__is_public=True)
             .select_related("event")
-            .order_by("-event__start")
+            .order_by("-event__start", "pk")
         )
-        context["cases"] = org.cases.filter(status=PUBLISHED).select_related("country")
+        context["cases"], context["more_cases"] = first(
+            org.cases.filter(status=PUBLISHED)
+            .select_related("country")
+            .order_by("-published_at", "-pk")
+        )
         context["units"] = org.units.order_by("name")
         return context

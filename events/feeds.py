@@ -1,15 +1,24 @@
-"""iCalendar (RFC 5545) for public events: one calendar of them all and one file per event."""
+"""iCalendar (RFC 5545) for public events: a calendar of the events around now, one per year,
+and one file per event."""
 
+import datetime
 from collections.abc import Iterable
 
 import icalendar
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from events.models import Event
 
 PRODID = "-//Public Administration Knowledge Space//Events//EN"
+# The subscribed calendar: events starting from a year ago to two years ahead; a whole year
+# is at /events/calendar/<year>.ics. Either holds at most CALENDAR_LIMIT events.
+CALENDAR_PAST = datetime.timedelta(days=365)
+CALENDAR_AHEAD = datetime.timedelta(days=2 * 365)
+CALENDAR_LIMIT = 500
+YEARS = range(1900, 2101)
 
 
 def build_calendar(events: Iterable[Event], *, request: HttpRequest, name: str) -> bytes:
@@ -47,10 +56,27 @@ def _ics(body: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def _calendar_events() -> QuerySet[Event]:
+    return Event.objects.public().select_related("country").order_by("start", "pk")
+
+
 def events_ical(request: HttpRequest) -> HttpResponse:
-    events = Event.objects.public().select_related("country").order_by("start")
-    body = build_calendar(events, request=request, name="PAKS events")
+    """The calendar to subscribe to: past events stay a year, the next two years are in."""
+    now = timezone.now()
+    events = _calendar_events().filter(
+        start__gte=now - CALENDAR_PAST, start__lt=now + CALENDAR_AHEAD
+    )
+    body = build_calendar(events[:CALENDAR_LIMIT], request=request, name="PAKS events")
     return _ics(body, "paks-events.ics")
+
+
+def events_ical_year(request: HttpRequest, year: int) -> HttpResponse:
+    """Every public event starting in one year (in the site's time zone)."""
+    if year not in YEARS:
+        raise Http404("No calendar for that year.")
+    events = _calendar_events().filter(start__year=year)
+    body = build_calendar(events[:CALENDAR_LIMIT], request=request, name=f"PAKS events {year}")
+    return _ics(body, f"paks-events-{year}.ics")
 
 
 def event_ical(request: HttpRequest, slug: str) -> HttpResponse:

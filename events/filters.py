@@ -2,13 +2,13 @@
 
 import django_filters
 from django import forms
-from django.apps import apps
 from django.db.models import Q, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from countries.models import Country, Organization
 from events.models import Event, Participation
+from taxonomy.models import SDG, Theme
 
 
 def _years() -> list[tuple[int, int]]:
@@ -23,6 +23,11 @@ class YearFilter(django_filters.ChoiceFilter):
 
 @extend_schema_field({"type": "integer", "minimum": 1900, "maximum": 2100})
 class IntegerFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 17})
+class SDGNumberFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
@@ -45,16 +50,22 @@ class EventFilter(django_filters.FilterSet):
         empty_label="Any organizer",
     )
     theme = django_filters.ModelChoiceFilter(
-        # Themes live in the paks app, above this one: looked up by name, not imported.
-        queryset=lambda request: apps.get_model("paks", "Theme").objects.all(),
+        queryset=Theme.objects.all(),
         field_name="themes",
         to_field_name="slug",
         empty_label="Any theme",
     )
+    sdg = django_filters.ModelChoiceFilter(
+        label="SDG",
+        queryset=SDG.objects.all(),
+        field_name="sdgs",
+        to_field_name="number",
+        empty_label="Any goal",
+    )
 
     class Meta:
         model = Event
-        fields = ["kind", "year", "country", "organizer", "theme"]
+        fields = ["kind", "year", "country", "organizer", "theme", "sdg"]
 
     def filter_country(self, queryset: QuerySet[Event], name: str, value: Country) -> QuerySet:
         hosted = queryset.filter(country=value)
@@ -75,6 +86,13 @@ class EventApiFilter(EventFilter):
     )
     theme = django_filters.CharFilter(
         field_name="themes__slug", distinct=True, help_text="A theme's slug."
+    )
+    sdg = SDGNumberFilter(
+        field_name="sdgs__number",
+        distinct=True,
+        min_value=1,
+        max_value=17,
+        help_text="An SDG's number.",
     )
 
     class Meta(EventFilter.Meta):

@@ -5,6 +5,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.views.generic import DetailView, ListView
 
+from core.lists import first
 from events.filters import EventFilter
 from events.models import Event, EventOrganizer, Participation
 
@@ -96,7 +97,11 @@ class EventDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         event: Event = self.object
         # Cases and documents live in the paks app, above this one: reached through relations.
-        context["cases"] = event.cases.published().select_related("country")
+        context["cases"], context["more_cases"] = first(
+            event.cases.published()
+            .select_related("country", "organization")
+            .order_by("-published_at", "-pk")
+        )
         context["documents"] = (
             event.documents.public().filter(case__isnull=True).order_by("uploaded_at")
         )

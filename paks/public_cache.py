@@ -1,4 +1,5 @@
-"""A cache of anonymous API reads, dropped as a whole whenever public content changes.
+"""A cache of anonymous API reads (and of a few public pages, `cached_public_page`), dropped
+as a whole whenever public content changes.
 
 Every response is stored under the current *content version*; any save or delete of the
 models the public sees moves the version on (once the change commits), so no reader is
@@ -8,6 +9,7 @@ with PAKS_API_CACHE_SECONDS at 0, the default without REDIS_URL, nothing is cach
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import time
 from collections.abc import Callable
@@ -16,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -76,3 +78,42 @@ def cached_public_read(request: Request, build: Callable[[], Response]) -> Respo
     for name, value in headers.items():
         cached[name] = value
     return cached
+
+
+# A cached page outlives a change at most this long where the cache is each process's own
+# (without REDIS_URL): there only the process that made the change sees the new version.
+PAGE_SECONDS = 600
+PAGE_HEADERS = ("Content-Type", "Last-Modified", "X-Robots-Tag")
+
+
+def cached_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A view whose anonymous GETs are answered from the cache, kept under the content
+    version and the search index's version: the index's token is in the database, so every
+    process sees at once a change to which cases are published, whatever the cache."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from paks.search.index import version  # the index reports its changes to this module
+
+        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        # The whole address: a page names the site's own scheme and host in its links.
+        address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+        key = f"paks:page:{ENTRY_FORMAT}:{version()}:{content_version()}:{address}"
+        hit = cache.get(key)
+        if hit is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200:
+                return response
+            if hasattr(response, "render"):
+                response.render()
+            headers = {name: response[name] for name in PAGE_HEADERS if response.has_header(name)}
+            hit = (response.content, headers)
+            cache.set(key, hit, timeout=PAGE_SECONDS)
+        content, headers = hit
+        cached = HttpResponse(content)
+        for name, value in headers.items():
+            cached[name] = value
+        return cached
+
+    return wrapped

@@ -3,8 +3,6 @@
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import (
@@ -124,28 +122,4 @@ def test_schema_and_docs_are_served_without_any_cdn(client):
     assert "swagger-ui" in html
 
 
-LISTS = {
-    "case-list": lambda: CaseStudyFactory(published=True),
-    "document-list": lambda: DocumentFactory(case=CaseStudyFactory(published=True)),
-    "event-list": lambda: EventFactory(country=CountryFactory()),
-    "country-list": lambda: CountryFactory(),
-    "organization-list": lambda: OrganizationFactory(),
-    "theme-list": lambda: ThemeFactory(),
-}
-
-
-@pytest.mark.parametrize("name", LISTS)
-def test_list_endpoints_use_the_same_number_of_queries_for_1_and_50_rows(client, name):
-    url = api(name) + "?page_size=50"
-    LISTS[name]()
-    client.get(url)
-    with CaptureQueriesContext(connection) as one:
-        assert client.get(url).status_code == 200
-    for _ in range(49):
-        LISTS[name]()
-    client.get(url)  # new countries and themes are read once, as after the first row
-    with CaptureQueriesContext(connection) as fifty:
-        response = client.get(url)
-    assert len(response.json()["results"]) == 50
-    # count and one page of rows with their joined relations (cases: the search's queries)
-    assert len(fifty) == len(one), [q["sql"] for q in fifty.captured_queries]
+# The list endpoints' exact query counts: tests/test_query_counts.py.

@@ -9,7 +9,8 @@ from django.core.management import call_command
 
 from countries.models import Organization
 from events.models import Event
-from paks.models import SDG, CaseStudy, Theme
+from paks.models import CaseStudy
+from taxonomy.models import SDG, Theme
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,6 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -275,55 +273,4 @@ def _get(url):
     return response.content.decode()
 
 
-LISTS = {
-    "home": (lambda: reverse("paks:home"), lambda n: published()),
-    "case list": (lambda: reverse("paks:case-list") + "?per_page=50", lambda n: published()),
-    "event list": (
-        lambda: reverse("events:list") + "?when=past",
-        lambda n: EventFactory(country=CountryFactory()),
-    ),
-    "country list": (lambda: reverse("countries:list"), lambda n: CountryFactory()),
-    "theme list": (lambda: reverse("paks:theme-list"), lambda n: ThemeFactory()),
-    "SDG list": (lambda: reverse("paks:sdg-list"), lambda n: SDGFactory(number=n % 17 + 1)),
-}
-
-
-@pytest.mark.parametrize("name", LISTS)
-def test_list_pages_use_the_same_number_of_queries_for_1_and_50_rows(client, name):
-    url, make = LISTS[name]
-    make(0)
-    client.get(url())  # warm up: content types, site-wide lookups
-    with CaptureQueriesContext(connection) as one:
-        assert client.get(url()).status_code == 200
-    for n in range(49):
-        make(n)
-    client.get(url())  # the search reads new countries and themes once, as for the first row
-    with CaptureQueriesContext(connection) as fifty:
-        assert client.get(url()).status_code == 200
-    # Each list: a count, one page of rows with their joined country/organization, and the
-    # facet or filter lookups; none of these grows with the rows shown.
-    assert len(fifty) == len(one), [q["sql"] for q in fifty.captured_queries]
-
-
-def test_detail_pages_with_many_related_rows_use_a_fixed_number_of_queries(client):
-    theme = ThemeFactory()
-    country = CountryFactory()
-
-    def add():
-        case = published(country=country)
-        case.themes.add(theme)
-
-    add()
-    urls = [theme.get_absolute_url(), country.get_absolute_url()]
-    counts_one = []
-    for url in urls:
-        client.get(url)
-        with CaptureQueriesContext(connection) as ctx:
-            client.get(url)
-        counts_one.append(len(ctx))
-    for _ in range(49):
-        add()
-    for url, before in zip(urls, counts_one, strict=True):
-        with CaptureQueriesContext(connection) as ctx:
-            client.get(url)
-        assert len(ctx) == before, url
+# The pages' exact query counts: tests/test_query_counts.py.
