@@ -8,13 +8,14 @@ from django.db import models
 from django.http import HttpRequest
 
 from accounts.models import AuditEvent, User
+from core.net import client_address
 
 Action = AuditEvent.Action
 
 
 def _address(request: HttpRequest | None) -> str | None:
-    # The address the request came from, as the server saw it (axes reads it the same way).
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    # The client's address, read as django-axes reads it (core.net).
+    return client_address(request.META) or None if request is not None else None
 
 
 def record(

@@ -1,8 +1,10 @@
-"""Refuse request bodies that declare more than the upload limit, before reading them."""
+"""Refuse request bodies that declare more than the upload limit, before reading them, and
+answer "try again" when the embedded database stays busy."""
 
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
@@ -34,3 +36,34 @@ class UploadSizeLimitMiddleware:
             html = render_to_string("413.html", {"message": message}, request=None)
             return HttpResponse(html, status=413)
         return self.get_response(request)
+
+
+# When SQLite (the embedded default) stays locked past its timeout; PostgreSQL waits instead.
+BUSY_SIGNS = ("database is locked", "database table is locked", "database is busy")
+RETRY_AFTER_SECONDS = 5
+
+
+class DatabaseBusyMiddleware:
+    """A request that found the database locked by another writer for longer than the
+    timeout wrote nothing (its transaction rolled back): it is answered 503 with Retry-After,
+    as JSON on the API, instead of a 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError):
+            return None
+        if not any(sign in str(exception).lower() for sign in BUSY_SIGNS):
+            return None
+        message = "The database is busy with other changes; nothing was saved. Try again."
+        if request.path.startswith("/api/"):
+            response: HttpResponse = JsonResponse({"code": "busy", "message": message}, status=503)
+        else:
+            html = render_to_string("503.html", {"message": message}, request=None)
+            response = HttpResponse(html, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response

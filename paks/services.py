@@ -17,7 +17,8 @@ from accounts import audit
 from accounts.models import User
 from countries.models import Country, countries_of
 from paks import notifications, roles
-from paks.models import SDG, CaseComment, CaseLink, CaseStudy, Document, Theme
+from paks.models import CaseComment, CaseLink, CaseStudy, Document
+from taxonomy.models import SDG, Theme
 
 # How the history names the version an editor returned for changes (the review compares with it).
 CHANGES_REQUESTED = "Changes requested"

@@ -9,8 +9,9 @@ import datetime
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
-from paks.env import env_bool, env_int, env_list, env_str
+from core.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -51,17 +52,26 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_rq",
     "simple_history",
+    # The project's apps from the bottom of the stack up: each imports only those before it
+    # (the import-linter contracts in pyproject.toml keep it so).
+    "taxonomy",
     "accounts",
-    "workspace",
     "countries",
     "events",
     "paks",
     "paks.search",
+    "workspace",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Pages and JSON compressed (static files come compressed from WhiteNoise). CSRF tokens
+    # are masked anew on each response, which keeps BREACH from reading them.
+    "django.middleware.gzip.GZipMiddleware",
     "paks.middleware.UploadSizeLimitMiddleware",
+    "paks.middleware.DatabaseBusyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -107,6 +117,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: the search's facet query looks expensive to the planner, and
     # compiling it took 560 ms of a 1.2 s request that takes 0.6 s without.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default under concurrent requests: readers never wait for the writer
+    # (WAL), a write waits up to 20 s for another to finish instead of failing at once, and
+    # every transaction takes the write lock when it begins, so that two writers queue
+    # instead of deadlocking halfway (and a stale ETag is then a 412, not a 500).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": env_int("PAKS_SQLITE_TIMEOUT_SECONDS", 20),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 if PRODUCTION and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     raise ValueError("PAKS_ENV=production needs DATABASE_URL pointing at PostgreSQL")
 
@@ -126,6 +148,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "core.net.request_client_address"
+
+# The proxies in front (nginx, a load balancer): client addresses are read from their
+# X-Forwarded-For only (core.net). A list of addresses or networks, or how many there are.
+PAKS_TRUSTED_PROXIES = env_list("PAKS_TRUSTED_PROXIES", [])
+PAKS_PROXY_COUNT = env_int("PAKS_PROXY_COUNT", 0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -216,10 +244,48 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp) on every response: nothing but the portal's own files,
+# no inline script or style but a nonce'd block where a template needs one, and the one
+# style of the bare 500 page (rendered without a request, so without a nonce) by its hash.
+ERROR_PAGE_STYLE = "'sha256-lwQEDtH0z+dFAqgrLtc9bwH5fpvy1UHz9nIS0NEZ56k='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE, ERROR_PAGE_STYLE],
+        "img-src": [SELF, "data:"],  # data: for the API docs' icons
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Permissions-Policy: the portal uses none of these browser features, nor may anything it
+# embeds.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    # The portal's own domain and its subdomains, HTTPS only, as the browsers' preload list
+    # asks (turn off for a domain that shares subdomains with plain-HTTP services).
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
 LOGIN_URL = "account:sign-in"
 LOGIN_REDIRECT_URL = "workspace:home"
@@ -234,13 +300,19 @@ REST_FRAMEWORK = {
         "paks.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    # JSON bodies are checked for depth and array sizes before any field is read.
+    "DEFAULT_PARSER_CLASSES": [
+        "paks.api.parsers.LimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # Each view declares the role each action needs (see paks.api.permissions).
     "DEFAULT_PERMISSION_CLASSES": ["paks.api.permissions.Roles"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "paks.api.schema.RoleAwareSchema",
     "EXCEPTION_HANDLER": "paks.api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "paks.api.throttling.AnonymousRateThrottle",
@@ -255,6 +327,8 @@ REST_FRAMEWORK = {
 # only with a cache shared by all processes, so 0 (off) without REDIS_URL.
 PAKS_API_CACHE_SECONDS = env_int("PAKS_API_CACHE_SECONDS", 300 if REDIS_URL else 0)
 # Wrong API tokens allowed from one address before it is answered 429 for the lockout period.
+# The HTML case search, per client address (the API has its own rates above); empty: none.
+PAKS_SEARCH_RATE = env_str("PAKS_SEARCH_RATE", "120/minute")
 PAKS_TOKEN_FAILURE_LIMIT = env_int("PAKS_TOKEN_FAILURE_LIMIT", 10)
 PAKS_TOKEN_LOCKOUT_SECONDS = env_int("PAKS_TOKEN_LOCKOUT_SECONDS", 900)
 # Uploads larger than this are refused, before their body is read when they declare their size.

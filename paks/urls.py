@@ -1,9 +1,8 @@
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.generic import RedirectView
 
-from paks import feeds, views
-from paks.sitemaps import SITEMAPS
+from paks import feeds, health, sitemaps, views
 
 handler404 = "paks.views.page_not_found"
 
@@ -13,14 +12,21 @@ admin.site.index_title = "Curate the knowledge space"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
     path("feeds/cases.rss", feeds.LatestCasesFeed(), name="feed-cases-rss"),
     path("feeds/cases.atom", feeds.LatestCasesAtomFeed(), name="feed-cases-atom"),
     path("feeds/events.rss", feeds.EventsFeed(), name="feed-events-rss"),
     path("feeds/events.atom", feeds.EventsAtomFeed(), name="feed-events-atom"),
     path("api/v1/", include("paks.api.urls")),
+    # Invitation links e-mailed before the page moved to the workspace.
+    path(
+        "account/invitation/<str:key>/",
+        RedirectView.as_view(pattern_name="workspace:accept-invitation"),
+    ),
     path("account/", include("accounts.urls")),
     path("workspace/", include("workspace.urls")),
     path("events/", include("events.urls")),

@@ -1,34 +1,25 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views import defaults
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
+from core.lists import SHOWN, first
 from events.models import Event
-from paks.models import SDG, CaseStudy, Document, Theme
+from paks.counts import case_counts, sdg_counts, theme_counts
+from paks.models import CaseStudy, Document
+from paks.ratelimit import limited
 from paks.search import CaseSearch, search_cases
 from paks.search.base import FacetValue
-
-
-@never_cache
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness and database reachability, for the container healthcheck and load balancers."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:  # any database failure means "not healthy", whatever the driver raises
-        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+from taxonomy.models import SDG, Theme
 
 
 @require_GET
@@ -58,24 +49,20 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         events = Event.objects.public().select_related("country")
+        counts = case_counts()
         context.update(
             latest_cases=_published_cases().order_by("-published_at")[:6],
             upcoming_events=events.upcoming()[:4],
             recent_events=events.past()[:4],
-            regions=(
-                CaseStudy.objects.published()
-                .exclude(country__region_name="")
-                .values("country__region_name")
-                .annotate(n=Count("pk"))
-                .order_by("country__region_name")
-            ),
+            regions=counts.by_region,
             themes=Theme.objects.all(),
             sdgs=SDG.objects.all(),
-            case_count=CaseStudy.objects.published().count(),
+            case_count=counts.total,
         )
         return context
 
 
+@limited("search", "PAKS_SEARCH_RATE")
 def case_list(request: HttpRequest) -> HttpResponse:
     """Search and browse published cases: words, facets, sorting and pages in the query string."""
     search = CaseSearch.from_request(request)
@@ -196,25 +183,41 @@ class CaseDetailView(DetailView):
 
 
 class TaxonomyListMixin:
-    """Themes or SDGs, each with its number of published cases."""
+    """Themes or SDGs, each with its number of published cases (kept, see paks.counts)."""
 
     model: type[Theme] | type[SDG]
+    case_counts: Callable[[], dict[int, int]]
 
     def get_queryset(self) -> QuerySet[Any]:
-        published = Q(cases__status=CaseStudy.Status.PUBLISHED)
-        return self.model.objects.annotate(case_count=Count("cases", filter=published))
+        return self.model.objects.all()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        counts = self.case_counts()
+        rows = list(context["object_list"])
+        for row in rows:
+            row.case_count = counts.get(row.pk, 0)
+        context["object_list"] = context[self.context_object_name] = rows  # type: ignore[attr-defined]
+        return context
 
 
 class TaxonomyDetailMixin:
-    """A theme's or an SDG's page: its published cases and public events."""
+    """A theme's or an SDG's page: its latest published cases (and how many there are in
+    all) and public events, with links to all of them."""
 
     relation: str  # the name of the many-to-many field on cases and events
+    case_counts: Callable[[], dict[int, int]]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)  # type: ignore[misc]
         where = {self.relation: self.object}  # type: ignore[attr-defined]
-        context["cases"] = _published_cases().filter(**where)
-        context["events"] = Event.objects.public().filter(**where).select_related("country")
+        context["cases"] = (
+            _published_cases().filter(**where).order_by("-published_at", "-pk")[:SHOWN]
+        )
+        context["case_total"] = self.case_counts().get(self.object.pk, 0)  # type: ignore[attr-defined]
+        context["events"], context["more_events"] = first(
+            Event.objects.public().filter(**where).select_related("country").order_by("-start")
+        )
         return context
 
 
@@ -222,6 +225,7 @@ class ThemeListView(TaxonomyListMixin, ListView):
     template_name = "paks/theme_list.html"
     context_object_name = "themes"
     model = Theme
+    case_counts = staticmethod(theme_counts)
 
 
 class ThemeDetailView(TaxonomyDetailMixin, DetailView):
@@ -229,12 +233,14 @@ class ThemeDetailView(TaxonomyDetailMixin, DetailView):
     context_object_name = "theme"
     model = Theme
     relation = "themes"
+    case_counts = staticmethod(theme_counts)
 
 
 class SDGListView(TaxonomyListMixin, ListView):
     template_name = "paks/sdg_list.html"
     context_object_name = "sdgs"
     model = SDG
+    case_counts = staticmethod(sdg_counts)
 
 
 class SDGDetailView(TaxonomyDetailMixin, DetailView):
@@ -244,6 +250,7 @@ class SDGDetailView(TaxonomyDetailMixin, DetailView):
     slug_field = "number"
     slug_url_kwarg = "number"
     relation = "sdgs"
+    case_counts = staticmethod(sdg_counts)
 
 
 class AboutView(TemplateView):
@@ -251,10 +258,11 @@ class AboutView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        cases = case_counts()
         context["counts"] = {
-            "cases": CaseStudy.objects.published().count(),
-            "events": Event.objects.public().count(),
-            "countries": CaseStudy.objects.published().values("country").distinct().count(),
+            "cases": cases.total,
+            "events": Event.objects.public().count(),  # hundreds of rows, not a case scan
+            "countries": cases.countries,
         }
         return context
 

@@ -9,7 +9,8 @@ from factory.django import DjangoModelFactory
 from accounts.models import User
 from countries.models import Country, EGovScore, FocalPoint, Organization
 from events.models import Event, EventOrganizer, Participation
-from paks.models import SDG, CaseComment, CaseLink, CaseStudy, Document, Theme
+from paks.models import CaseComment, CaseLink, CaseStudy, Document
+from taxonomy.models import SDG, Theme
 
 
 class UserFactory(DjangoModelFactory):
@@ -36,9 +37,10 @@ class EditorFactory(UserFactory):
     @factory.post_generation
     def editors_group(obj, create, extracted, **kwargs):
         if create:
-            from django.contrib.auth.models import Group
+            # Made again when a transactional test flushed the one the migrations made.
+            from accounts.editors import editors_group
 
-            obj.groups.add(Group.objects.get(name="Editors"))
+            obj.groups.add(editors_group())
 
 
 class CountryFactory(DjangoModelFactory):

@@ -85,3 +85,26 @@ def test_make_run_starts_the_database_task_worker_with_the_server():
     assert "$(MANAGE) runserver" in recipe
     # The worker goes when the server goes.
     assert "trap 'kill $$worker" in recipe
+
+
+def test_the_deploy_check_passes_with_production_settings():
+    import secrets
+    import subprocess
+    import sys
+
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PAKS_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": "postgres://paks@db:5432/paks",
+        "REDIS_URL": "redis://redis:6379/0",
+        "ALLOWED_HOSTS": "paks.example.org",
+    }
+    check = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stderr + check.stdout

@@ -11,17 +11,20 @@ from rest_framework.request import Request
 
 from accounts.models import ApiToken, User
 from accounts.services import authenticate_token
+from core.net import client_address
 
 
 def _failures_key(request: Request) -> str:
-    return f"paks:token-failures:{request.META.get('REMOTE_ADDR', '')}"
+    return f"paks:token-failures:{client_address(request.META)}"
 
 
 class TokenAuthentication(BaseAuthentication):
     """A personal API token. Revoked or expired tokens and deactivated users fail at once.
 
     Each address may present a wrong key `PAKS_TOKEN_FAILURE_LIMIT` times within
-    `PAKS_TOKEN_LOCKOUT_SECONDS`; after that it is answered 429 until the window passes.
+    `PAKS_TOKEN_LOCKOUT_SECONDS`; after that its wrong keys are answered 429 until the window
+    passes. A valid key is never refused: behind one proxy or NAT, one client's mistakes
+    must not lock out the others (and a 256-bit key cannot be guessed anyway).
     """
 
     keyword = "Token"
@@ -34,27 +37,28 @@ class TokenAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 "Send the header as 'Authorization: Token <key>', with no spaces in the key."
             )
-        key = _failures_key(request)
-        lockout = settings.PAKS_TOKEN_LOCKOUT_SECONDS
-        if cache.get(key, 0) >= settings.PAKS_TOKEN_FAILURE_LIMIT:
-            raise exceptions.Throttled(
-                wait=lockout, detail="Too many wrong tokens from this address; try again later."
-            )
         try:
             token = authenticate_token(parts[1].decode())
         except UnicodeDecodeError:
             token = None
-        if token is None:
-            if cache.add(key, 1, timeout=lockout) is False:
-                try:
-                    cache.incr(key)
-                except ValueError:  # expired between add and incr
-                    cache.set(key, 1, timeout=lockout)
-            raise exceptions.AuthenticationFailed(
-                "The token is not valid: it is unknown, revoked or expired, "
-                "or its account is deactivated."
+        if token is not None:
+            return token.user, token
+        key = _failures_key(request)
+        lockout = settings.PAKS_TOKEN_LOCKOUT_SECONDS
+        failures = 1
+        if cache.add(key, 1, timeout=lockout) is False:
+            try:
+                failures = cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, timeout=lockout)
+        if failures > settings.PAKS_TOKEN_FAILURE_LIMIT:
+            raise exceptions.Throttled(
+                wait=lockout, detail="Too many wrong tokens from this address; try again later."
             )
-        return token.user, token
+        raise exceptions.AuthenticationFailed(
+            "The token is not valid: it is unknown, revoked or expired, "
+            "or its account is deactivated."
+        )
 
     def authenticate_header(self, request: Request) -> str:
         # Makes DRF answer 401 (not 403) to requests without credentials.

@@ -2,13 +2,16 @@
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
+from django.template.defaultfilters import filesizeformat
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from paks.api.renderers import CSVRenderer
+from core.renderers import CSVRenderer
 
 
 def _first(detail: Any) -> tuple[str | None, str, str]:
@@ -23,7 +26,18 @@ def _first(detail: Any) -> tuple[str | None, str, str]:
     return None, str(detail), getattr(detail, "code", "error") or "error"
 
 
+class BodyTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+    def __init__(self) -> None:
+        limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        super().__init__(f"The request body is larger than {limit}; send less at once.")
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, RequestDataTooBig):  # Django's own answer would be an HTML 400
+        exc = BodyTooLarge()
     response = exception_handler(exc, context)
     if response is None:
         return None

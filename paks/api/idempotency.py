@@ -1,4 +1,5 @@
-"""`Idempotency-Key` for uploads: a retried request gets the first response, not a second row.
+"""`Idempotency-Key` for every POST that creates something (a case, an upload): a retried
+request gets the first response, not a second row.
 
 The same key with the same request replays the stored response; with another request it
 is refused with 422; while the first request is still running a retry gets 409. Only
@@ -10,9 +11,11 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
+from django.http import QueryDict
 from django.utils import timezone
 from rest_framework import status
 from rest_framework.exceptions import APIException, ValidationError
@@ -31,7 +34,7 @@ class KeyReused(APIException):
     default_code = "idempotency_key_reused"
     default_detail = (
         "This Idempotency-Key was already used for a different request. "
-        "Use a new key for a new upload."
+        "Use a new key for a new case or upload."
     )
 
 
@@ -45,8 +48,12 @@ class StillRunning(APIException):
 
 
 def fingerprint(request: Request) -> str:
-    """What the request asks for: method, path, form fields and the files' content."""
+    """What the request asks for: method, path, and the JSON body or the form fields and the
+    files' content."""
     digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
+    if not isinstance(request.data, QueryDict):
+        digest.update(json.dumps(request.data, sort_keys=True, default=str).encode())
+        return digest.hexdigest()
     for name in sorted(request.data.keys()):
         if name in request.FILES:
             continue

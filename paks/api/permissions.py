@@ -22,11 +22,12 @@ CONTRIBUTOR = "focal point or editor"  # of the case's country, for a case
 EDITOR = "editor"
 
 
-def required_role(request: Request, view: Any) -> str | None:
+def required_role(method: str | None, view: Any) -> str | None:
+    """The role the view declares for its current action and this HTTP method."""
     declared = getattr(view, "required_roles", {}).get(getattr(view, "action", None))
     if isinstance(declared, dict):
-        declared = declared.get(request.method)
-    if declared is None and request.method in SAFE_METHODS:
+        declared = declared.get(method)
+    if declared is None and method in SAFE_METHODS:
         return ANYONE
     return declared
 
@@ -37,7 +38,7 @@ class Roles(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         if getattr(view, "action", "") is None:
             return True  # no handler for the method: the view answers 405
-        role = required_role(request, view)
+        role = required_role(request.method, view)
         if role is None:
             return False
         if role == ANYONE:
@@ -50,7 +51,7 @@ class Roles(BasePermission):
         return True  # decided on the object (`has_object_permission`) or signed in enough
 
     def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
-        role = required_role(request, view)
+        role = required_role(request.method, view)
         if role == CONTRIBUTOR:
             self.message = "Only the country's focal points and editors may change this case."
             return roles.works_on(request.user, obj)

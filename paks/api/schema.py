@@ -1,6 +1,23 @@
-"""OpenAPI post-processing: every operation documents the JSON errors it can answer."""
+"""OpenAPI: which operations anyone may call, and the JSON errors every operation answers."""
 
 from typing import Any
+
+from drf_spectacular.openapi import AutoSchema
+
+from paks.api.permissions import ANYONE, Roles, required_role
+
+
+class RoleAwareSchema(AutoSchema):
+    """Operations open to anyone (the role their view declares) are documented as needing
+    no credentials: drf-spectacular knows this of DRF's own permission classes only."""
+
+    def get_auth(self) -> list[dict[str, Any]]:
+        auths = super().get_auth()
+        roles = any(isinstance(p, Roles) for p in self.view.get_permissions())
+        if roles and required_role(self.method, self.view) == ANYONE and {} not in auths:
+            auths.append({})
+        return auths
+
 
 ERROR_SCHEMA = {
     "type": "object",

@@ -8,27 +8,12 @@ from countries.api.serializers import CountryRefSerializer, OrganizationRefSeria
 from countries.models import Country, Organization, countries_of
 from events.models import Event
 from paks import roles
-from paks.models import SDG, CaseComment, CaseLink, CaseStudy, Document, Theme
+from paks.models import CaseComment, CaseLink, CaseStudy, Document
 from paks.services import CASE_FIELDS
+from taxonomy.models import SDG, Theme
 
 SLUG_PLACEHOLDER = "slug-placeholder-0"
 DATETIME = serializers.DateTimeField()  # as the model serializers write dates and times
-
-
-class ThemeSerializer(serializers.HyperlinkedModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api-v1:theme-detail", lookup_field="slug")
-
-    class Meta:
-        model = Theme
-        fields = ["url", "slug", "name", "description"]
-
-
-class SDGSerializer(serializers.HyperlinkedModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api-v1:sdg-detail", lookup_field="number")
-
-    class Meta:
-        model = SDG
-        fields = ["url", "number", "short_title", "title", "colour"]
 
 
 class DocumentSerializer(serializers.HyperlinkedModelSerializer):
@@ -225,6 +210,10 @@ class CaseDetailSerializer(CaseSerializer):
         return CaseCommentSerializer(comments, many=True).data
 
 
+# The most items each list of a case may have: every SDG, a generous number of themes and links.
+LIST_LIMITS = {"themes": 30, "sdgs": 17, "links": 50}
+
+
 class CaseWriteSerializer(serializers.ModelSerializer):
     """What a focal point or an editor sends to create or change a case."""
 
@@ -259,6 +248,13 @@ class CaseWriteSerializer(serializers.ModelSerializer):
                 {"non_field_errors": ["Send a JSON object with the case's fields."]},
                 code="invalid",
             )
+        for name, limit in LIST_LIMITS.items():
+            value = data.get(name)  # type: ignore[attr-defined]
+            if isinstance(value, list) and len(value) > limit:
+                # Refused before any of them is looked up.
+                raise serializers.ValidationError(
+                    {name: [f"Give at most {limit}."]}, code="max_length"
+                )
         if isinstance(data.get("country"), str):  # type: ignore[attr-defined]
             data = {**data, "country": data["country"].upper()}  # type: ignore[index,dict-item]
         return super().to_internal_value(data)

@@ -7,11 +7,12 @@ increment per request, whatever the rate.
 
 from typing import Any
 
-from django.core.cache import cache
 from rest_framework.request import Request
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
 from accounts.models import ApiToken
+from core.net import client_address
+from paks.ratelimit import count
 
 
 class WindowCountMixin:
@@ -28,23 +29,19 @@ class WindowCountMixin:
         key = self.get_cache_key(request, view)  # type: ignore[attr-defined]
         if key is None:
             return True
-        now = self.timer()  # type: ignore[attr-defined]
-        window = int(now // self.duration)
-        self.window_ends = (window + 1) * self.duration
-        counter = f"{key}:{window}"
-        try:
-            count = cache.incr(counter)
-        except ValueError:  # the window's first request (or a race with another one)
-            added = cache.add(counter, 1, timeout=self.duration + 1)
-            count = 1 if added else cache.incr(counter)
-        return count <= self.num_requests
+        hits, self.window_ends = count(key, self.duration, self.timer())  # type: ignore[attr-defined]
+        return hits <= self.num_requests
 
     def wait(self) -> float:
         return max(0.0, self.window_ends - self.timer())  # type: ignore[attr-defined]
 
 
 class AnonymousRateThrottle(WindowCountMixin, AnonRateThrottle):
-    """Anonymous requests, per client address (scope "anon")."""
+    """Anonymous requests, per client address (scope "anon"): the address from a trusted
+    proxy's header, never from whatever header a client sends (DRF's own reading)."""
+
+    def get_ident(self, request: Request) -> str:
+        return client_address(request.META)
 
 
 class TokenRateThrottle(WindowCountMixin, SimpleRateThrottle):

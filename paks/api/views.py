@@ -1,4 +1,4 @@
-"""API v1 views for the knowledge space: cases (searched), documents, themes and SDGs."""
+"""API v1 views for the knowledge space: cases (searched) and documents."""
 
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponseBase
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import filters, mixins, serializers, status, viewsets
@@ -19,16 +18,18 @@ from rest_framework.exceptions import (
     PermissionDenied,
     ValidationError,
 )
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from core.renderers import CSVExportMixin
 from countries.models import countries_of
 from paks import roles
 from paks.api.idempotency import HEADER as IDEMPOTENCY_HEADER
 from paks.api.idempotency import idempotent
+from paks.api.parsers import LimitedJSONParser
 from paks.api.permissions import CONTRIBUTOR, EDITOR, SIGNED_IN
 from paks.api.preconditions import (
     Conflict,
@@ -38,7 +39,7 @@ from paks.api.preconditions import (
     document_etag,
     expected_case_version,
 )
-from paks.api.renderers import CSVExportMixin
+from paks.api.schema import RoleAwareSchema
 from paks.api.serializers import (
     CaseDetailSerializer,
     CaseReviewSerializer,
@@ -48,13 +49,11 @@ from paks.api.serializers import (
     DocumentSerializer,
     DocumentUploadSerializer,
     FacetValueSerializer,
-    SDGSerializer,
     SearchHitSerializer,
-    ThemeSerializer,
     WorkspaceCaseSerializer,
 )
 from paks.documents.accept import DocumentRejected, accept_document, max_upload_bytes
-from paks.models import SDG, CaseStudy, Document, Theme
+from paks.models import CaseStudy, Document
 from paks.public_cache import cached_public_read
 from paks.search import CaseSearch, FacetValue, search_cases
 from paks.search.backends import all_matching_cases, check_values
@@ -163,7 +162,7 @@ def _joined(values: Iterable[object]) -> str:
     return "; ".join(str(v) for v in values)
 
 
-class CaseSchema(AutoSchema):
+class CaseSchema(RoleAwareSchema):
     """The case list answers one search page (hits, facets, counts), not an array of cases."""
 
     def _is_list_view(self, serializer: object = None) -> bool:
@@ -204,7 +203,7 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
     csv_filename = "cases"
     pagination_class = None  # the list pages its search results itself
     schema = CaseSchema()
-    parser_classes = [JSONParser]  # documents take multipart; see `documents`
+    parser_classes = [LimitedJSONParser]  # documents take multipart; see `documents`
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[CaseStudy]:
@@ -351,8 +350,11 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
             request, lambda: self._detail_response(self.get_object(), fresh=False)
         )
 
-    @extend_schema(responses={201: CaseDetailSerializer})
+    @extend_schema(parameters=[IDEMPOTENCY_KEY], responses={201: CaseDetailSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return idempotent(request, lambda: self._create(request))
+
+    def _create(self, request: Request) -> Response:
         serializer = CaseWriteSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -534,16 +536,3 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
             .defer("extracted_text")
             .select_related("case", "event")
         )
-
-
-class ThemeViewSet(viewsets.ReadOnlyModelViewSet):
-    lookup_field = "slug"
-    serializer_class = ThemeSerializer
-    queryset = Theme.objects.order_by("name")
-
-
-class SDGViewSet(viewsets.ReadOnlyModelViewSet):
-    lookup_field = "number"
-    lookup_value_regex = "[0-9]{1,2}"
-    serializer_class = SDGSerializer
-    queryset = SDG.objects.order_by("number")

@@ -11,7 +11,7 @@ from django.core.files import File
 from django.db import IntegrityError, transaction
 from PIL import Image
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from pypdf.errors import DependencyError
 
 from accounts.models import User
 from events.models import Event
@@ -149,7 +149,11 @@ def check_pdf(upload: File) -> None:
     try:
         reader = PdfReader(upload)
         encrypted = reader.is_encrypted
-    except PdfReadError:
+    except DependencyError:
+        # pypdf reads AES encryption only with a library the portal does not need: only
+        # encrypted files ask for it.
+        encrypted = True
+    except Exception:  # hostile input raises many kinds of error; none may become a 500
         raise DocumentRejected("The PDF file is damaged.", code="damaged") from None
     finally:
         upload.seek(0)
@@ -274,12 +278,14 @@ def accept_document(
                 _check_open(case, uploaded_by)
             document.file.save(f"upload.{ALLOWED[media_type]}", upload, save=False)
             document.save()
-    except IntegrityError as exc:
-        # The row did not commit, so its file must not stay behind.
+    except BaseException as exc:
+        # The row did not commit (a duplicate, a busy database ...): its file must not stay.
         if document.file.name:
             document.file.storage.delete(document.file.name)
-        raise DocumentRejected(
-            "This file is already attached to the case.", code="duplicate"
-        ) from exc
+        if isinstance(exc, IntegrityError):
+            raise DocumentRejected(
+                "This file is already attached to the case.", code="duplicate"
+            ) from exc
+        raise
     queue_processing(document)
     return document

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -358,7 +360,32 @@ def test_wrong_tokens_from_one_address_are_locked_out(db, settings):
     client.credentials(HTTP_AUTHORIZATION="Token paks_guess")
     codes = [client.get(api("case-list")).status_code for _ in range(5)]
     assert codes == [401, 401, 401, 429, 429]
+    # A valid token from the same address (another client behind the same proxy) still works.
+    _, key = issue_token(user=FocalPointFactory().user, name="cms")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get(api("workspace-case-list")).status_code == 200
+    client.credentials(HTTP_AUTHORIZATION="Token paks_guess")
+    assert client.get(api("case-list")).status_code == 429
     cache.clear()
+
+
+def test_a_retried_create_with_the_same_idempotency_key_makes_one_case(focal_point):
+    client = APIClient()
+    _, key = issue_token(user=focal_point.user, name="cms")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    headers = {"HTTP_IDEMPOTENCY_KEY": "5b0e6c4e-0d1c-4f43-9d55-1f1f3c1f0a01"}
+    first = client.post(api("case-list"), new_case_body(), format="json", **headers)
+    again = client.post(api("case-list"), new_case_body(), format="json", **headers)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json() and again["Location"] == first["Location"]
+    assert CaseStudy.objects.count() == 1
+    # The same key for another case is refused, and writes nothing.
+    other = client.post(
+        api("case-list"), {**new_case_body(), "title": "Another"}, format="json", **headers
+    )
+    assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
+    assert CaseStudy.objects.count() == 1
 
 
 def test_session_writes_need_the_csrf_token(focal_point):
@@ -391,8 +418,6 @@ def test_organization_and_event_are_given_by_slug(fp_client, focal_point):
 
 
 def test_workspace_list_and_csv_exports_use_constant_queries(fp_client, focal_point, client):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     from tests.factories import ThemeFactory
 
@@ -418,3 +443,49 @@ def test_workspace_list_and_csv_exports_use_constant_queries(fp_client, focal_po
     few = [count(workspace), count(cases_csv), count(events_csv)]
     add_cases(30)
     assert [count(workspace), count(cases_csv), count(events_csv)] == few
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"themes": [f"theme-{n}" for n in range(140_000)]}, None),  # over the parser's 1,000
+        ({"themes": [f"theme-{n}" for n in range(31)]}, "themes"),
+        ({"sdgs": list(range(1, 19))}, "sdgs"),
+        ({"links": [{"title": "t", "url": "https://example.org/"}] * 51}, "links"),
+    ],
+    ids=["140000 themes", "31 themes", "18 sdgs", "51 links"],
+)
+def test_overlong_lists_are_refused_before_anything_is_looked_up(focal_point, body, field):
+    client = APIClient()
+    _, key = issue_token(user=focal_point.user, name="cms")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(api("case-list"), {**new_case_body(), **body}, format="json")
+    assert response.status_code == 400
+    assert response.json().get("field") == field and response.json()["message"]
+    assert CaseStudy.objects.count() == 0
+    assert not any("paks_theme" in q["sql"] for q in queries.captured_queries)
+
+
+def test_deeply_nested_json_is_a_400_in_the_apis_words(focal_point):
+    client = APIClient()
+    _, key = issue_token(user=focal_point.user, name="cms")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    for depth in (25, 1_000, 100_000):
+        body = "[" * depth + "]" * depth
+        response = client.post(api("case-list"), body, content_type="application/json")
+        assert response.status_code == 400, depth
+        assert response.json()["code"] == "parse_error" and "nested" in response.json()["message"]
+
+
+def test_a_body_over_the_memory_limit_is_a_413_in_the_apis_words(focal_point, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client = APIClient()
+    _, key = issue_token(user=focal_point.user, name="cms")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    body = {**new_case_body(), "summary": "x" * 5000}
+    response = client.post(api("case-list"), body, format="json")
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "too_large"
+    assert CaseStudy.objects.count() == 0

@@ -52,6 +52,26 @@ def test_an_encrypted_pdf_is_refused_with_a_message_that_says_so():
     assert "password" in message
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "encrypted-rc4.pdf",
+        "encrypted-aes128.pdf",
+        "encrypted-aes256-r6.pdf",
+        "encrypted-aes256-attachment.pdf",
+        "encrypted-aes256-password.pdf",
+    ],
+)
+def test_pdfs_encrypted_every_way_are_refused_as_encrypted(name):
+    data = (Path(__file__).parent / "files" / name).read_bytes()
+    assert "password" in refused(SimpleUploadedFile(name, data), "encrypted")
+
+
+def test_a_pdf_that_breaks_the_reader_is_refused_as_damaged():
+    broken = b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\ntrailer << /Root 1 0 R"
+    refused(SimpleUploadedFile("broken.pdf", broken + b" /Size 99999999999 >>"), "damaged")
+
+
 def test_an_office_package_that_unpacks_to_far_more_than_its_size_is_refused():
     bomb = package({"word/document.xml": b"<w/>" + b" " * 20_000_000})
     assert len(bomb) < 100_000
