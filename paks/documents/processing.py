@@ -27,6 +27,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django_guid import clear_guid, get_guid, set_guid
 from django_tasks import task
 
 from paks.documents import extract
@@ -54,8 +55,8 @@ def memory_limit_mb() -> int:
 def queue_processing(document: Document) -> None:
     """Process the document once the surrounding transaction commits (its row exists then)."""
     if document.file and document.media_type in PROCESSED_TYPES:
-        document_id = document.pk
-        transaction.on_commit(lambda: process_document.enqueue(document_id))
+        document_id, request_id = document.pk, get_guid()
+        transaction.on_commit(lambda: process_document.enqueue(document_id, request_id=request_id))
 
 
 def _limits(seconds: int, memory_mb: int) -> Callable[[], None]:
@@ -109,8 +110,13 @@ def process_again(documents: QuerySet[Document]) -> int:
         .values_list("pk", flat=True)
     )
     Document.objects.filter(pk__in=ids).update(state=Document.State.PENDING, error="")
+    request_id = get_guid()
     for document_id in ids:
-        transaction.on_commit(lambda document_id=document_id: process_document.enqueue(document_id))
+        transaction.on_commit(
+            lambda document_id=document_id: process_document.enqueue(
+                document_id, request_id=request_id
+            )
+        )
     return len(ids)
 
 
@@ -208,5 +214,13 @@ def process(document_id: int) -> str:
 
 
 @task()
-def process_document(document_id: int) -> str:
-    return process(document_id)
+def process_document(document_id: int, request_id: str | None = None) -> str:
+    """The worker's side; its log lines carry the id of the request that queued it."""
+    set_guid(request_id)
+    try:
+        logger.info("Processing document %s", document_id)
+        outcome = process(document_id)
+        logger.info("Processed document %s: %s", document_id, outcome)
+        return outcome
+    finally:
+        clear_guid()
