@@ -398,4 +398,6 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # It says at INFO, for every request, that it made an id: the lines it marks are enough.
+    "loggers": {"django_guid": {"level": "WARNING"}},
 }
