@@ -248,6 +248,21 @@ class _Reindex:
             reindex_batch.enqueue(ids[start : start + BATCH])
 
 
+_suspended = False  # see `suspended`
+
+
+@contextmanager
+def suspended() -> Iterator[None]:
+    """No reindexing for the changes made inside (a restore, which rebuilds the whole index
+    once after loading every row)."""
+    global _suspended
+    _suspended, before = True, _suspended
+    try:
+        yield
+    finally:
+        _suspended = before
+
+
 def reindex_later(case_ids: Iterable[int], *, labels: bool = False) -> None:
     """Reindex these cases once the surrounding transaction commits (at once without one).
     `labels`: a country, theme or SDG changed, so the index gets a new version (which the
@@ -258,6 +273,8 @@ def reindex_later(case_ids: Iterable[int], *, labels: bool = False) -> None:
     of an enclosing savepoint stay with its callback, so rolling back an inner savepoint
     loses none of them; a rolled-back transaction's callbacks go with it.
     """
+    if _suspended:
+        return
     connection = transaction.get_connection()
     ids = set(case_ids)
     if connection.in_atomic_block:
