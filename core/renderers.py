@@ -2,8 +2,8 @@
 
 import csv
 import io
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpResponseBase
 from rest_framework.renderers import BaseRenderer
@@ -26,7 +26,7 @@ class CSVRenderer(BaseRenderer):
         self,
         data: Any,
         accepted_media_type: str | None = None,
-        renderer_context: dict[str, Any] | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
     ) -> bytes:
         if data is None:
             return b""
@@ -41,14 +41,21 @@ class CSVRenderer(BaseRenderer):
         return out.getvalue().encode()
 
 
-class CSVExportMixin:
+if TYPE_CHECKING:
+    from rest_framework.viewsets import GenericViewSet
+
+    _ViewSet = GenericViewSet[Any]
+else:
+    _ViewSet = object  # a mixin: the view set it is mixed into comes after it
+
+
+class CSVExportMixin(_ViewSet):
     """Offers the list action as CSV too: every matching row, unpaged, streamed."""
 
     csv_filename: str
-    action: str | None
 
     def get_renderers(self) -> list[BaseRenderer]:
-        renderers = super().get_renderers()  # type: ignore[misc]
+        renderers = super().get_renderers()
         # No action: a method the list does not offer, answered 405 in the format asked for.
         if self.action in ("list", None):
             renderers.append(CSVRenderer())

@@ -10,10 +10,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import unicodedata
+from collections.abc import Container
 from difflib import SequenceMatcher
+from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
@@ -23,7 +24,15 @@ from countries.models import Organization
 from events.models import Event
 from paks.models import CaseStudy, Document
 from paks.search.base import FACETS, CaseSearch, DocumentMatch, Hit, Problems, SearchResults
-from paks.search.filters import Conditions, Labels, Match, count_and_page, facet_values
+from paks.search.db import reading
+from paks.search.filters import (
+    Conditions,
+    Labels,
+    Match,
+    SQLParam,
+    count_and_page,
+    facet_values,
+)
 from paks.search.index import version as index_version
 from paks.search.query import ParsedQuery, Term, parse
 from paks.search.text import words
@@ -44,6 +53,8 @@ SNIPPET_LENGTH = 240
 RANKED_PREFIX = 1000
 # How long counts and rankings are kept; a change to the index makes them unreachable sooner.
 CACHE_SECONDS = 3600
+
+T = TypeVar("T")
 
 
 def marks(text: str, parsed: ParsedQuery) -> list[tuple[int, int]]:
@@ -103,7 +114,7 @@ class FullTextBackend:
     caches = True
 
     # Overridden by each backend.
-    def condition(self, parsed: ParsedQuery) -> tuple[str, list[object]]:
+    def condition(self, parsed: ParsedQuery) -> tuple[str, list[SQLParam]]:
         """The rows (alias `si`) whose terms match the query, as a WHERE condition."""
         raise NotImplementedError
 
@@ -239,7 +250,7 @@ class FullTextBackend:
 
     def finds_anything(self, parsed: ParsedQuery) -> bool:
         sql, params = self.condition(parsed)
-        with connection.cursor() as cursor:
+        with reading().cursor() as cursor:
             cursor.execute(f"SELECT 1 FROM search_caseindex si WHERE {sql} LIMIT 1", params)
             return cursor.fetchone() is not None
 
@@ -284,7 +295,7 @@ class FullTextBackend:
             .only("pk", "case_id", "title", "media_type", "extracted_text")
         )
         for document in documents:
-            if document.case_id in found:
+            if document.case_id is None or document.case_id in found:
                 continue
             pages = document.extracted_text.split("\f")
             for number, text in enumerate(pages, start=1):
@@ -332,32 +343,32 @@ def known_values(search: CaseSearch, labels: Labels) -> tuple[CaseSearch, Proble
     The page shows the problems and searches without those values; the API refuses them.
     """
     problems = list(search.problems)
-    known: dict[str, tuple[object, ...]] = {}
 
-    def keep(facet: str, values: tuple[object, ...], existing: set[object], what: str) -> None:
-        unknown = [v for v in values if v not in existing]
-        for value in unknown:
-            problems.append((facet, f"There is no {what} “{value}”; it was left out."))
-        known[facet] = tuple(v for v in values if v in existing)
+    def keep(facet: str, values: tuple[T, ...], existing: Container[T], what: str) -> tuple[T, ...]:
+        for value in values:
+            if value not in existing:
+                problems.append((facet, f"There is no {what} “{value}”; it was left out."))
+        return tuple(v for v in values if v in existing)
+
+    def slugs(rows: QuerySet[Any], wanted: tuple[str, ...]) -> set[str]:
+        """Which of these slugs name a row (asked only when some were given)."""
+        return set(rows.filter(slug__in=wanted).values_list("slug", flat=True)) if wanted else set()
 
     countries = labels.countries.values()
-    if search.country:
-        keep("country", search.country, {c.iso3 for c in countries}, "country with the code")
-    if search.region:
-        keep("region", search.region, {c.region_name for c in countries}, "region")
-    if search.theme:
-        keep("theme", search.theme, {slug for slug, _name in labels.themes.values()}, "theme")
-    if search.sdg:
-        keep("sdg", search.sdg, set(labels.sdgs), "SDG")
-    if search.organization:
-        existing = Organization.objects.filter(slug__in=search.organization)
-        keep(
+    known = dataclasses.replace(
+        search,
+        country=keep(
+            "country", search.country, {c.iso3 for c in countries}, "country with the code"
+        ),
+        region=keep("region", search.region, {c.region_name for c in countries}, "region"),
+        theme=keep("theme", search.theme, {slug for slug, _ in labels.themes.values()}, "theme"),
+        sdg=keep("sdg", search.sdg, labels.sdgs, "SDG"),
+        organization=keep(
             "organization",
             search.organization,
-            set(existing.values_list("slug", flat=True)),
+            slugs(Organization.objects.all(), search.organization),
             "organization",
-        )
-    if search.event:
-        existing = Event.objects.public().filter(slug__in=search.event)
-        keep("event", search.event, set(existing.values_list("slug", flat=True)), "event")
-    return dataclasses.replace(search, **known, problems=tuple(problems)), tuple(problems)
+        ),
+        event=keep("event", search.event, slugs(Event.objects.public(), search.event), "event"),
+    )
+    return dataclasses.replace(known, problems=tuple(problems)), tuple(problems)

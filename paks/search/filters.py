@@ -21,6 +21,7 @@ from django.db import connection
 from countries.models import Country, Organization
 from paks.models import CaseStudy
 from paks.search.base import FACETS, CaseSearch, FacetValue
+from paks.search.db import reading
 from paks.search.models import THEME_BITS
 from taxonomy.models import SDG, Theme
 
@@ -33,6 +34,9 @@ ORDER = {
     "oldest": "m.published_at ASC, m.id ASC",
     "title": "m.sort_title ASC, m.id ASC",
 }
+
+# A value sent with a statement for a `%s`: a word, a code, an id, a flag.
+SQLParam = str | int | float | bool | None
 
 NONE = "CAST(NULL AS BIGINT)"  # typed: PostgreSQL reads a bare NULL in a UNION as text
 NO_SCORE = "CAST(NULL AS DOUBLE PRECISION)"
@@ -48,11 +52,11 @@ class Match:
     """
 
     condition: str = "1 = 1"
-    params: tuple[object, ...] = ()
+    params: tuple[SQLParam, ...] = ()
     score: str = "0.0"
-    score_params: tuple[object, ...] = ()
+    score_params: tuple[SQLParam, ...] = ()
     source: str = ""
-    source_params: tuple[object, ...] = ()
+    source_params: tuple[SQLParam, ...] = ()
     join: str = ""
 
 
@@ -162,16 +166,16 @@ class Conditions:
         self.case_themes = CaseStudy.themes.through._meta.db_table
 
     @staticmethod
-    def _in(column: str, values: tuple[object, ...]) -> tuple[str, list[object]]:
+    def _in(column: str, values: tuple[SQLParam, ...]) -> tuple[str, list[SQLParam]]:
         return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
 
     def _ref_in(
-        self, ref: str, table: str, column: str, values: tuple[object, ...]
-    ) -> tuple[str, list[object]]:
+        self, ref: str, table: str, column: str, values: tuple[SQLParam, ...]
+    ) -> tuple[str, list[SQLParam]]:
         inner, params = self._in(column, values)
         return f"si.{ref} IN (SELECT id FROM {table} WHERE {inner})", params
 
-    def of(self, facet: str) -> tuple[str, list[object]]:
+    def of(self, facet: str) -> tuple[str, list[SQLParam]]:
         """The chosen values of one facet (or the event filter): OR among them."""
         values = getattr(self.search, facet)
         match facet:
@@ -195,7 +199,7 @@ class Conditions:
                 return self._ref_in("event_ref", self.event, "slug", values)
         raise ValueError(f"unknown facet {facet}")
 
-    def _themes(self, slugs: tuple[str, ...]) -> tuple[str, list[object]]:
+    def _themes(self, slugs: tuple[str, ...]) -> tuple[str, list[SQLParam]]:
         ids = [pk for pk, (slug, _name) in self.labels.themes.items() if slug in slugs]
         parts = [f"(si.theme_bits & {sum(_bit(pk) for pk in ids if pk <= THEME_BITS)}) <> 0"]
         more = [pk for pk in ids if pk > THEME_BITS]
@@ -213,7 +217,7 @@ class Conditions:
         """The facets with chosen values."""
         return [facet for facet in FACETS if getattr(self.search, facet)]
 
-    def all(self, match: Match) -> tuple[str, list[object]]:
+    def all(self, match: Match) -> tuple[str, list[SQLParam]]:
         """The words and every filter: the rows that are results."""
         sql, params = [match.condition], list(match.params)
         for facet in (*self.chosen, "event"):
@@ -256,7 +260,7 @@ class Statement:
         passes = self.passes(skip=skip)
         return "COUNT(*)" if passes == "1 = 1" else f"COUNT(*) FILTER (WHERE {passes})"
 
-    def _matches(self) -> tuple[str, list[object]]:
+    def _matches(self) -> tuple[str, list[SQLParam]]:
         """The SELECT of `m`: the matching index rows with their facet keys and flags."""
         params = list(self.match.score_params)
         columns = []
@@ -331,7 +335,7 @@ class Statement:
             f"FROM {{m}} WHERE {self.passes()} ORDER BY {order} {limit}) p"
         )
 
-    def build(self, *, page: bool) -> tuple[str, list[object]]:
+    def build(self, *, page: bool) -> tuple[str, list[SQLParam]]:
         branches = self._facet_branches() if self.counts and self.search.facets else []
         if self.counts and not self.search.facets:
             branches.append(
@@ -360,7 +364,7 @@ def count_and_page(
 ) -> Counted:
     """Run the statement and read its rows into counts, a total and a page."""
     sql, params = Statement(search, labels, match, counts=counts).build(page=page)
-    with connection.cursor() as cursor:
+    with reading().cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     total = 0

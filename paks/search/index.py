@@ -31,8 +31,9 @@ from django.db import connection, transaction
 from django.db.models import Prefetch, Q
 from django_tasks import task
 
-from paks.models import CaseStudy, Document
+from paks.models import CaseStudy, CaseStudyQuerySet, Document
 from paks.public_cache import public_content_changed
+from paks.search.db import reading
 from paks.search.models import THEME_BITS, CaseIndex, IndexVersion, SearchTerm
 from paks.search.text import terms
 
@@ -156,7 +157,7 @@ def vocabulary(texts: Iterable[str]) -> set[str]:
     return {w.lower() for text in texts for w in _VOCABULARY_WORD.findall(text)}
 
 
-def _cases() -> Iterable[CaseStudy]:
+def _cases() -> CaseStudyQuerySet:
     documents = Prefetch(
         "documents",
         queryset=Document.objects.exclude(extracted_text="")
@@ -180,7 +181,7 @@ def changed() -> None:
 def version() -> str:
     """The index's current token (see IndexVersion)."""
     # Read on every search: SQL of its own spares the ORM's compiling of the statement.
-    with connection.cursor() as cursor:
+    with reading().cursor() as cursor:
         cursor.execute(f"SELECT token FROM {IndexVersion._meta.db_table} WHERE id = 1")
         row = cursor.fetchone()
     return row[0] if row else ""

@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from paks.models import CaseStudy
 from paks.search.engine import FullTextBackend
+from paks.search.filters import SQLParam
 from paks.search.query import ParsedQuery
 
 FIELDS = (
@@ -33,7 +34,7 @@ FIELDS = (
 class NaiveBackend(FullTextBackend):
     caches = False
 
-    def condition(self, parsed: ParsedQuery) -> tuple[str, list[object]]:
+    def condition(self, parsed: ParsedQuery) -> tuple[str, list[SQLParam]]:
         cases = CaseStudy.objects.published()
         typed = " ".join(term.typed for term in parsed.positive)
         for word in re.findall(r"\w+", typed.lower())[:20]:

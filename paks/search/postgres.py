@@ -11,11 +11,12 @@ finds near spellings for "did you mean".
 from __future__ import annotations
 
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db import connection, transaction
+from django.db import transaction
 
 from paks.search.base import CaseSearch, SearchResults
+from paks.search.db import reading
 from paks.search.engine import CANDIDATES, SIMILARITY, FullTextBackend
-from paks.search.filters import Conditions, Match
+from paks.search.filters import Conditions, Match, SQLParam
 from paks.search.models import SearchTerm
 from paks.search.query import ParsedQuery, parse
 
@@ -25,9 +26,10 @@ _rum: dict[str, bool] = {}
 
 def uses_rum() -> bool:
     """Whether this database has the RUM index (migration search 0006 made one if it could)."""
-    name = str(connection.settings_dict["NAME"])
+    db = reading()
+    name = str(db.settings_dict["NAME"])
     if name not in _rum:
-        with connection.cursor() as cursor:
+        with db.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [RUM_INDEX])
             _rum[name] = cursor.fetchone() is not None
     return _rum[name]
@@ -35,7 +37,8 @@ def uses_rum() -> bool:
 
 class PostgresBackend(FullTextBackend):
     def search(self, search: CaseSearch) -> SearchResults:
-        with transaction.atomic(), connection.cursor() as cursor:
+        db = reading()
+        with transaction.atomic(using=db.alias), db.cursor() as cursor:
             # The planner costs testing a row's vector as if the vector were in the row; it is
             # out of line, and the index answers the match without reading it. Left to
             # itself, the planner reads every vector for a word that most cases have.
@@ -46,7 +49,7 @@ class PostgresBackend(FullTextBackend):
             cursor.execute(settings)
             return super().search(search)
 
-    def condition(self, parsed: ParsedQuery) -> tuple[str, list[object]]:
+    def condition(self, parsed: ParsedQuery) -> tuple[str, list[SQLParam]]:
         return "si.vector @@ CAST(%s AS tsquery)", [parsed.tsquery()]
 
     def statement_match(self, parsed: ParsedQuery, *, scored: bool) -> Match:
@@ -75,14 +78,15 @@ class PostgresBackend(FullTextBackend):
         shown newest first.
         """
         query = parsed.tsquery()
-        where, params = conditions.all(Match(*self.condition(parsed)))
+        condition, condition_params = self.condition(parsed)
+        where, params = conditions.all(Match(condition, tuple(condition_params)))
         sql = f"""
             SELECT si.case_id, si.published_at, si.vector <=> CAST(%s AS tsquery) AS distance
             FROM search_caseindex si WHERE {where}
             ORDER BY si.vector <=> CAST(%s AS tsquery)
             LIMIT %s OFFSET %s
         """
-        with connection.cursor() as cursor:
+        with reading().cursor() as cursor:
             cursor.execute(sql, [query, *params, query, search.per_page, search.offset])
             rows = cursor.fetchall()
         rows.sort(key=lambda row: (row[2], -row[1].timestamp(), -row[0]))
@@ -91,7 +95,8 @@ class PostgresBackend(FullTextBackend):
     def similar_words(self, word: str) -> list[str]:
         # `%` uses the trigram index; a lower threshold than the default 0.3 lets a swapped
         # pair of letters in a short word through (unoin: union).
-        with transaction.atomic(), connection.cursor() as cursor:
+        db = reading()
+        with transaction.atomic(using=db.alias), db.cursor() as cursor:
             cursor.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [SIMILARITY])
             return list(
                 SearchTerm.objects.extra(where=["word %% %s"], params=[word])

@@ -5,7 +5,7 @@ every match, and trigram similarity over the vocabulary for spelling suggestions
 from __future__ import annotations
 
 from paks.search.engine import CANDIDATES, SIMILARITY, FullTextBackend, similarity
-from paks.search.filters import Match
+from paks.search.filters import Match, SQLParam
 from paks.search.models import SearchTerm
 from paks.search.query import ParsedQuery
 
@@ -15,7 +15,7 @@ BM25 = "bm25(search_fts, 10.0, 4.0, 0.2, 2.0)"
 
 
 class SqliteBackend(FullTextBackend):
-    def condition(self, parsed: ParsedQuery) -> tuple[str, list[object]]:
+    def condition(self, parsed: ParsedQuery) -> tuple[str, list[SQLParam]]:
         return (
             "si.case_id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)",
             [parsed.fts5()],

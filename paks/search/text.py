@@ -54,7 +54,8 @@ def term(word: str) -> str:
     word = BRITISH_ENGLISH_SPELLINGS.get(word, word)
     if "isation" in word:  # digitalisation, modernisation: not in the spelling list
         word = word.replace("isation", "ization")
-    return _stemmer.stemWord(word)
+    stem: str = _stemmer.stemWord(word)  # PyStemmer has no type hints
+    return stem
 
 
 @functools.lru_cache(maxsize=100_000)
