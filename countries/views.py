@@ -7,7 +7,7 @@ from django.apps import apps
 from django.db.models import Prefetch, QuerySet
 from django.views.generic import DetailView, ListView
 
-from core.lists import SHOWN, first
+from core.lists import SHOWN, first, window
 from countries.models import Country, EGovScore, FocalPoint, Organization
 
 PUBLISHED = "published"  # the case status the public sees; cases live in the paks app above
@@ -80,7 +80,9 @@ class CountryDetailView(DetailView):
         context["events_hosted"], context["more_events_hosted"] = first(
             country.hosted_events.filter(is_public=True).order_by("-start")
         )
-        context["organizations"] = country.organizations.order_by("name")
+        context["organizations"] = window(
+            self.request, country.organizations.order_by("name", "pk"), param="organizations"
+        )
         context["json_ld"] = {
             "@context": "https://schema.org",
             "@type": "Country",
@@ -109,5 +111,5 @@ class OrganizationDetailView(DetailView):
             .select_related("country")
             .order_by("-published_at", "-pk")
         )
-        context["units"] = org.units.order_by("name")
+        context["units"] = window(self.request, org.units.order_by("name", "pk"), param="units")
         return context

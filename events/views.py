@@ -5,9 +5,9 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.views.generic import DetailView, ListView
 
-from core.lists import first
+from core.lists import first, window
 from events.filters import EventFilter
-from events.models import Event, EventOrganizer, Participation
+from events.models import Event, EventOrganizer
 
 
 class EventListView(ListView):
@@ -81,13 +81,6 @@ class EventDetailView(DetailView):
                         "role", "organization__name"
                     ),
                 ),
-                Prefetch(
-                    "participations",
-                    queryset=Participation.objects.select_related("country").order_by(
-                        "country__name"
-                    ),
-                ),
-                Prefetch("side_events", queryset=Event.objects.public().order_by("start")),
                 "themes",
                 "sdgs",
             )
@@ -102,8 +95,21 @@ class EventDetailView(DetailView):
             .select_related("country", "organization")
             .order_by("-published_at", "-pk")
         )
-        context["documents"] = (
-            event.documents.public().filter(case__isnull=True).order_by("uploaded_at")
+        context["documents"] = window(
+            self.request,
+            event.documents.public().filter(case__isnull=True).order_by("uploaded_at", "pk"),
+            param="documents",
+        )
+        context["participations"] = window(
+            self.request,
+            event.participations.select_related("country").order_by("country__name", "pk"),
+            param="countries",
+            n=100,
+        )
+        context["side_events"] = window(
+            self.request,
+            Event.objects.public().filter(part_of=event).order_by("start", "pk"),
+            param="side",
         )
         context["json_ld"] = event_json_ld(event, self.request.build_absolute_uri())
         context["part_of_public"] = (

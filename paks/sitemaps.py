@@ -9,7 +9,7 @@ reads a count and a latest change per section. Both are cached (`paks.public_cac
 from typing import Any
 
 from django.contrib.sitemaps import Sitemap, views
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
@@ -27,10 +27,13 @@ class RowSitemap(Sitemap):
     """Rows of one model, by primary key, with only the columns their addresses need."""
 
     limit = LIMIT
+    changefreq = "weekly"
+    model: type[Model]
     columns: tuple[str, ...]
 
     def rows(self) -> QuerySet[Any]:
-        raise NotImplementedError
+        """The public rows (every row, unless a section says otherwise)."""
+        return self.model._default_manager.all()
 
     def items(self) -> QuerySet[Any]:
         return self.rows().only(*self.columns).order_by("pk")
@@ -68,35 +71,19 @@ class EventSitemap(ChangedRowSitemap):
 
 
 class CountrySitemap(RowSitemap):
-    changefreq = "weekly"
-    columns = ("iso3",)
-
-    def rows(self) -> QuerySet[Country]:
-        return Country.objects.all()
+    model, columns = Country, ("iso3",)
 
 
 class OrganizationSitemap(RowSitemap):
-    changefreq = "weekly"
-    columns = ("slug",)
-
-    def rows(self) -> QuerySet[Organization]:
-        return Organization.objects.all()
+    model, columns = Organization, ("slug",)
 
 
 class ThemeSitemap(RowSitemap):
-    changefreq = "weekly"
-    columns = ("slug",)
-
-    def rows(self) -> QuerySet[Theme]:
-        return Theme.objects.all()
+    model, columns = Theme, ("slug",)
 
 
 class SDGSitemap(RowSitemap):
-    changefreq = "weekly"
-    columns = ("number",)
-
-    def rows(self) -> QuerySet[SDG]:
-        return SDG.objects.all()
+    model, columns = SDG, ("number",)
 
 
 class StaticSitemap(Sitemap):

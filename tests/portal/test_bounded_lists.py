@@ -132,3 +132,31 @@ def test_an_events_page_shows_the_latest_cases_presented_and_links_to_all():
     assert link(cases[0]) in page and link(cases[SHOWN]) not in page
     assert 'href="/cases/?event=study-visit">All the cases presented here' in page
     assert link(cases[SHOWN]) in _page("/cases/?event=study-visit&page=2")
+
+
+def test_an_events_participating_countries_come_a_hundred_to_a_page():
+    event = EventFactory()
+    for n in range(120):
+        country = CountryFactory(name=f"Land {n:03}", m49=f"{100 + n}")
+        ParticipationFactory(event=event, country=country)
+    first_page = _page(event.get_absolute_url())
+    assert "Land 000" in first_page and "Land 099" in first_page and "Land 100" not in first_page
+    assert 'href="?countries=2#part-h" rel="next"' in first_page
+    second = _page(event.get_absolute_url() + "?countries=2")
+    assert "Land 100" in second and "Land 119" in second and "Land 099" not in second
+    assert 'href="?countries=1#part-h" rel="prev"' in second
+    assert 'rel="next"' not in second.split('id="part-h"')[1].split("</section>")[0]
+    # A number that is not a page shows the first.
+    assert "Land 000" in _page(event.get_absolute_url() + "?countries=x")
+
+
+def test_a_countrys_organizations_and_an_organizations_units_are_paged():
+    country = CountryFactory()
+    parent = OrganizationFactory(country=country, name="Ministry")
+    for n in range(55):
+        OrganizationFactory(country=country, parent=parent, name=f"Unit {n:02}")
+    page = _page(country.get_absolute_url())
+    assert 'href="?organizations=2#orgs-h"' in page
+    assert "Unit 48" in page and "Unit 49" not in page  # "Ministry" sorts after the units
+    units = _page(parent.get_absolute_url())
+    assert "Unit 49" in units and "Unit 50" not in units and 'href="?units=2#units-h"' in units
