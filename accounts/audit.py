@@ -30,7 +30,7 @@ def record(
         action=action,
         actor=actor if actor is not None and actor.pk else None,
         actor_label=(actor.email or actor.username) if actor is not None else "",
-        target_type=target._meta.model_name if target is not None else "",
+        target_type=(target._meta.model_name or "") if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         target_label=str(target)[:300] if target is not None else "",
         ip_address=_address(request),

@@ -1,6 +1,7 @@
 import hashlib
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import timezone
 
@@ -12,8 +13,6 @@ class User(AbstractUser):
     """
 
     email = models.EmailField("email address", unique=True)
-
-    objects = UserManager()
 
     class Meta:
         ordering = ["email"]
@@ -29,6 +28,14 @@ class User(AbstractUser):
         """Editors are staff with the Editors group's permissions (or superusers): the same
         meaning in the admin, the API and the services. Staff status alone is not enough."""
         return self.is_active and self.is_staff and self.has_perm(self.EDITOR_PERMISSION)
+
+
+def signed_in(user: User | AnonymousUser) -> User:
+    """The person behind a request that only signed-in people reach (`login_required`, the
+    API's roles): an anonymous one here means a view lost its protection, so refuse it."""
+    if isinstance(user, User):
+        return user
+    raise PermissionDenied("Sign in first.")
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):

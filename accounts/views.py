@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import audit
 from accounts.forms import TokenForm
-from accounts.models import ApiToken
+from accounts.models import ApiToken, signed_in
 from accounts.services import issue_token, revoke_token
 
 
@@ -35,7 +35,7 @@ class TokenListView(View):
     template_name = "accounts/tokens.html"
 
     def _render(self, request: HttpRequest, form: TokenForm, **extra: Any) -> HttpResponse:
-        tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
+        tokens = ApiToken.objects.filter(user=signed_in(request.user)).order_by("-created_at")
         context = {"form": form, "tokens": tokens, **extra}
         return render(request, self.template_name, context, status=extra.pop("status", 200))
 
@@ -47,7 +47,7 @@ class TokenListView(View):
         if not form.is_valid():
             return self._render(request, form, status=400)
         token, key = issue_token(
-            user=request.user,  # type: ignore[arg-type]
+            user=signed_in(request.user),
             name=form.cleaned_data["name"],
             valid_for=form.validity,
         )

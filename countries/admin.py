@@ -244,8 +244,10 @@ class InvitationAdmin(admin.ModelAdmin):
             return f"accepted {obj.accepted_at:%Y-%m-%d}"
         return "open" if obj.is_open else "expired"
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return self.invited_fields if obj is None else [*self.invited_fields, *self.readonly_fields]
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        if obj is None:
+            return tuple(self.invited_fields)
+        return (*self.invited_fields, *self.readonly_fields)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # Sent invitations are records: what was sent stays as it was.

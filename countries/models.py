@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from accounts.models import User
 
 
 class CountryQuerySet(models.QuerySet["Country"]):
@@ -259,9 +261,9 @@ class FocalPoint(models.Model):
         )
 
 
-def countries_of(user: AbstractBaseUser | AnonymousUser) -> models.QuerySet[Country]:
+def countries_of(user: User | AnonymousUser) -> models.QuerySet[Country]:
     """The countries whose content a user keeps current as a focal point (none if anonymous)."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return Country.objects.none()
     return Country.objects.filter(
         pk__in=FocalPoint.objects.active().filter(user=user).values("country")

@@ -24,8 +24,8 @@ class FocalPointError(Exception):
     """An appointment change that cannot happen; the message says why."""
 
 
-def _record(action: str, *, by: User | None, target: object, detail: str = "") -> None:
-    audit.record(action, actor=by, target=target, detail=detail)  # type: ignore[arg-type]
+def _record(action: str, *, by: User | None, target: models.Model, detail: str = "") -> None:
+    audit.record(action, actor=by, target=target, detail=detail)
 
 
 @dataclass
@@ -167,11 +167,12 @@ def confirm_information_current(*, user: User, country: Country) -> FocalPoint:
 
 def last_confirmed(country: Country) -> datetime.datetime | None:
     """When any of the country's focal points last confirmed its information."""
-    return (
+    last: datetime.datetime | None = (
         FocalPoint.objects.filter(country=country)
         .order_by()
         .aggregate(last=models.Max("last_confirmed_at"))["last"]
     )
+    return last
 
 
 class InvitationError(Exception):

@@ -55,7 +55,7 @@ class DocumentInline(admin.TabularInline):
     model = Document
     fk_name = "case"
     extra = 0
-    fields = ["title", "kind", "media_type", "human_size", "page_count", "state", "uploaded_at"]
+    fields = ("title", "kind", "media_type", "human_size", "page_count", "state", "uploaded_at")
     readonly_fields = fields
     show_change_link = True  # documents change and go on their own page, through services
 

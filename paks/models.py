@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -18,9 +17,6 @@ from events.models import Event
 from paks import roles
 from taxonomy.models import SDG, Theme
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
 
 class CaseStudyQuerySet(models.QuerySet["CaseStudy"]):
     def published(self) -> CaseStudyQuerySet:
@@ -32,7 +28,7 @@ class CaseStudyQuerySet(models.QuerySet["CaseStudy"]):
     def awaiting_review(self) -> CaseStudyQuerySet:
         return self.filter(status=CaseStudy.Status.SUBMITTED).order_by("submitted_at")
 
-    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> CaseStudyQuerySet:
+    def visible_to(self, user: roles.Person) -> CaseStudyQuerySet:
         """Editors see everything; focal points also their country's cases; others, published."""
         if roles.is_editor(user):
             return self
@@ -132,7 +128,7 @@ class CaseStudy(models.Model):
     def is_public(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
-    def is_editable_by(self, user: AbstractBaseUser | AnonymousUser) -> bool:
+    def is_editable_by(self, user: roles.Person) -> bool:
         """See `paks.roles.may_edit` (templates ask the case)."""
         return roles.may_edit(user, self)
 
@@ -192,9 +188,9 @@ class DocumentQuerySet(models.QuerySet["Document"]):
             Q(case__status=CaseStudy.Status.PUBLISHED) | Q(case__isnull=True, event__is_public=True)
         )
 
-    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> DocumentQuerySet:
+    def visible_to(self, user: roles.Person) -> DocumentQuerySet:
         """Public documents, a focal point's country's drafts' documents too, all for editors."""
-        if not getattr(user, "is_authenticated", False):
+        if not user.is_authenticated:
             return self.public()
         if roles.is_editor(user):
             return self
@@ -301,9 +297,9 @@ class Document(models.Model):
     @property
     def is_public(self) -> bool:
         """As `DocumentQuerySet.public`, from the loaded case and event."""
-        if self.case_id:
+        if self.case is not None:  # no query for the case when case_id is empty
             return self.case.status == CaseStudy.Status.PUBLISHED
-        return bool(self.event_id and self.event.is_public)
+        return self.event is not None and self.event.is_public
 
     @property
     def page_unit(self) -> str:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from typing import Any
 
+from django.db import models
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -36,7 +38,7 @@ class FieldChange:
 def mark_differences(before: str, after: str) -> SafeString:
     """`after` as HTML, with removed words in <del> and added words in <ins>."""
     old, new = _TOKENS.findall(before), _TOKENS.findall(after)
-    parts = []
+    parts: list[str] = []
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
     for operation, a1, a2, b1, b2 in matcher.get_opcodes():
         if operation == "equal":
@@ -49,8 +51,9 @@ def mark_differences(before: str, after: str) -> SafeString:
     return mark_safe("".join(parts))
 
 
-def _latest_version(case: CaseStudy, **conditions: object):  # type: ignore[no-untyped-def]
-    """The newest historical record of the case that meets the conditions, or None."""
+def _latest_version(case: CaseStudy, **conditions: object) -> Any:
+    """The newest historical record of the case that meets the conditions, or None (a model
+    that django-simple-history makes at run time, so typed Any)."""
     return case.history.filter(**conditions).order_by("-history_date", "-history_id").first()
 
 
@@ -87,6 +90,7 @@ def field_changes(version: object | None, case: CaseStudy) -> list[FieldChange]:
     changes = []
     for name in REVIEWED_FIELDS:
         field = CaseStudy._meta.get_field(name)
+        assert isinstance(field, models.Field)  # a column, not the far side of a relation
         changes.append(
             FieldChange(
                 label=str(field.verbose_name).capitalize(),

@@ -16,7 +16,7 @@ The services decide with these functions; the workspace, the API's permission cl
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser, Permission
 from django.db.models import Q, QuerySet
@@ -27,11 +27,11 @@ from countries.models import countries_of
 if TYPE_CHECKING:
     from paks.models import CaseStudy
 
-Person = User | AnonymousUser | Any  # request.user, whatever authenticated it
+Person = User | AnonymousUser  # request.user, whatever authenticated it
 
 
 def is_editor(user: Person) -> bool:
-    return bool(getattr(user, "is_editor", False))
+    return user.is_authenticated and user.is_editor
 
 
 def is_focal_point_of(user: Person, country_id: int) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -229,8 +230,7 @@ def _delete_files_on_commit(documents: Iterable[Document]) -> None:
     for document in documents:
         for field in (document.file, document.thumbnail):
             if field.name:
-                storage, name = field.storage, field.name
-                transaction.on_commit(lambda s=storage, n=name: s.delete(n))
+                transaction.on_commit(partial(field.storage.delete, field.name))
 
 
 def country_for_new_case(user: User, requested: Country | None) -> Country:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -182,26 +182,34 @@ class CaseDetailView(DetailView):
         return context
 
 
-class TaxonomyListMixin:
+if TYPE_CHECKING:
+    _ListView = ListView[Theme | SDG]
+    _DetailView = DetailView[Theme | SDG]
+else:  # mixins: the view each is mixed into comes after it
+    _ListView = _DetailView = object
+
+
+class TaxonomyListMixin(_ListView):
     """Themes or SDGs, each with its number of published cases (kept, see paks.counts)."""
 
     model: type[Theme] | type[SDG]
+    context_object_name: str  # the rows' name in the template, as well as object_list
     case_counts: Callable[[], dict[int, int]]
 
     def get_queryset(self) -> QuerySet[Any]:
         return self.model.objects.all()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        context = super().get_context_data(**kwargs)
         counts = self.case_counts()
         rows = list(context["object_list"])
         for row in rows:
             row.case_count = counts.get(row.pk, 0)
-        context["object_list"] = context[self.context_object_name] = rows  # type: ignore[attr-defined]
+        context["object_list"] = context[self.context_object_name] = rows
         return context
 
 
-class TaxonomyDetailMixin:
+class TaxonomyDetailMixin(_DetailView):
     """A theme's or an SDG's page: its latest published cases (and how many there are in
     all) and public events, with links to all of them."""
 
@@ -209,12 +217,12 @@ class TaxonomyDetailMixin:
     case_counts: Callable[[], dict[int, int]]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)  # type: ignore[misc]
-        where = {self.relation: self.object}  # type: ignore[attr-defined]
+        context = super().get_context_data(**kwargs)
+        where = {self.relation: self.object}
         context["cases"] = (
             _published_cases().filter(**where).order_by("-published_at", "-pk")[:SHOWN]
         )
-        context["case_total"] = self.case_counts().get(self.object.pk, 0)  # type: ignore[attr-defined]
+        context["case_total"] = self.case_counts().get(self.object.pk, 0)
         context["events"], context["more_events"] = first(
             Event.objects.public().filter(**where).select_related("country").order_by("-start")
         )

@@ -57,9 +57,7 @@ def test_production_log_lines_are_json_objects_with_the_request_id():
     formatter = logging.config.DictConfigurator({}).configure_formatter(
         dict(settings.LOGGING["formatters"]["json"])
     )
-    record = logging.LogRecord(
-        "paks.views", logging.WARNING, __file__, 1, "Slow %s", ("x",), None
-    )
+    record = logging.LogRecord("paks.views", logging.WARNING, __file__, 1, "Slow %s", ("x",), None)
     record.correlation_id = "abc123"
     line = json.loads(formatter.format(record))
     assert line["level"] == "WARNING" and line["logger"] == "paks.views"

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from countries.models import Country
+from countries.models import Country, Organization
 from events.models import Event
 from paks.models import CaseStudy, Document
 from paks.services import CASE_FIELDS
@@ -33,9 +33,13 @@ class CaseForm(forms.ModelForm):
 
     def __init__(self, *args: Any, countries: QuerySet[Country], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        event, organization = self.fields["event"], self.fields["organization"]
+        # ModelForm makes a ModelChoiceField of each foreign key.
+        assert isinstance(event, forms.ModelChoiceField)
+        assert isinstance(organization, forms.ModelChoiceField)
         # As in the API: a case names a public event, if any.
-        self.fields["event"].queryset = Event.objects.public().order_by("-start")
-        self.fields["organization"].queryset = self.fields["organization"].queryset.order_by("name")
+        event.queryset = Event.objects.public().order_by("-start")
+        organization.queryset = Organization.objects.order_by("name")
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         elif countries.count() > 1:

@@ -24,7 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.forms import AcceptInvitationForm
-from accounts.models import Invitation, User
+from accounts.models import Invitation, signed_in
 from countries.models import Country, countries_of
 from countries.services import (
     FocalPointError,
@@ -47,10 +47,6 @@ STATUS_ORDER = [
     CaseStudy.Status.PUBLISHED,
     CaseStudy.Status.ARCHIVED,
 ]
-
-
-def _person(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _own_cases(request: HttpRequest) -> QuerySet[CaseStudy]:
@@ -128,7 +124,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def confirm_current(request: HttpRequest, iso3: str) -> HttpResponse:
     country = get_object_or_404(countries_of(request.user), iso3=iso3.upper())
     try:
-        confirm_information_current(user=_person(request), country=country)
+        confirm_information_current(user=signed_in(request.user), country=country)
     except FocalPointError as exc:
         raise Http404(str(exc)) from exc
     messages.success(request, f"Thank you: {country.name}'s information is confirmed current.")
@@ -156,7 +152,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
         data = {**form.cleaned_data, "links": links_from(links)}
         try:
             case = services.create_case(
-                user=_person(request), data=data, country=form.cleaned_data.get("country")
+                user=signed_in(request.user), data=data, country=form.cleaned_data.get("country")
             )
         except ValidationError as error:
             _save_errors(form, error)
@@ -220,7 +216,7 @@ def case_edit(request: HttpRequest, slug: str) -> HttpResponse:
         expected = form.cleaned_data.get("version") or 0
         try:
             case = services.update_case(
-                case=case, user=_person(request), data=data, expected_version=expected
+                case=case, user=signed_in(request.user), data=data, expected_version=expected
             )
         except services.StaleVersion as exc:
             changed = _what_changed(exc.current, expected)
@@ -231,8 +227,9 @@ def case_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 "below; saving this form again replaces them with what is in it.",
             )
             # The next save is made knowing what it replaces.
-            form.data = form.data.copy()
-            form.data["version"] = str(exc.current.version)
+            resubmitted = request.POST.copy()  # the form's data, which is immutable
+            resubmitted["version"] = str(exc.current.version)
+            form.data = resubmitted
         except ValidationError as error:
             _save_errors(form, error)
         except services.ServiceError as exc:
@@ -265,7 +262,7 @@ def case_preview(request: HttpRequest, slug: str) -> HttpResponse:
 def case_submit(request: HttpRequest, slug: str) -> HttpResponse:
     case = _own_case(request, slug)
     try:
-        services.submit_case(case=case, user=_person(request))
+        services.submit_case(case=case, user=signed_in(request.user))
     except services.ServiceError as exc:
         messages.error(request, str(exc))
         return redirect("workspace:case-edit", slug=case.slug)
@@ -284,7 +281,7 @@ def case_delete(request: HttpRequest, slug: str) -> HttpResponse:
     except ValueError:
         version = 0
     try:
-        services.delete_case(case=case, user=_person(request), expected_version=version)
+        services.delete_case(case=case, user=signed_in(request.user), expected_version=version)
     except services.ServiceError as exc:
         messages.error(request, str(exc))
         return redirect("workspace:case-edit", slug=case.slug)
@@ -304,7 +301,7 @@ def document_upload(request: HttpRequest, slug: str) -> HttpResponse:
                 title=form.cleaned_data["title"],
                 kind=form.cleaned_data["kind"],
                 case=case,
-                uploaded_by=_person(request),
+                uploaded_by=signed_in(request.user),
             )
         except DocumentRejected as exc:
             form.add_error("file" if exc.field == "file" else None, exc.message)
@@ -324,7 +321,7 @@ def document_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     case = _own_case(request, slug)
     document = get_object_or_404(case.documents.select_related("case"), pk=pk)
     try:
-        services.delete_document(document=document, user=_person(request))
+        services.delete_document(document=document, user=signed_in(request.user))
     except services.ServiceError as exc:
         messages.error(request, str(exc))
     else:  # the service reindexes the case
@@ -339,7 +336,9 @@ def comment_add(request: HttpRequest, slug: str) -> HttpResponse:
     form = CommentForm(request.POST, prefix="comment")
     if form.is_valid():
         try:
-            services.add_comment(case=case, user=_person(request), body=form.cleaned_data["body"])
+            services.add_comment(
+                case=case, user=signed_in(request.user), body=form.cleaned_data["body"]
+            )
         except services.ServiceError as exc:
             messages.error(request, str(exc))
         else:

@@ -59,7 +59,10 @@ class OrganizationSerializer(serializers.HyperlinkedModelSerializer):
         view_name="api-v1:organization-detail", lookup_field="slug"
     )
     country = CountryRefSerializer(read_only=True, allow_null=True)
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    # DRF takes declared fields off the class, so this replaces no `Field.parent`.
+    parent = serializers.SlugRelatedField[Organization](  # type: ignore[assignment]
+        slug_field="slug", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Organization

@@ -17,7 +17,9 @@ class StrictBooleanField(forms.NullBooleanField):
 
     widget = forms.TextInput  # the select widget would turn unknown values into "any"
 
-    def to_python(self, value: object) -> bool | None:
+    # None is "any", as in Django's NullBooleanField, whose stub is just as much at odds with
+    # BooleanField's.
+    def to_python(self, value: object) -> bool | None:  # type: ignore[override]
         if value in (None, ""):
             return None
         if value in (True, "true", "True", "1"):

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from countries.api.serializers import CountryRefSerializer, OrganizationRefSerializer
 from events.models import Event, EventOrganizer, Participation
+from taxonomy.models import SDG, Theme
 
 
 class OrganizerSerializer(serializers.ModelSerializer):
@@ -62,8 +63,8 @@ class EventSerializer(serializers.HyperlinkedModelSerializer):
 class EventDetailSerializer(EventSerializer):
     organizers = OrganizerSerializer(source="organizer_roles", many=True, read_only=True)
     participations = ParticipationSerializer(many=True, read_only=True)
-    themes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    sdgs = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
+    themes = serializers.SlugRelatedField[Theme](slug_field="slug", many=True, read_only=True)
+    sdgs = serializers.SlugRelatedField[SDG](slug_field="number", many=True, read_only=True)
 
     class Meta(EventSerializer.Meta):
         fields = [

@@ -43,7 +43,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         return None
     request = context.get("request")
     renderer = getattr(request, "accepted_renderer", None)
-    if isinstance(renderer, CSVRenderer):
+    if request is not None and isinstance(renderer, CSVRenderer):
         # Errors are JSON even when a CSV export was asked for.
         request.accepted_renderer = JSONRenderer()
         request.accepted_media_type = JSONRenderer.media_type

@@ -22,6 +22,7 @@ from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.models import signed_in
 from paks.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
@@ -79,14 +80,15 @@ def idempotent(request: Request, handler: Callable[[], Response]) -> Response:
             code="invalid_idempotency_key",
         )
     print_ = fingerprint(request)
+    user = signed_in(request.user)  # keys are each person's own; the view required a sign-in
     IdempotencyKey.objects.filter(
-        user=request.user, key=key, created_at__lt=timezone.now() - KEEP_FOR
+        user=user, key=key, created_at__lt=timezone.now() - KEEP_FOR
     ).delete()
     try:
         with transaction.atomic():
-            record = IdempotencyKey.objects.create(user=request.user, key=key, fingerprint=print_)
+            record = IdempotencyKey.objects.create(user=user, key=key, fingerprint=print_)
     except IntegrityError:
-        first = IdempotencyKey.objects.get(user=request.user, key=key)
+        first = IdempotencyKey.objects.get(user=user, key=key)
         if first.fingerprint != print_:
             raise KeyReused() from None
         if first.status_code is None:

@@ -1,4 +1,5 @@
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 from django.urls import reverse
 from rest_framework import serializers
@@ -18,8 +19,10 @@ DATETIME = serializers.DateTimeField()  # as the model serializers write dates a
 
 class DocumentSerializer(serializers.HyperlinkedModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api-v1:document-detail")
-    case = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
-    event = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    case = serializers.SlugRelatedField[CaseStudy](
+        slug_field="slug", read_only=True, allow_null=True
+    )
+    event = serializers.SlugRelatedField[Event](slug_field="slug", read_only=True, allow_null=True)
     download_url = serializers.SerializerMethodField()
     thumbnail_url = serializers.SerializerMethodField()
     processing_error = serializers.SerializerMethodField(
@@ -72,9 +75,12 @@ class DocumentSerializer(serializers.HyperlinkedModelSerializer):
             return None
         if roles.is_editor(user):
             return document.error
-        if "own_country_ids" not in self.context:  # one query per response, only on failures
-            self.context["own_country_ids"] = set(countries_of(user).values_list("pk", flat=True))
-        own = document.case and document.case.country_id in self.context["own_country_ids"]
+        # The root serializer's context dict, shared by every serializer of the response (the
+        # stubs call it a Mapping so that nothing else writes to it).
+        context = cast(dict[str, Any], self.context)
+        if "own_country_ids" not in context:  # one query per response, only on failures
+            context["own_country_ids"] = set(countries_of(user).values_list("pk", flat=True))
+        own = document.case and document.case.country_id in context["own_country_ids"]
         return document.error if own else None
 
 
@@ -150,17 +156,16 @@ class CaseSerializer(serializers.HyperlinkedModelSerializer):
         if len(self.Meta.fields) == len(data):
             return data  # building `self.fields` (model introspection) is costly too
         for field in self._readable_fields:
-            if field.field_name not in data:
+            field_name = field.field_name  # set when the field was bound to this serializer
+            if field_name is not None and field_name not in data:
                 attribute = field.get_attribute(case)
                 present = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
-                data[field.field_name] = (
-                    None if present is None else field.to_representation(attribute)
-                )
+                data[field_name] = None if present is None else field.to_representation(attribute)
         return data
 
 
 class CaseCommentSerializer(serializers.ModelSerializer):
-    author = serializers.StringRelatedField()
+    author = serializers.StringRelatedField[CaseComment]()
 
     class Meta:
         model = CaseComment
@@ -168,9 +173,9 @@ class CaseCommentSerializer(serializers.ModelSerializer):
 
 
 class CaseDetailSerializer(CaseSerializer):
-    themes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    sdgs = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
-    event = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    themes = serializers.SlugRelatedField[Theme](slug_field="slug", many=True, read_only=True)
+    sdgs = serializers.SlugRelatedField[SDG](slug_field="number", many=True, read_only=True)
+    event = serializers.SlugRelatedField[Event](slug_field="slug", read_only=True, allow_null=True)
     links = CaseLinkSerializer(many=True, read_only=True)
     documents = serializers.SerializerMethodField()
     review_comments = serializers.SerializerMethodField(
@@ -194,20 +199,24 @@ class CaseDetailSerializer(CaseSerializer):
             "review_comments",
         ]
 
-    def get_documents(self, case: CaseStudy) -> list[dict]:
+    def get_documents(self, case: CaseStudy) -> list[dict[str, Any]]:
         # Whoever may see the case may see its documents.
         documents = getattr(case, "listed_documents", None)
         if documents is None:
             documents = case.documents.order_by("uploaded_at", "pk")
-        return DocumentSerializer(documents, many=True, context=self.context).data
+        # What `many=True` builds, spelled out: the stubs type that as one DocumentSerializer.
+        many = serializers.ListSerializer(
+            documents, child=DocumentSerializer(), context=self.context
+        )
+        return many.data
 
-    def get_review_comments(self, case: CaseStudy) -> list[dict]:
+    def get_review_comments(self, case: CaseStudy) -> list[dict[str, Any]]:
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        if not roles.works_on(user, case):
+        if user is None or not roles.works_on(user, case):
             return []
         comments = case.comments.select_related("author").order_by("created_at")
-        return CaseCommentSerializer(comments, many=True).data
+        return serializers.ListSerializer(comments, child=CaseCommentSerializer()).data
 
 
 # The most items each list of a case may have: every SDG, a generous number of themes and links.
@@ -242,21 +251,22 @@ class CaseWriteSerializer(serializers.ModelSerializer):
         model = CaseStudy
         fields = [*CASE_FIELDS, "country", "themes", "sdgs", "links"]
 
-    def to_internal_value(self, data: object) -> dict:
-        if hasattr(data, "upper") or not hasattr(data, "get"):
+    def to_internal_value(self, data: object) -> dict[str, Any]:
+        if not isinstance(data, Mapping):  # a JSON object, or a form's QueryDict
             raise serializers.ValidationError(
                 {"non_field_errors": ["Send a JSON object with the case's fields."]},
                 code="invalid",
             )
         for name, limit in LIST_LIMITS.items():
-            value = data.get(name)  # type: ignore[attr-defined]
+            value = data.get(name)
             if isinstance(value, list) and len(value) > limit:
                 # Refused before any of them is looked up.
                 raise serializers.ValidationError(
                     {name: [f"Give at most {limit}."]}, code="max_length"
                 )
-        if isinstance(data.get("country"), str):  # type: ignore[attr-defined]
-            data = {**data, "country": data["country"].upper()}  # type: ignore[index,dict-item]
+        country = data.get("country")
+        if isinstance(country, str):
+            data = {**data, "country": country.upper()}
         return super().to_internal_value(data)
 
 
@@ -279,7 +289,8 @@ class DocumentUploadSerializer(serializers.Serializer):
 
 class FacetValueSerializer(serializers.Serializer):
     value = serializers.CharField()
-    label = serializers.CharField()
+    # DRF takes declared fields off the class, so this replaces no `Field.label`.
+    label = serializers.CharField()  # type: ignore[assignment]
     count = serializers.IntegerField()
     selected = serializers.BooleanField()
 

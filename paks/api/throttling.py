@@ -5,7 +5,7 @@ it whole on each request. These count requests in fixed windows instead: one ato
 increment per request, whatever the rate.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rest_framework.request import Request
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
@@ -14,11 +14,15 @@ from accounts.models import ApiToken
 from core.net import client_address
 from paks.ratelimit import count
 
+if TYPE_CHECKING:
+    _Throttle = SimpleRateThrottle
+else:
+    _Throttle = object  # a mixin: the throttle it is mixed into comes after it
 
-class WindowCountMixin:
+
+class WindowCountMixin(_Throttle):
     """At most `num_requests` in each window of `duration` seconds (a fixed window)."""
 
-    rate: str | None
     num_requests: int
     duration: int
     window_ends: float
@@ -26,14 +30,14 @@ class WindowCountMixin:
     def allow_request(self, request: Request, view: Any) -> bool:
         if self.rate is None:
             return True
-        key = self.get_cache_key(request, view)  # type: ignore[attr-defined]
+        key = self.get_cache_key(request, view)
         if key is None:
             return True
-        hits, self.window_ends = count(key, self.duration, self.timer())  # type: ignore[attr-defined]
+        hits, self.window_ends = count(key, self.duration, self.timer())
         return hits <= self.num_requests
 
     def wait(self) -> float:
-        return max(0.0, self.window_ends - self.timer())  # type: ignore[attr-defined]
+        return max(0.0, self.window_ends - self.timer())
 
 
 class AnonymousRateThrottle(WindowCountMixin, AnonRateThrottle):

@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from accounts.models import signed_in
 from core.renderers import CSVExportMixin
 from countries.models import countries_of
 from paks import roles
@@ -165,7 +166,10 @@ def _joined(values: Iterable[object]) -> str:
 class CaseSchema(RoleAwareSchema):
     """The case list answers one search page (hits, facets, counts), not an array of cases."""
 
-    def _is_list_view(self, serializer: object = None) -> bool:
+    def _is_list_view(
+        self,
+        serializer: serializers.Serializer[Any] | type[serializers.Serializer[Any]] | None = None,
+    ) -> bool:
         if getattr(self.view, "action", None) == "list":
             return False
         return super()._is_list_view(serializer)
@@ -272,7 +276,9 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
             ),
         },
     )
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    # DRF sends whatever HttpResponse a handler returns (a streamed CSV, a cached page); the
+    # stubs say Response.
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:  # type: ignore[override]
         search = _search_from(request)
         if self.wants_csv(request):
             return self._csv(request, search)
@@ -345,7 +351,8 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
             cases,
         )
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    # A cached page is an HttpResponse, which DRF sends as it is (see `list`).
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:  # type: ignore[override]
         return cached_public_read(
             request, lambda: self._detail_response(self.get_object(), fresh=False)
         )
@@ -359,7 +366,9 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         try:
-            case = create_case(user=request.user, data=data, country=data.pop("country", None))
+            case = create_case(
+                user=signed_in(request.user), data=data, country=data.pop("country", None)
+            )
         except ServiceError as exc:
             raise _service_error(exc) from None
         except DjangoValidationError as exc:
@@ -384,7 +393,9 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         data.pop("country", None)  # a case stays with its country
         try:
-            case = update_case(case=case, user=request.user, data=data, expected_version=version)
+            case = update_case(
+                case=case, user=signed_in(request.user), data=data, expected_version=version
+            )
         except ServiceError as exc:
             raise _service_error(exc) from None
         except DjangoValidationError as exc:
@@ -404,7 +415,7 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
         case = self.get_object()
         version = expected_case_version(request, case)
         try:
-            delete_case(case=case, user=request.user, expected_version=version)
+            delete_case(case=case, user=signed_in(request.user), expected_version=version)
         except ServiceError as exc:
             raise _service_error(exc) from None
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -414,14 +425,18 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
     def submit(self, request: Request, slug: str) -> Response:
         """Send a draft (or a case returned for changes) to the editors for review."""
         case = self.get_object()
-        return self._transition(request, case, lambda: submit_case(case=case, user=request.user))
+        return self._transition(
+            request, case, lambda: submit_case(case=case, user=signed_in(request.user))
+        )
 
     @extend_schema(request=None, responses={200: CaseDetailSerializer})
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, slug: str) -> Response:
         """Editors only: publish a submitted case."""
         case = self.get_object()
-        return self._transition(request, case, lambda: publish_case(case=case, editor=request.user))
+        return self._transition(
+            request, case, lambda: publish_case(case=case, editor=signed_in(request.user))
+        )
 
     @extend_schema(request=CaseReviewSerializer, responses={200: CaseDetailSerializer})
     @action(detail=True, methods=["post"], url_path="request-changes")
@@ -432,7 +447,9 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
         review.is_valid(raise_exception=True)
         comment = review.validated_data["comment"]
         return self._transition(
-            request, case, lambda: request_changes(case=case, editor=request.user, comment=comment)
+            request,
+            case,
+            lambda: request_changes(case=case, editor=signed_in(request.user), comment=comment),
         )
 
     @extend_schema(methods=["GET"], request=None, responses={200: DocumentSerializer(many=True)})
@@ -470,7 +487,7 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
                 title=upload.validated_data.get("title", ""),
                 kind=upload.validated_data["kind"],
                 case=case,
-                uploaded_by=request.user,
+                uploaded_by=signed_in(request.user),
             )
         except DocumentRejected as exc:
             error = APIException(exc.message, code=exc.code)
@@ -498,7 +515,7 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
             raise NotFound()
         check_document_etag(request, document)
         try:
-            delete_document(document=document, user=request.user)
+            delete_document(document=document, user=signed_in(request.user))
         except ServiceError as exc:
             raise _service_error(exc) from None
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -52,7 +52,7 @@ def max_upload_bytes() -> int:
     return int(getattr(settings, "PAKS_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))
 
 
-def detect_media_type(upload: File) -> str | None:
+def detect_media_type(upload: File[bytes]) -> str | None:
     """The media type the content shows, from its first bytes and, for Office files, its parts."""
     upload.seek(0)
     head = upload.read(16)
@@ -111,7 +111,7 @@ def check_name(name: str, media_type: str) -> None:
         )
 
 
-def check_package(upload: File) -> None:
+def check_package(upload: File[bytes]) -> None:
     """Limits checked on the zip directory before any part is read; no DTDs in XML parts."""
     upload.seek(0)
     try:
@@ -144,7 +144,7 @@ def check_package(upload: File) -> None:
         upload.seek(0)
 
 
-def check_pdf(upload: File) -> None:
+def check_pdf(upload: File[bytes]) -> None:
     upload.seek(0)
     try:
         reader = PdfReader(upload)
@@ -165,7 +165,7 @@ def check_pdf(upload: File) -> None:
         )
 
 
-def check_image(upload: File) -> None:
+def check_image(upload: File[bytes]) -> None:
     upload.seek(0)
     try:
         with warnings.catch_warnings():
@@ -182,7 +182,7 @@ def check_image(upload: File) -> None:
         upload.seek(0)
 
 
-def check_content(upload: File, media_type: str) -> None:
+def check_content(upload: File[bytes], media_type: str) -> None:
     if media_type == "application/pdf":
         check_pdf(upload)
     elif media_type in OFFICE_MAIN_PARTS.values():
@@ -191,7 +191,7 @@ def check_content(upload: File, media_type: str) -> None:
         check_image(upload)
 
 
-def sha256_of(upload: File) -> str:
+def sha256_of(upload: File[bytes]) -> str:
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():
@@ -220,7 +220,7 @@ def _check_open(case: CaseStudy, user: User) -> None:
 
 def accept_document(
     *,
-    upload: File,
+    upload: File[bytes],
     title: str = "",
     kind: str = Document.Kind.PRESENTATION,
     case: CaseStudy | None = None,

@@ -160,8 +160,9 @@ def _app_pages(path: Path) -> int | None:
             return None
         root = ElementTree.fromstring(package.read("docProps/app.xml"))
     for element in root.iter():
-        if element.tag.endswith("}Pages") and (element.text or "").strip().isdigit():
-            return int(element.text.strip()) or None
+        text = (element.text or "").strip()
+        if element.tag.endswith("}Pages") and text.isdigit():
+            return int(text) or None
     return None
 
 

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -112,25 +113,22 @@ def process_again(documents: QuerySet[Document]) -> int:
     Document.objects.filter(pk__in=ids).update(state=Document.State.PENDING, error="")
     request_id = get_guid()
     for document_id in ids:
-        transaction.on_commit(
-            lambda document_id=document_id: process_document.enqueue(
-                document_id, request_id=request_id
-            )
-        )
+        transaction.on_commit(partial(process_document.enqueue, document_id, request_id=request_id))
     return len(ids)
 
 
 def _local_copy(document: Document, folder: Path) -> Path:
     """A path to the file on this machine: the stored file itself, or a copy from remote storage."""
-    storage = document.file.storage
+    storage, name = document.file.storage, document.file.name
+    assert name, "`_start` hands over only documents with a file"
     try:
-        local = Path(storage.path(document.file.name))
+        local = Path(storage.path(name))
     except NotImplementedError:  # object storage: no path on this machine
         local = None
     if local is not None and local.is_file():
         return local
     target = folder / "source"
-    with storage.open(document.file.name, "rb") as source, target.open("wb") as copy:
+    with storage.open(name, "rb") as source, target.open("wb") as copy:
         shutil.copyfileobj(source, copy, 1024 * 1024)
     return target
 
@@ -175,8 +173,9 @@ def _finish(document: Document, result: dict[str, Any], thumbnail_path: Path) ->
                 # The text can now be found; update() sends no signal, so say so here.
                 reindex_later([document.case_id])
     except Exception:
-        if document.thumbnail.name != old_thumbnail:
-            document.thumbnail.storage.delete(document.thumbnail.name)
+        new_thumbnail = document.thumbnail.name
+        if new_thumbnail and new_thumbnail != old_thumbnail:
+            document.thumbnail.storage.delete(new_thumbnail)
         raise
     if old_thumbnail and old_thumbnail != document.thumbnail.name:
         document.thumbnail.storage.delete(old_thumbnail)
@@ -216,7 +215,10 @@ def process(document_id: int) -> str:
 @task()
 def process_document(document_id: int, request_id: str | None = None) -> str:
     """The worker's side; its log lines carry the id of the request that queued it."""
-    set_guid(request_id)
+    if request_id is None:
+        clear_guid()  # queued outside a request: no id to carry
+    else:
+        set_guid(request_id)
     try:
         logger.info("Processing document %s", document_id)
         outcome = process(document_id)

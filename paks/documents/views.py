@@ -76,10 +76,11 @@ def _safe_headers(document: Document) -> dict[str, str]:
 def thumbnail(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The small JPEG made when the document was processed, under the document's own rules."""
     document = _visible_document(request, pk)
-    if not document.thumbnail:
+    stored = document.thumbnail.name
+    if not stored:
         raise Http404("This document has no preview.")
     # The stored name is new for every thumbnail made, so it tells versions apart.
-    headers = {**_safe_headers(document), "ETag": f'"{document.thumbnail.name.rsplit("/")[-1]}"'}
+    headers = {**_safe_headers(document), "ETag": f'"{stored.rsplit("/")[-1]}"'}
     if headers["ETag"] in request.headers.get("If-None-Match", ""):
         return HttpResponseNotModified(headers=headers)
     response = FileResponse(document.thumbnail.open("rb"), content_type="image/jpeg")
@@ -91,7 +92,8 @@ def thumbnail(request: HttpRequest, pk: int) -> HttpResponseBase:
 @require_safe
 def download(request: HttpRequest, pk: int) -> HttpResponseBase:
     document = _visible_document(request, pk)
-    if not document.file:
+    stored = document.file.name
+    if not stored:
         raise Http404("No such document.")
     etag = f'"{document.sha256}"' if document.sha256 else None
     headers = {**_safe_headers(document), "Accept-Ranges": "bytes"}
@@ -111,7 +113,7 @@ def download(request: HttpRequest, pk: int) -> HttpResponseBase:
         # Counted once per download (not per resumed piece), without storing who it was.
         Document.objects.filter(pk=pk).update(download_count=F("download_count") + 1)
 
-    filename = document.original_filename or document.file.name.rsplit("/", 1)[-1]
+    filename = document.original_filename or stored.rsplit("/", 1)[-1]
     as_attachment = document.media_type not in INLINE_TYPES
     content_type = document.media_type or "application/octet-stream"
     if not isinstance(part, tuple):
@@ -128,7 +130,7 @@ def download(request: HttpRequest, pk: int) -> HttpResponseBase:
         content_disposition_header(as_attachment, filename) or "attachment"
     )
     length = end - start + 1
-    response = StreamingHttpResponse(
+    return StreamingHttpResponse(
         _read(document.file.open("rb"), start, length),
         status=206,
         content_type=content_type,
@@ -138,4 +140,3 @@ def download(request: HttpRequest, pk: int) -> HttpResponseBase:
             "Content-Length": str(length),
         },
     )
-    return response

@@ -98,9 +98,9 @@ class Command(BaseCommand):
         refuse_foreign_content(allow=options["allow_existing_content"])
         if not Country.objects.exists():
             call_command("load_reference", verbosity=0)
-        SearchBenchmark(stdout=self.stdout, stderr=self.stderr).ensure_corpus(
-            options["cases"], options["seed"]
-        )
+        corpus = SearchBenchmark()
+        corpus.stdout, corpus.stderr = self.stdout, self.stderr  # its lines among this one's
+        corpus.ensure_corpus(options["cases"], options["seed"])
         slug = CaseStudy.objects.published().order_by("pk").values_list("slug", flat=True)[0]
         # Anonymous reads are served from the shared cache once warm; "Cache-Control:
         # no-cache" makes the API compute them on every request, to show that cost too.

@@ -230,5 +230,8 @@ class Command(BaseCommand):
         document = Document.objects.select_related("case", "uploaded_by").get(
             pk=json.loads(answer)["id"]
         )
-        services.delete_document(document=document, user=document.uploaded_by)
+        uploader = document.uploaded_by
+        if uploader is None:
+            raise CommandError(f"document {document.pk} was stored without its uploader")
+        services.delete_document(document=document, user=uploader)
         return seconds, (peak - before) / 1024
