@@ -65,7 +65,9 @@ def test_public_reads_go_to_the_replica_and_the_rest_to_the_primary(database, tm
         "ALLOWED_HOSTS": "testserver",
     }
     manage = [sys.executable, "manage.py"]
+    env["STATIC_ROOT"] = str(tmp_path / "static")  # the pages name the collected files
     subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     ran = subprocess.run(
         [*manage, "shell", "-c", SCENARIOS], cwd=ROOT, env=env, capture_output=True, text=True
     )
