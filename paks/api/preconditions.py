@@ -50,8 +50,10 @@ def _if_match(request: Request, *, required: bool) -> list[str] | None:
     if header == "*":
         # "Any version" would allow exactly the lost update this header exists to prevent.
         raise PreconditionRequired("If-Match: * is not enough here; send the ETag you read.")
-    # Weak tags never match: If-Match uses the strong comparison (RFC 9110, 13.1.1).
-    return [tag.strip() for tag in header.split(",") if not tag.strip().startswith("W/")]
+    # Our tags name a version, not a byte sequence: compression (Django's GZipMiddleware,
+    # nginx's gzip) marks them weak when it encodes the body, and the client sends back what
+    # it got. The weak form of one of our tags names the same version, so it is read as one.
+    return [tag.strip().removeprefix("W/") for tag in header.split(",")]
 
 
 def expected_case_version(request: Request, case: CaseStudy, *, required: bool = True) -> int:

@@ -489,3 +489,18 @@ def test_a_body_over_the_memory_limit_is_a_413_in_the_apis_words(focal_point, se
     assert response["Content-Type"] == "application/json"
     assert response.json()["code"] == "too_large"
     assert CaseStudy.objects.count() == 0
+
+
+def test_an_etag_weakened_by_compression_still_names_the_version(focal_point):
+    """Behind gzip (Django's or the proxy's) clients get W/"case-…" and send it back."""
+    client = APIClient()
+    _, key = issue_token(user=focal_point.user, name="cms")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    case = CaseStudyFactory(country=focal_point.country, summary="s" * 400)
+    url = api("case-detail", case.slug)
+    read = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert read["Content-Encoding"] == "gzip" and read["ETag"].startswith('W/"case-')
+    changed = client.patch(url, {"title": "Changed"}, format="json", HTTP_IF_MATCH=read["ETag"])
+    assert changed.status_code == 200
+    stale = client.patch(url, {"title": "Again"}, format="json", HTTP_IF_MATCH=read["ETag"])
+    assert stale.status_code == 412
