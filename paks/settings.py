@@ -207,6 +207,13 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_FILE_OVERWRITE = False
 
 REDIS_URL = env_str("REDIS_URL", "")
+if PRODUCTION and not REDIS_URL:
+    # Without a cache every process shares, each gunicorn worker would keep its own rate
+    # counts and lockouts: two workers let twice the limit through.
+    raise ValueError(
+        "PAKS_ENV=production needs REDIS_URL: rate limits, sign-in and token lockouts and the "
+        "public cache must be shared by every process"
+    )
 if REDIS_URL:
     # django-redis keeps one client per process; Django's own Redis cache builds a new
     # client object for every operation, which costs more than the round trip itself.

@@ -103,3 +103,28 @@ def test_postgresql_connections_run_without_jit():
         [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "-c jit=off"
+
+
+def test_production_refuses_to_start_without_a_shared_cache():
+    """Rate limits and lockouts kept per process would let each worker's share through."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env |= {
+        "PAKS_ENV": "production",
+        "ALLOWED_HOSTS": "paks.example",
+        "SECRET_KEY": "s" * 60,
+        "DATABASE_URL": "postgres://paks@db:5432/paks",
+        "DJANGO_SETTINGS_MODULE": "paks.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "needs REDIS_URL" in result.stderr

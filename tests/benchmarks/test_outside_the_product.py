@@ -30,7 +30,7 @@ from tests.factories import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-BENCHMARKS = ["bench_search", "bench_api", "bench_upload"]
+BENCHMARKS = ["bench_search", "bench_api", "bench_upload", "bench_pages"]
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -186,3 +186,15 @@ def test_the_search_benchmark_runs_and_reports_both_endpoints_against_the_baseli
     assert CaseStudy.objects.exclude(slug__startswith="bench-").count() == 0
     # Its own corpus is no reason to refuse the next run.
     call_command("bench_search", cases=25, runs=1, baseline_runs=1, stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_the_pages_benchmark_reports_cold_and_warm_times_of_each_counting_page(
+    benchmark_settings,
+):
+    out = StringIO()
+    call_command("bench_pages", cases=15, runs=1, stdout=out)
+    report = out.getvalue()
+    assert "15 published cases" in report
+    for page in ("home", "theme list", "SDG list", "country list", "theme", "SDG", "country"):
+        assert re.search(rf"^{page} +[\d.]+ ms +[\d.]+ ms +[\d.]+ ms", report, re.M), page
