@@ -44,10 +44,8 @@ run: data
 	@echo "  (random on the run that creates them; PAKS_DEMO_EDITOR_PASSWORD / PAKS_DEMO_FOCAL_PASSWORD choose them)"
 	@echo "Uploaded documents are processed by the task worker (db_worker) running beside it."
 	@echo ""
-	@# The worker is started again whenever it stops (a database locked too long, restarted).
-	( while true; do $(MANAGE) db_worker --no-startup-delay; \
-	  echo "The task worker stopped; starting it again."; sleep 2; done ) & worker=$$!; \
-	trap 'pkill -P $$worker; kill $$worker 2>/dev/null' EXIT INT TERM; \
+	PYTHON=$(BIN)/python scripts/task-worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 # axe-core for the accessibility checks of the browser tests, from the npm registry.

@@ -163,3 +163,60 @@ def test_an_upload_while_the_database_stays_locked_is_503_and_leaves_nothing(ser
     # Once the other writer is done, the same upload goes through.
     status, _, _ = request(server["port"], "POST", "/api/v1/cases/shared/documents/", body, headers)
     assert status == 201
+
+
+def test_the_task_worker_goes_on_after_the_database_stayed_locked(tmp_path):
+    """scripts/task-worker (what `make run` starts): a lock held past the timeout may end a
+    db_worker process, but not the work; a task queued afterwards is done."""
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "PAKS_SQLITE_TIMEOUT_SECONDS": "1",
+        "PAKS_TASK_BACKEND": "database",
+        "REDIS_URL": "",
+        "PYTHON": sys.executable,
+    }
+    database = tmp_path / "db.sqlite3"
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    worker = subprocess.Popen(
+        [str(ROOT / "scripts" / "task-worker")],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(3)  # polling the queue
+        holder = sqlite3.connect(database, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # another writer, for four times the timeout
+        time.sleep(4)
+        holder.execute("ROLLBACK")
+        holder.close()
+        queue = "from paks.search.index import reindex_batch; print(reindex_batch.enqueue([]).id)"
+        queued = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", queue],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        task_id = queued.stdout.split()[-1].replace("-", "")
+        deadline, status = time.monotonic() + 40, None
+        while time.monotonic() < deadline and status != "SUCCESSFUL":
+            time.sleep(0.5)
+            row = (
+                sqlite3.connect(database)
+                .execute(
+                    "SELECT status FROM django_tasks_database_dbtaskresult "
+                    "WHERE replace(id, '-', '') = ?",
+                    [task_id],
+                )
+                .fetchone()
+            )
+            status = row[0] if row else None
+        assert status == "SUCCESSFUL", status
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)

@@ -170,11 +170,10 @@ def test_an_rq_worker_processes_documents_beside_the_web_server(compose):
 def test_make_run_starts_the_database_task_worker_with_the_server():
     makefile = (ROOT / "Makefile").read_text()
     recipe = makefile.split("\nrun: data\n", 1)[1].split("\n\n", 1)[0]
-    assert "$(MANAGE) db_worker" in recipe
+    assert "scripts/task-worker & worker=$$!" in recipe
     assert "$(MANAGE) runserver" in recipe
-    # The worker comes back when it stops, and goes when the server goes.
-    assert "while true; do $(MANAGE) db_worker" in recipe
-    assert "trap 'pkill -P $$worker; kill $$worker" in recipe
+    # The worker goes when the server goes.
+    assert "trap 'kill $$worker" in recipe
 
 
 def test_the_deploy_check_passes_with_production_settings():
