@@ -20,12 +20,10 @@ import threading
 import time
 from typing import Any
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from benchmarks.guard import add_allow_flag, refuse_foreign_content
+from benchmarks.guard import add_allow_flag
 from benchmarks.management.commands.bench_search import Command as SearchBenchmark
-from countries.models import Country
 from paks.models import CaseStudy
 
 # The servers the benchmarks start serve the site with the benchmarks' URLs (the bare view).
@@ -95,12 +93,9 @@ class Command(BaseCommand):
         add_allow_flag(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        refuse_foreign_content(allow=options["allow_existing_content"])
-        if not Country.objects.exists():
-            call_command("load_reference", verbosity=0)
         corpus = SearchBenchmark()
         corpus.stdout, corpus.stderr = self.stdout, self.stderr  # its lines among this one's
-        corpus.ensure_corpus(options["cases"], options["seed"])
+        corpus.prepare(options)
         slug = CaseStudy.objects.published().order_by("pk").values_list("slug", flat=True)[0]
         # Anonymous reads are served from the shared cache once warm; "Cache-Control:
         # no-cache" makes the API compute them on every request, to show that cost too.

@@ -16,14 +16,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.test import Client
 
-from benchmarks.guard import add_allow_flag, refuse_foreign_content
+from benchmarks.guard import add_allow_flag
 from benchmarks.management.commands.bench_search import Command as SearchBenchmark
-from countries.models import Country
 from paks.models import CaseStudy
 from taxonomy.models import SDG, Theme
 
@@ -40,12 +38,9 @@ class Command(BaseCommand):
         add_allow_flag(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        refuse_foreign_content(allow=options["allow_existing_content"])
-        if not Country.objects.exists():
-            call_command("load_reference", verbosity=0)
-        SearchBenchmark(stdout=self.stdout, stderr=self.stderr).ensure_corpus(
-            options["cases"], options["seed"]
-        )
+        corpus = SearchBenchmark()
+        corpus.stdout, corpus.stderr = self.stdout, self.stderr  # its lines among this one's
+        corpus.prepare(options)
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
         country = CaseStudy.objects.published().values_list("country__iso3", flat=True)[0]
         theme, sdg = Theme.objects.order_by("pk")[0], SDG.objects.order_by("number")[0]

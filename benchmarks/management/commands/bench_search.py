@@ -226,11 +226,16 @@ class Command(BaseCommand):
         )
         add_allow_flag(parser)
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def prepare(self, options: dict[str, Any]) -> None:
+        """What every benchmark starts from: a database of its own (or leave to write into
+        another), the reference tables, and the generated corpus of `--cases` cases."""
         refuse_foreign_content(allow=options["allow_existing_content"])
         if not Country.objects.exists():
             call_command("load_reference", verbosity=0)
         self.ensure_corpus(options["cases"], options["seed"])
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.prepare(options)
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
         client = Client()
         backend = type(get_backend()).__name__
