@@ -324,6 +324,7 @@ def test_load_demo_refuses_when_the_environment_says_production():
         "SECRET_KEY": "not-a-secret-only-for-this-test",
         "ALLOWED_HOSTS": "paks.example",
         "DATABASE_URL": "postgres://nobody@127.0.0.1:9/nothing",
+        "REDIS_URL": "redis://127.0.0.1:9/0",  # production needs one; nothing is read here
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "load_demo"],
