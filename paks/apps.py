@@ -1,5 +1,3 @@
-from typing import Any
-
 from django.apps import AppConfig
 
 
@@ -39,11 +37,3 @@ class PaksConfig(AppConfig):
             m2m_changed.connect(
                 public_content_changed, sender=through, dispatch_uid=f"pub-m-{through}"
             )
-
-    def case_counts(self) -> Any:
-        """Published cases per country and region (`paks.counts.CaseCounts`), for the pages
-        of the apps below this one, which reach it through the app registry, as they reach
-        cases through relations, rather than import an app above them."""
-        from paks.counts import case_counts
-
-        return case_counts()

@@ -30,6 +30,6 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("workspace/", include("workspace.urls")),
     path("events/", include("events.urls")),
-    path("", include("countries.urls")),
+    path("", include("paks.country_urls")),
     path("", include("paks.public_urls")),
 ]

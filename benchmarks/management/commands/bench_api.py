@@ -22,8 +22,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from benchmarks.guard import add_allow_flag
 from benchmarks.management.commands.bench_search import Command as SearchBenchmark
+from benchmarks.management.commands.bench_search import add_corpus_arguments
 from paks.models import CaseStudy
 
 # The servers the benchmarks start serve the site with the benchmarks' URLs (the bare view).
@@ -79,7 +79,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--cases", type=int, default=1000, help="published cases (N)")
+        add_corpus_arguments(parser, cases=1000)
         parser.add_argument("--seconds", type=float, default=10, help="time per endpoint")
         parser.add_argument(
             "--rounds",
@@ -89,8 +89,6 @@ class Command(BaseCommand):
         )
         parser.add_argument("--concurrency", type=int, default=4, help="client threads")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-        parser.add_argument("--seed", type=int, default=2024)
-        add_allow_flag(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         corpus = SearchBenchmark()

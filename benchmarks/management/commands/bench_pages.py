@@ -20,8 +20,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.test import Client
 
-from benchmarks.guard import add_allow_flag
 from benchmarks.management.commands.bench_search import Command as SearchBenchmark
+from benchmarks.management.commands.bench_search import add_corpus_arguments
 from paks.models import CaseStudy
 from taxonomy.models import SDG, Theme
 
@@ -32,10 +32,8 @@ class Command(BaseCommand):
     help = "Cold and warm times of the pages that count cases, and whether they meet 100 ms."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--cases", type=int, default=100_000, help="corpus size (N)")
+        add_corpus_arguments(parser, cases=100_000)
         parser.add_argument("--runs", type=int, default=5, help="cold runs per page")
-        parser.add_argument("--seed", type=int, default=2024)
-        add_allow_flag(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         corpus = SearchBenchmark()

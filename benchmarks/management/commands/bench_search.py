@@ -207,16 +207,22 @@ def _unthrottled() -> Iterator[None]:
         AnonymousRateThrottle.THROTTLE_RATES = saved
 
 
+def add_corpus_arguments(parser: CommandParser, *, cases: int) -> None:
+    """The options of the generated corpus (see `Command.prepare`), for every benchmark."""
+    parser.add_argument("--cases", type=int, default=cases, help="corpus size (N)")
+    parser.add_argument("--seed", type=int, default=2024)
+    add_allow_flag(parser)
+
+
 class Command(BaseCommand):
     help = "Measure the search page with facets against the icontains baseline."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--cases", type=int, default=10_000, help="corpus size (N)")
+        add_corpus_arguments(parser, cases=10_000)
         parser.add_argument("--runs", type=int, default=10, help="timed runs per query, ours")
         parser.add_argument(
             "--baseline-runs", type=int, default=3, help="timed runs per query, baseline"
         )
-        parser.add_argument("--seed", type=int, default=2024)
         parser.add_argument(
             "--endpoints",
             nargs="+",
@@ -224,7 +230,6 @@ class Command(BaseCommand):
             default=["page", "api"],
             help="which to measure (the baseline takes 40 s a request at 1,000,000 cases)",
         )
-        add_allow_flag(parser)
 
     def prepare(self, options: dict[str, Any]) -> None:
         """What every benchmark starts from: a database of its own (or leave to write into

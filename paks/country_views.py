@@ -1,23 +1,15 @@
-"""Public country and organization pages."""
+"""Public country and organization pages. They show cases and their counts, so they belong
+to the portal (this app), not to the countries app below it."""
 
 from itertools import groupby
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Prefetch, QuerySet
 from django.views.generic import DetailView, ListView
 
 from core.lists import SHOWN, first, window
 from countries.models import Country, EGovScore, FocalPoint, Organization
-
-PUBLISHED = "published"  # the case status the public sees; cases live in the paks app above
-
-
-def case_counts() -> Any:
-    """Published cases per country (`by_country`), kept by the paks app above this one
-    (`paks.counts`): reached through the app registry, as cases are through relations."""
-    paks: Any = apps.get_app_config("paks")  # PaksConfig, not imported
-    return paks.case_counts()
+from paks.counts import case_counts
 
 
 class CountryListView(ListView):
@@ -69,7 +61,7 @@ class CountryDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         country: Country = self.object
         context["cases"] = (
-            country.cases.filter(status=PUBLISHED)
+            country.cases.published()
             .select_related("organization")
             .order_by("-published_at", "-pk")[:SHOWN]
         )
@@ -107,9 +99,7 @@ class OrganizationDetailView(DetailView):
             .order_by("-event__start", "pk")
         )
         context["cases"], context["more_cases"] = first(
-            org.cases.filter(status=PUBLISHED)
-            .select_related("country")
-            .order_by("-published_at", "-pk")
+            org.cases.published().select_related("country").order_by("-published_at", "-pk")
         )
         context["units"] = window(self.request, org.units.order_by("name", "pk"), param="units")
         return context

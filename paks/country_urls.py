@@ -1,6 +1,6 @@
 from django.urls import path
 
-from countries import views
+from paks import country_views as views
 
 app_name = "countries"
 
