@@ -7,11 +7,13 @@ Callers build a `CaseSearch` (from a request's query string or by hand) and call
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from paks.models import CaseStudy
@@ -206,16 +208,62 @@ class DocumentMatch:
     unit: str = "page"  # what a page is called in this format: "page", "slide" or "sheet"
 
 
+class CountryRef(NamedTuple):
+    iso3: str
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganizationRef(NamedTuple):
+    slug: str
+    name: str
+    acronym: str
+
+    @property
+    def short_name(self) -> str:
+        return self.acronym or self.name
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRow:
+    """What a result shows of a case, read as plain values: a page of results needs a few
+    columns of twenty cases, and model instances with their country and organization cost
+    more than the whole search statement."""
+
+    pk: int
+    slug: str
+    title: str
+    year: int
+    summary: str
+    language: str
+    published_at: datetime.datetime | None
+    updated_at: datetime.datetime
+    country: CountryRef
+    organization: OrganizationRef | None
+    # The sections a snippet may come from (empty when the query has no words).
+    sections: tuple[str, ...] = ()
+
+    def get_absolute_url(self) -> str:
+        return reverse("paks:case-detail", kwargs={"slug": self.slug})
+
+
 @dataclass(frozen=True)
 class Hit:
-    case: CaseStudy
+    case: CaseStudy | CaseRow
     score: float
     snippet: SafeString  # escaped text with <mark> around matched words
     document_match: DocumentMatch | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class FacetValue:
+    """Not frozen: a facet may have thousands of values, and frozen ones are slower to make."""
+
     value: str  # what goes in the query string
     label: str
     count: int

@@ -20,10 +20,20 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from countries.models import Organization
+from countries.models import Country, Organization
 from events.models import Event
 from paks.models import CaseStudy, Document
-from paks.search.base import FACETS, CaseSearch, DocumentMatch, Hit, Problems, SearchResults
+from paks.search.base import (
+    FACETS,
+    CaseRow,
+    CaseSearch,
+    CountryRef,
+    DocumentMatch,
+    Hit,
+    OrganizationRef,
+    Problems,
+    SearchResults,
+)
 from paks.search.db import reading
 from paks.search.filters import (
     Conditions,
@@ -63,20 +73,30 @@ def marks(text: str, parsed: ParsedQuery) -> list[tuple[int, int]]:
         return []
     found = list(words(text))
     sequence = [w.term for w in found]
+    present = set(sequence)
     spans = []
     for term in parsed.positive:
-        size = len(term.terms)
-        for i in range(len(sequence) - size + 1):
-            if tuple(sequence[i : i + size]) == term.terms:
+        if not present.issuperset(term.terms):
+            continue
+        size, first = len(term.terms), term.terms[0]
+        for i, word in enumerate(sequence):
+            if word == first and tuple(sequence[i : i + size]) == term.terms:
                 spans.append((found[i].start, found[i + size - 1].end))
     return sorted(set(spans))
 
 
-def excerpt(text: str, parsed: ParsedQuery, *, length: int = SNIPPET_LENGTH) -> SafeString:
+def excerpt(
+    text: str,
+    parsed: ParsedQuery,
+    *,
+    length: int = SNIPPET_LENGTH,
+    spans: list[tuple[int, int]] | None = None,
+) -> SafeString:
     """Escaped text around the first match, each match in <mark>; the start of the text
-    when nothing matches."""
+    when nothing matches. `spans` are the text's `marks` where the caller has them."""
     text = unicodedata.normalize("NFC", text)  # the form `words` measures spans in
-    spans = marks(text, parsed)
+    if spans is None:
+        spans = marks(text, parsed)
     start = 0
     if spans:
         start = max(0, spans[0][0] - length // 3)
@@ -156,9 +176,7 @@ class FullTextBackend:
         if parsed.message and parsed.is_empty:
             return results  # nothing to look for: no results, no counts
         page = self._counted_page(search, labels, parsed, results, version)
-        cases = CaseStudy.objects.select_related("country", "organization").in_bulk(
-            [pk for pk, _score in page]
-        )
+        cases = case_rows([pk for pk, _score in page], labels, sections=not parsed.is_empty)
         results.hits = self._hits(page, cases, parsed)
         if not parsed.is_empty and results.total == 0:
             results.suggestion = self.suggest(parsed, search)
@@ -255,24 +273,22 @@ class FullTextBackend:
             return cursor.fetchone() is not None
 
     def _hits(
-        self, page: list[tuple[int, float]], cases: dict[int, CaseStudy], parsed: ParsedQuery
+        self, page: list[tuple[int, float]], cases: dict[int, CaseRow], parsed: ParsedQuery
     ) -> list[Hit]:
         hits, elsewhere = [], []
         for pk, score in page:
             case = cases.get(pk)
             if case is None:
                 continue
-            texts = [
-                case.summary,
-                case.challenge,
-                case.solution,
-                case.results,
-                case.lessons_learned,
-            ]
-            shown = next((t for t in texts if t and marks(t, parsed)), None)
-            if shown is None and not parsed.is_empty:
-                elsewhere.append(pk)
-            hits.append(Hit(case=case, score=score, snippet=excerpt(shown or case.summary, parsed)))
+            shown, spans = case.summary, None
+            for text in (case.summary, *case.sections):
+                if text and (spans := marks(text, parsed)):
+                    shown = text
+                    break
+            else:
+                if not parsed.is_empty:
+                    elsewhere.append(pk)
+            hits.append(Hit(case=case, score=score, snippet=excerpt(shown, parsed, spans=spans)))
         # Cases whose own text does not show the words: look for them in their documents.
         found = self._document_matches(elsewhere, parsed) if elsewhere else {}
         return [
@@ -333,6 +349,55 @@ class FullTextBackend:
         return suggestion
 
 
+SECTIONS = ("challenge", "solution", "results", "lessons_learned")
+
+
+def case_rows(ids: list[int], labels: Labels, *, sections: bool) -> dict[int, CaseRow]:
+    """The cases of a page as the results show them, by id; their countries from the
+    labels, and the sections only when there are words to find in them."""
+    columns = [
+        "pk",
+        "slug",
+        "title",
+        "year",
+        "summary",
+        "language",
+        "published_at",
+        "updated_at",
+        "country_id",
+        "organization__slug",
+        "organization__name",
+        "organization__acronym",
+        *(SECTIONS if sections else ()),
+    ]
+    rows = CaseStudy.objects.filter(pk__in=ids).order_by().values_list(*columns)
+    found = {}
+    for pk, slug, title, year, summary, language, published, updated, country, *rest in rows:
+        organization_slug, organization_name, acronym, *texts = rest
+        named = labels.countries.get(country) or _country_named(country)
+        found[pk] = CaseRow(
+            pk=pk,
+            slug=slug,
+            title=title,
+            year=year,
+            summary=summary,
+            language=language,
+            published_at=published,
+            updated_at=updated,
+            country=CountryRef(named.iso3, named.name),
+            organization=None
+            if organization_slug is None
+            else OrganizationRef(organization_slug, organization_name, acronym),
+            sections=tuple(texts),
+        )
+    return found
+
+
+def _country_named(pk: int) -> CountryRef:
+    """A country made since the labels were read (the next search reads them again)."""
+    return CountryRef(*Country.objects.values_list("iso3", "name").get(pk=pk))
+
+
 def _only(term: Term) -> ParsedQuery:
     return ParsedQuery(groups=[[term]])
 
@@ -354,14 +419,13 @@ def known_values(search: CaseSearch, labels: Labels) -> tuple[CaseSearch, Proble
         """Which of these slugs name a row (asked only when some were given)."""
         return set(rows.filter(slug__in=wanted).values_list("slug", flat=True)) if wanted else set()
 
-    countries = labels.countries.values()
+    if not search.has_filters:
+        return search, search.problems  # nothing to check (most searches)
     known = dataclasses.replace(
         search,
-        country=keep(
-            "country", search.country, {c.iso3 for c in countries}, "country with the code"
-        ),
-        region=keep("region", search.region, {c.region_name for c in countries}, "region"),
-        theme=keep("theme", search.theme, {slug for slug, _ in labels.themes.values()}, "theme"),
+        country=keep("country", search.country, labels.country_codes, "country with the code"),
+        region=keep("region", search.region, labels.region_names, "region"),
+        theme=keep("theme", search.theme, labels.theme_slugs, "theme"),
         sdg=keep("sdg", search.sdg, labels.sdgs, "SDG"),
         organization=keep(
             "organization",

@@ -134,6 +134,18 @@ class Labels:
             sdgs=dict(SDG.objects.order_by().values_list("number", "short_title")),
         )
 
+    @functools.cached_property
+    def country_codes(self) -> frozenset[str]:
+        return frozenset(c.iso3 for c in self.countries.values())
+
+    @functools.cached_property
+    def region_names(self) -> frozenset[str]:
+        return frozenset(c.region_name for c in self.countries.values())
+
+    @functools.cached_property
+    def theme_slugs(self) -> frozenset[str]:
+        return frozenset(slug for slug, _name in self.themes.values())
+
     @property
     def has_more_themes(self) -> bool:
         return any(pk > THEME_BITS for pk in self.themes)
@@ -408,37 +420,41 @@ def facet_values(
     facets = {}
     for facet in FACETS:
         selected = {str(v) for v in getattr(search, facet)}
-        # Keys of rows deleted since the index was written have no label and are left out.
-        values = [
-            (*labelled, n)
-            for key, n in counts[facet].items()
-            if n and (labelled := _value_and_label(facet, key, labels, organizations))
-        ]
+        values = _labelled(facet, counts[facet], labels, organizations)
         values.sort(key=_SORT_KEYS[facet])
         facets[facet] = [
-            FacetValue(value=value, label=label, count=count, selected=value in selected)
-            for value, label, count in values
+            FacetValue(value, label, count, value in selected) for value, label, count in values
         ]
     return facets
 
 
-def _value_and_label(
-    facet: str, key: Any, labels: Labels, organizations: dict[int, tuple[str, str]]
-) -> tuple[str, str] | None:
-    """What goes in the query string for a counted key, and what the visitor reads."""
+def _labelled(
+    facet: str,
+    counted: dict[Any, int],
+    labels: Labels,
+    organizations: dict[int, tuple[str, str]],
+) -> list[tuple[str, str, int]]:
+    """(what goes in the query string, what the visitor reads, count) of each counted key.
+
+    Keys of rows deleted since the index was written have no label and are left out. One
+    comprehension per facet: an organization facet may have thousands of keys.
+    """
+    found = [(key, n) for key, n in counted.items() if n]
     match facet:
         case "country":
-            country = labels.countries[key]
-            return country.iso3, country.name
+            countries = labels.countries
+            return [(c.iso3, c.name, n) for key, n in found if (c := countries.get(key))]
         case "group":
-            return key, GROUP_LABELS[key]
+            return [(key, GROUP_LABELS[key], n) for key, n in found]
         case "theme":
-            return labels.themes.get(key)
+            themes = labels.themes
+            return [(*t, n) for key, n in found if (t := themes.get(key))]
         case "sdg":
-            return (str(key), f"SDG {key}: {labels.sdgs[key]}") if key in labels.sdgs else None
+            sdgs = labels.sdgs
+            return [(str(key), f"SDG {key}: {sdgs[key]}", n) for key, n in found if key in sdgs]
         case "organization":
-            return organizations.get(key)
-    return str(key), str(key)  # region, year
+            return [(*o, n) for key, n in found if (o := organizations.get(key))]
+    return [(str(key), str(key), n) for key, n in found]  # region, year
 
 
 _SORT_KEYS = {

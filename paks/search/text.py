@@ -15,7 +15,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import Stemmer
 from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS
@@ -34,8 +34,9 @@ _APOSTROPHE = re.compile(r"['\u2019]")
 _stemmer = Stemmer.Stemmer("english")
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
+    """A tuple: a snippet reads the words of several texts for each result."""
+
     term: str
     start: int  # where the word stands in the (NFC-normalised) text it came from
     end: int
