@@ -44,6 +44,7 @@ class EventAdmin(SimpleHistoryAdmin):
         "title",
         "kind",
         "start",
+        "all_day",
         "timezone",
         "city",
         "country",
@@ -51,7 +52,14 @@ class EventAdmin(SimpleHistoryAdmin):
         "country_count",
         "is_public",
     ]
-    list_filter = ["kind", "mode", "is_public", "themes", ("start", admin.DateFieldListFilter)]
+    list_filter = [
+        "kind",
+        "mode",
+        "all_day",
+        "is_public",
+        "themes",
+        ("start", admin.DateFieldListFilter),
+    ]
     search_fields = ["title", "city", "venue", "country__name", "organizations__name"]
     list_select_related = ["country"]
     autocomplete_fields = ["country", "part_of", "themes", "sdgs"]
@@ -66,7 +74,15 @@ class EventAdmin(SimpleHistoryAdmin):
             "When and where",
             {
                 "description": "Enter times as UTC; the site shows them in the event's time zone.",
-                "fields": [("start", "end"), "timezone", "mode", "venue", "city", "country"],
+                "fields": [
+                    ("start", "end"),
+                    "all_day",
+                    "timezone",
+                    "mode",
+                    "venue",
+                    "city",
+                    "country",
+                ],
             },
         ),
         (

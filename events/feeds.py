@@ -32,22 +32,27 @@ def build_calendar(events: Iterable[Event], *, request: HttpRequest, name: str) 
         vevent = icalendar.Event()
         vevent.add("uid", f"event-{event.pk}@{request.get_host()}")
         vevent.add("dtstamp", stamp)
-        # Times in the event's own zone (TZID), so calendars show them as the organizers do.
-        vevent.add("dtstart", event.local_start)
-        vevent.add("dtend", event.local_end)
+        for name, value in _when(event).items():
+            vevent.add(name, value)
         vevent.add("summary", event.title)
         vevent.add("url", request.build_absolute_uri(event.get_absolute_url()))
-        place = ", ".join(
-            p for p in (event.venue, event.city, event.country and event.country.name) if p
-        )
-        if place:
-            vevent.add("location", place)
+        if event.location:
+            vevent.add("location", event.location)
         if event.summary:
             vevent.add("description", event.summary)
         vevent.add("last-modified", event.updated_at)
         calendar.add_component(vevent)
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def _when(event: Event) -> dict[str, datetime.date]:
+    """DTSTART and DTEND: dates (VALUE=DATE) for an event known by its dates, DTEND the day
+    after the last, as RFC 5545 makes it exclusive; else times in the event's own zone (TZID),
+    so calendars show them as the organizers do."""
+    if event.all_day:
+        return {"dtstart": event.first_day, "dtend": event.last_day + datetime.timedelta(days=1)}
+    return {"dtstart": event.local_start, "dtend": event.local_end}
 
 
 def _ics(body: bytes, filename: str) -> HttpResponse:

@@ -32,8 +32,14 @@ class SDGNumberFilter(django_filters.NumberFilter):
 
 
 class EventFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=Event.Kind.choices, empty_label="Any kind")
-    year = YearFilter(field_name="start__year", choices=_years, empty_label="Any year")
+    # Every filter names its label: the one django-filter derives from a lookup such as
+    # start__year is "[invalid name]", and from a many-to-many field its plural.
+    kind = django_filters.ChoiceFilter(
+        label="Kind", choices=Event.Kind.choices, empty_label="Any kind"
+    )
+    year = YearFilter(
+        label="Year", field_name="start__year", choices=_years, empty_label="Any year"
+    )
     country = django_filters.ModelChoiceFilter(
         label="Country (host or participant)",
         queryset=Country.objects.filter(
@@ -44,12 +50,14 @@ class EventFilter(django_filters.FilterSet):
         empty_label="Any country",
     )
     organizer = django_filters.ModelChoiceFilter(
+        label="Organizer",
         queryset=Organization.objects.filter(events__is_public=True).distinct(),
         field_name="organizations",
         to_field_name="slug",
         empty_label="Any organizer",
     )
     theme = django_filters.ModelChoiceFilter(
+        label="Theme",
         queryset=Theme.objects.all(),
         field_name="themes",
         to_field_name="slug",
@@ -76,7 +84,7 @@ class EventFilter(django_filters.FilterSet):
 class EventApiFilter(EventFilter):
     """The API's filters take any value: one that matches nothing finds no events."""
 
-    year = IntegerFilter(field_name="start__year", min_value=1900, max_value=2100)
+    year = IntegerFilter(label="Year", field_name="start__year", min_value=1900, max_value=2100)
     country = django_filters.CharFilter(
         method="filter_country_code",
         help_text="ISO 3166 alpha-3 code of the host or of a participating country.",

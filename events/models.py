@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from simple_history.models import HistoricalRecords
 
 from countries.models import Country, Organization
@@ -21,6 +21,18 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(f"{value!r} is not an IANA time zone such as Asia/Seoul.")
 
 
+def day_range(first: datetime.date, last: datetime.date) -> str:
+    """Two dates written with what they share said once, with an en dash between them."""
+    whole = dateformat.format(last, "j F Y")
+    if first == last:
+        return whole
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}\u2013{whole}"
+    if first.year == last.year:
+        return f"{dateformat.format(first, 'j F')} \u2013 {whole}"
+    return f"{dateformat.format(first, 'j F Y')} \u2013 {whole}"
+
+
 class EventQuerySet(models.QuerySet["Event"]):
     def public(self) -> EventQuerySet:
         return self.filter(is_public=True)
@@ -30,6 +42,15 @@ class EventQuerySet(models.QuerySet["Event"]):
 
     def past(self) -> EventQuerySet:
         return self.filter(end__lt=timezone.now()).order_by("-start")
+
+    def upcoming_and_past_counts(self) -> tuple[int, int]:
+        """How many events are upcoming and how many past, in one query (the list's tabs)."""
+        now = timezone.now()
+        counts = self.aggregate(
+            upcoming=models.Count("pk", filter=Q(end__gte=now)),
+            past=models.Count("pk", filter=Q(end__lt=now)),
+        )
+        return counts["upcoming"], counts["past"]
 
 
 class Event(models.Model):
@@ -56,6 +77,13 @@ class Event(models.Model):
     kind = models.CharField(max_length=30, choices=Kind.choices)
     start = models.DateTimeField(help_text="Stored in UTC; shown in the event's time zone.")
     end = models.DateTimeField()
+    all_day = models.BooleanField(
+        default=False,
+        help_text=(
+            "Known by its dates only: shown and exported as whole days, without hours. Start "
+            "at 00:00 of the first day and end at 23:59 of the last, in the event's time zone."
+        ),
+    )
     timezone = models.CharField(
         max_length=64,
         default="UTC",
@@ -142,19 +170,71 @@ class Event(models.Model):
         return timezone.localtime(self.end, self.tzinfo)
 
     @property
+    def first_day(self) -> datetime.date:
+        return self.local_start.date()
+
+    @property
+    def last_day(self) -> datetime.date:
+        """The last day the event takes place, in its own zone: an end at 00:00 of a later day
+        closes the day before (the end is exclusive then, as in iCalendar)."""
+        end = self.local_end
+        if end.time() == datetime.time(0, 0) and end.date() > self.first_day:
+            return end.date() - datetime.timedelta(days=1)
+        return end.date()
+
+    @property
+    def days(self) -> str:
+        """The dates alone, as people write them (an en dash between): "18 June 2010",
+        "1-5 April 2019", "30 March - 2 April 2019", "30 December 2019 - 2 January 2020"."""
+        return day_range(self.first_day, self.last_day)
+
+    @property
+    def place_parts(self) -> list[str]:
+        """Venue, city and host country, those that are known."""
+        country = self.country.name if self.country else ""
+        return [part for part in (self.venue, self.city, country) if part]
+
+    @property
+    def location(self) -> str:
+        """Where, in words: the known place parts; "Online" for an online event."""
+        place = ", ".join(self.place_parts)
+        if self.mode == self.Mode.ONLINE:
+            return "Online"
+        if self.mode == self.Mode.HYBRID:
+            return f"{place} and online" if place else "Online"
+        return place
+
+    @property
     def language_list(self) -> list[str]:
         return [code.strip() for code in self.languages.split(",") if code.strip()]
+
+
+class OrganizerRole(models.TextChoices):
+    """Declared from the leading role down: the event page and the API list them so."""
+
+    ORGANIZER = "organizer", "Organizer"
+    CO_ORGANIZER = "co_organizer", "Co-organizer"
+    HOST = "host", "Host"
+    SPONSOR = "sponsor", "Sponsor"
+    SUPPORTER = "supporter", "Supporter"
+
+
+# A role's place in the declaration order: ordering by the stored value would be alphabetical
+# (co-organizer before organizer).
+ROLE_RANK = models.Case(
+    *(
+        models.When(role=role, then=models.Value(rank))
+        for rank, role in enumerate(OrganizerRole.values)
+    ),
+    default=models.Value(len(OrganizerRole)),
+    output_field=models.IntegerField(),
+)
 
 
 class EventOrganizer(models.Model):
     """An organization's role at an event."""
 
-    class Role(models.TextChoices):
-        ORGANIZER = "organizer", "Organizer"
-        CO_ORGANIZER = "co_organizer", "Co-organizer"
-        HOST = "host", "Host"
-        SPONSOR = "sponsor", "Sponsor"
-        SUPPORTER = "supporter", "Supporter"
+    Role = OrganizerRole
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="organizer_roles")
     organization = models.ForeignKey(
@@ -163,7 +243,8 @@ class EventOrganizer(models.Model):
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.ORGANIZER)
 
     class Meta:
-        ordering = ["event", "role", "organization__name"]
+        # Every read of the roles (event page, API, admin inline) lists the leading roles first.
+        ordering = ["event", ROLE_RANK.asc(), "organization__name"]
         verbose_name = "organizer"
         constraints = [
             models.UniqueConstraint(

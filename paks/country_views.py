@@ -1,6 +1,7 @@
 """Public country and organization pages. They show cases and their counts, so they belong
 to the portal (this app), not to the countries app below it."""
 
+from collections.abc import Callable
 from itertools import groupby
 from typing import Any
 
@@ -10,6 +11,48 @@ from django.views.generic import DetailView, ListView
 from core.lists import SHOWN, first, window
 from countries.models import Country, EGovScore, FocalPoint, Organization
 from paks.counts import case_counts
+
+
+def country_json_ld(country: Country, *, absolute: Callable[[str], str]) -> dict[str, Any]:
+    """schema.org Country; `absolute` makes a path a full address (build_absolute_uri)."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "Country",
+        "name": country.name,
+        "identifier": country.iso3,
+        "url": absolute(country.get_absolute_url()),
+    }
+
+
+def organization_json_ld(org: Organization, *, absolute: Callable[[str], str]) -> dict[str, Any]:
+    """schema.org Organization: its names, its page, its own site and where it sits."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": org.name,
+        "url": absolute(org.get_absolute_url()),
+    }
+    if org.acronym:
+        data["alternateName"] = org.acronym
+    if org.website:
+        data["sameAs"] = org.website
+    if org.description:
+        data["description"] = org.description
+    if org.country:
+        data["address"] = {"@type": "PostalAddress", "addressCountry": org.country.iso2}
+        data["location"] = {
+            "@type": "Country",
+            "name": org.country.name,
+            "identifier": org.country.iso3,
+            "url": absolute(org.country.get_absolute_url()),
+        }
+    if org.parent:
+        data["parentOrganization"] = {
+            "@type": "Organization",
+            "name": org.parent.name,
+            "url": absolute(org.parent.get_absolute_url()),
+        }
+    return data
 
 
 class CountryListView(ListView):
@@ -75,13 +118,7 @@ class CountryDetailView(DetailView):
         context["organizations"] = window(
             self.request, country.organizations.order_by("name", "pk"), param="organizations"
         )
-        context["json_ld"] = {
-            "@context": "https://schema.org",
-            "@type": "Country",
-            "name": country.name,
-            "identifier": country.iso3,
-            "url": self.request.build_absolute_uri(),
-        }
+        context["json_ld"] = country_json_ld(country, absolute=self.request.build_absolute_uri)
         return context
 
 
@@ -102,4 +139,5 @@ class OrganizationDetailView(DetailView):
             org.cases.published().select_related("country").order_by("-published_at", "-pk")
         )
         context["units"] = window(self.request, org.units.order_by("name", "pk"), param="units")
+        context["json_ld"] = organization_json_ld(org, absolute=self.request.build_absolute_uri)
         return context

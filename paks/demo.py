@@ -80,8 +80,9 @@ def read(name: str) -> list[dict[str, Any]]:
 
 
 def event_times(spec: dict[str, Any]) -> dict[str, Any]:
-    """Start, end and time zone of an event. "days" (first and last date) is for sources that
-    give dates but no hours: the whole local days. "start" and "end" are local times."""
+    """Start, end, time zone and all_day of an event. "days" (first and last date) is for
+    sources that give dates but no hours: an all-day event over the whole local days (shown as
+    dates, exported as iCalendar dates). "start" and "end" are local times."""
     tz = ZoneInfo(spec["timezone"])
     if "days" in spec:
         first, last = (datetime.date.fromisoformat(day) for day in spec["days"])
@@ -90,7 +91,7 @@ def event_times(spec: dict[str, Any]) -> dict[str, Any]:
     else:
         start = datetime.datetime.fromisoformat(spec["start"]).replace(tzinfo=tz)
         end = datetime.datetime.fromisoformat(spec["end"]).replace(tzinfo=tz)
-    return {"start": start, "end": end, "timezone": spec["timezone"]}
+    return {"start": start, "end": end, "timezone": spec["timezone"], "all_day": "days" in spec}
 
 
 @dataclass

@@ -135,23 +135,43 @@ FACET_TITLES = {
 }
 
 
-def case_json_ld(case: CaseStudy, url: str) -> dict[str, Any]:
-    """schema.org description of a case, for search engines and citation tools."""
+def case_json_ld(case: CaseStudy, *, absolute: Callable[[str], str]) -> dict[str, Any]:
+    """schema.org Article describing a case, for search engines and citation tools.
+
+    `absolute` makes a path a full address (the request's build_absolute_uri). No
+    dateModified: the row's updated_at moves on every save (a status change, a reload of the
+    demo), not only when the text changes."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Article",
         "headline": case.title,
         "abstract": case.summary,
-        "url": url,
+        "url": absolute(case.get_absolute_url()),
         "inLanguage": case.language,
-        "datePublished": case.published_at.isoformat() if case.published_at else None,
-        "dateModified": case.updated_at.isoformat(),
-        "spatialCoverage": {"@type": "Country", "name": case.country.name},
-        "about": [theme.name for theme in case.themes.all()],
-        "publisher": {"@type": "Organization", "name": "Public Administration Knowledge Space"},
+        "spatialCoverage": {
+            "@type": "Country",
+            "name": case.country.name,
+            "identifier": case.country.iso3,
+            "url": absolute(case.country.get_absolute_url()),
+        },
+        "about": [
+            {"@type": "Thing", "name": theme.name, "url": absolute(theme.get_absolute_url())}
+            for theme in case.themes.all()
+        ],
+        "publisher": {
+            "@type": "Organization",
+            "name": "Public Administration Knowledge Space",
+            "url": absolute(reverse("paks:home")),
+        },
     }
+    if case.published_at:
+        data["datePublished"] = case.published_at.isoformat()
     if case.organization:
-        data["author"] = {"@type": "Organization", "name": case.organization.name}
+        data["author"] = {
+            "@type": "Organization",
+            "name": case.organization.name,
+            "url": absolute(case.organization.get_absolute_url()),
+        }
     return data
 
 
@@ -171,7 +191,7 @@ class CaseDetailView(DetailView):
         context["documents"] = (
             Document.objects.public().filter(case=case).order_by("uploaded_at", "pk")
         )
-        context["json_ld"] = case_json_ld(case, self.request.build_absolute_uri())
+        context["json_ld"] = case_json_ld(case, absolute=self.request.build_absolute_uri)
         context["related"] = (
             _published_cases()
             .exclude(pk=case.pk)

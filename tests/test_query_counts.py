@@ -165,7 +165,8 @@ PAGES = {
         url=lambda _: reverse("events:list") + "?when=past",
         add=lambda _, n: EventFactory(country=CountryFactory(), start=days(-n - 10)),
         # the filter's choices: years with events, countries (host or participant),
-        # organizers, themes, SDGs; then the count and the page of events with their country
+        # organizers, themes, SDGs; then the upcoming and past counts in one statement (the
+        # tabs, and the paginator's count) and the page of events with their country
         warm=7,
         cold=7,
     ),

@@ -27,6 +27,13 @@ class EventSerializer(serializers.HyperlinkedModelSerializer):
     # In the event's own time zone, with its offset (the API's other times are UTC).
     local_start = serializers.SerializerMethodField()
     local_end = serializers.SerializerMethodField()
+    all_day = serializers.BooleanField(
+        read_only=True,
+        help_text=(
+            "Known by its dates only: whole days from the date of local_start to that of "
+            "local_end (the day before, when local_end is 00:00); their hours mean nothing."
+        ),
+    )
     part_of = serializers.SerializerMethodField(help_text="Slug of the event it was part of.")
 
     class Meta:
@@ -41,6 +48,7 @@ class EventSerializer(serializers.HyperlinkedModelSerializer):
             "timezone",
             "local_start",
             "local_end",
+            "all_day",
             "mode",
             "venue",
             "city",

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Mapping
 from typing import Any
 
 import markdown as md
 import nh3
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import QueryDict
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -61,3 +66,59 @@ def query_toggle(context: dict[str, Any], key: str, value: Any) -> str:
 def attr_values(search: Any, name: str) -> tuple[Any, ...]:
     """The values a search holds for one facet, to carry them through the words form."""
     return tuple(getattr(search, name, ()))
+
+
+# As json_script: inside <script> these three could close the element or open a comment.
+JSON_IN_HTML_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.filter
+def json_ld(data: Mapping[str, Any] | None) -> SafeString:
+    """A JSON-LD block for search engines. A data block is never run, so the page's CSP (which
+    wants a nonce on scripts) does not apply to it and it needs none."""
+    if not data:
+        return mark_safe("")
+    text = json.dumps(data, cls=DjangoJSONEncoder).translate(JSON_IN_HTML_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+BULLET = re.compile(r"[-*] +(?P<item>.*)")
+# Up to three digits: "2010. A year of ..." opens a sentence, not item 2010 of a list.
+NUMBERED = re.compile(r"(?P<number>\d{1,3})[.)] +(?P<item>.*)")
+
+
+@register.filter
+def text_blocks(text: str) -> SafeString:
+    """Plain text as HTML, escaped: lines starting "- " or "* " become a bulleted list, lines
+    starting "1. " a numbered one, and the other lines paragraphs (a blank line ends one)."""
+    blocks: list[tuple[str, list[str], int]] = []  # (kind, lines, first number)
+    for line in (text or "").splitlines():
+        kind, item, number = _line_kind(line.strip())
+        if kind == "blank":
+            blocks.append(("blank", [], 0))
+        elif blocks and blocks[-1][0] == kind:
+            blocks[-1][1].append(item)
+        else:
+            blocks.append((kind, [item], number))
+    return mark_safe("".join(_block_html(*block) for block in blocks if block[0] != "blank"))
+
+
+def _line_kind(line: str) -> tuple[str, str, int]:
+    if not line:
+        return "blank", "", 0
+    if bullet := BULLET.fullmatch(line):
+        return "ul", bullet["item"], 0
+    if numbered := NUMBERED.fullmatch(line):
+        return "ol", numbered["item"], int(numbered["number"])
+    return "p", line, 0
+
+
+def _block_html(kind: str, lines: list[str], number: int) -> SafeString:
+    if kind == "p":
+        return format_html(
+            "<p>{}</p>", format_html_join(mark_safe("<br>"), "{}", ((x,) for x in lines))
+        )
+    items = format_html_join("", "<li>{}</li>", ((x,) for x in lines))
+    if kind == "ol" and number != 1:
+        return format_html('<ol start="{}">{}</ol>', number, items)
+    return format_html("<{}>{}</{}>", kind, items, kind)

@@ -168,6 +168,19 @@ def test_roundtable_2014_keeps_its_hours_and_leaves_the_unknown_venue_blank(outp
     assert roles(ROUNDTABLE_2014) == {("UNPOG", EventOrganizer.Role.ORGANIZER)}
 
 
+def test_events_the_sources_give_by_dates_only_are_all_day_and_shown_as_dates(output, client):
+    by_days = {spec["slug"] for spec in demo.read("events") if "days" in spec}
+    assert set(Event.objects.filter(all_day=True).values_list("slug", flat=True)) == by_days
+    assert TRAINING_2007 in by_days and ROUNDTABLE_2014 not in by_days
+    workshop = Event.objects.get(slug=TRAINING_2007)
+    page = client.get(workshop.get_absolute_url()).content.decode()
+    assert "<dt>When</dt><dd>8\u201312 October 2007</dd>" in page
+    calendar = client.get(reverse("events:ical", args=[TRAINING_2007])).content.decode()
+    assert "DTSTART;VALUE=DATE:20071008\r\n" in calendar
+    assert "DTEND;VALUE=DATE:20071013\r\n" in calendar
+    assert "LOCATION:Incheon\\, Republic of Korea\r\n" in calendar
+
+
 def test_seed_organizations_have_kind_acronym_and_parent(output):
     unpog = Organization.objects.get(acronym="UNPOG")
 
