@@ -116,6 +116,12 @@ class AuditEvent(models.Model):
         FOCAL_POINT_APPOINTED = "focal_point_appointed", "Focal point appointed"
         FOCAL_POINT_CHANGED = "focal_point_changed", "Focal point appointment changed"
         FOCAL_POINT_ENDED = "focal_point_ended", "Focal point appointment ended"
+        CONTRIBUTION_CREATED = "contribution_created", "Contribution created"
+        CONTRIBUTION_EDITED = "contribution_edited", "Contribution edited"
+        CONTRIBUTION_SUBMITTED = "contribution_submitted", "Contribution submitted"
+        CONTRIBUTION_PUBLISHED = "contribution_published", "Contribution published"
+        CONTRIBUTION_RETURNED = "contribution_returned", "Contribution returned for changes"
+        CONTRIBUTION_DELETED = "contribution_deleted", "Draft contribution deleted"
 
     at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     action = models.CharField(max_length=30, choices=Action.choices)

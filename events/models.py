@@ -275,3 +275,106 @@ class Participation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.country} at {self.event}"
+
+
+class Person(models.Model):
+    """Someone who speaks or chairs at events, recorded once however many events they
+    appear at; an editor merges duplicates (see `paks.contributions.merge_people`)."""
+
+    name = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    position = models.CharField(max_length=300, blank=True, help_text="Title or function.")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="people"
+    )
+    country = models.ForeignKey(
+        Country, on_delete=models.SET_NULL, null=True, blank=True, related_name="people"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def affiliation(self) -> str:
+        """Position, organization and country as one line ("Director, DICT, Philippines")."""
+        parts = [self.position]
+        if self.organization is not None:
+            parts.append(self.organization.short_name)
+        if self.country is not None:
+            parts.append(self.country.name)
+        return ", ".join(part for part in parts if part)
+
+
+class Session(models.Model):
+    """One part of an event's programme: an opening, a panel, a training module, a visit."""
+
+    class Kind(models.TextChoices):
+        OPENING = "opening", "Opening"
+        KEYNOTE = "keynote", "Keynote"
+        PANEL = "panel", "Panel"
+        COUNTRY_PRESENTATIONS = "country_presentations", "Country presentations"
+        TRAINING_MODULE = "training_module", "Training module"
+        SITE_VISIT = "site_visit", "Site visit"
+        FIELD_TRIP = "field_trip", "Field trip"
+        DISCUSSION = "discussion", "Discussion"
+        BREAK = "break", "Break"
+        CLOSING = "closing", "Closing"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.PANEL)
+    start = models.DateTimeField(help_text="Stored in UTC; shown in the event's time zone.")
+    end = models.DateTimeField()
+    place = models.CharField(max_length=200, blank=True, help_text="Room, building or site.")
+    description = models.TextField(blank=True)
+    chairs = models.ManyToManyField(
+        Person, related_name="chaired_sessions", blank=True, help_text="Chairs or moderators."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["event", "start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")), name="session_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": "A session cannot end before it starts."})
+        event = self.event if self.event_id else None
+        if event is not None and self.start and self.end:
+            first, last = event.first_day, event.last_day
+            zone = event.tzinfo
+            if not (
+                first <= timezone.localtime(self.start, zone).date() <= last
+                and first <= timezone.localtime(self.end, zone).date() <= last
+            ):
+                raise ValidationError(
+                    {"start": f"A session takes place within its event ({first} to {last})."}
+                )
+
+    @property
+    def local_start(self) -> datetime.datetime:
+        return timezone.localtime(self.start, self.event.tzinfo)
+
+    @property
+    def local_end(self) -> datetime.datetime:
+        return timezone.localtime(self.end, self.event.tzinfo)
+
+    @property
+    def day(self) -> datetime.date:
+        return self.local_start.date()

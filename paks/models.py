@@ -13,7 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from countries.models import Country, Organization, countries_of
-from events.models import Event
+from events.models import Event, Person, Session
 from paks import roles
 from taxonomy.models import SDG, Theme
 
@@ -181,11 +181,144 @@ PAGE_UNITS = {
 }
 
 
+class ContributionQuerySet(models.QuerySet["Contribution"]):
+    def published(self) -> ContributionQuerySet:
+        """Published contributions to public events: what visitors see."""
+        return self.filter(status=CaseStudy.Status.PUBLISHED, event__is_public=True)
+
+    def visible_to(self, user: roles.Person) -> ContributionQuerySet:
+        """Editors see everything; focal points also their countries' contributions."""
+        if roles.is_editor(user):
+            return self
+        return self.filter(
+            Q(status=CaseStudy.Status.PUBLISHED, event__is_public=True)
+            | Q(country__in=countries_of(user))
+        )
+
+
+class Contribution(models.Model):
+    """A presentation, talk or paper given at an event: by whom, for which country, the
+    case it presents, and its slides or paper (documents). A country's focal point adds its
+    country's contributions; they go through review like a case."""
+
+    class Kind(models.TextChoices):
+        PRESENTATION = "presentation", "Presentation"
+        TALK = "talk", "Talk"
+        PAPER = "paper", "Paper"
+        STATEMENT = "statement", "Statement"
+
+    Status = CaseStudy.Status
+    EDITABLE_STATUSES = CaseStudy.EDITABLE_STATUSES
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="contributions")
+    session = models.ForeignKey(
+        Session,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contributions",
+        help_text="Where in the programme it was given.",
+    )
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PRESENTATION)
+    abstract = models.TextField(blank=True)
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contributions",
+        help_text="The country it speaks for; empty for an organization's own contribution.",
+    )
+    case = models.ForeignKey(
+        CaseStudy,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contributions",
+        help_text="The country case it presents.",
+    )
+    speakers = models.ManyToManyField(
+        Person, through="ContributionSpeaker", related_name="contributions", blank=True
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order within its session.")
+    status = models.CharField(
+        max_length=20, choices=CaseStudy.Status.choices, default=CaseStudy.Status.DRAFT
+    )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised on every change; writes must name it."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contributions",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ContributionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["event", "session__start", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="contribution_published_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["event", "status"], name="contribution_event_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{self.event.get_absolute_url()}#contribution-{self.pk}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == CaseStudy.Status.PUBLISHED and self.event.is_public
+
+
+class ContributionSpeaker(models.Model):
+    """A speaker of a contribution, in the order they spoke or are listed."""
+
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, related_name="speaker_roles"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="speaker_roles")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["contribution", "position", "pk"]
+        verbose_name = "speaker"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contribution", "person"], name="contributionspeaker_unique_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+
 class DocumentQuerySet(models.QuerySet["Document"]):
     def public(self) -> DocumentQuerySet:
-        """Documents of published cases, or of public events with no case."""
+        """Documents of published cases, of published contributions to public events, or of
+        public events themselves."""
         return self.filter(
-            Q(case__status=CaseStudy.Status.PUBLISHED) | Q(case__isnull=True, event__is_public=True)
+            Q(case__status=CaseStudy.Status.PUBLISHED)
+            | Q(
+                contribution__status=CaseStudy.Status.PUBLISHED,
+                event__is_public=True,
+            )
+            | Q(case__isnull=True, contribution__isnull=True, event__is_public=True)
         )
 
     def visible_to(self, user: roles.Person) -> DocumentQuerySet:
@@ -196,7 +329,8 @@ class DocumentQuerySet(models.QuerySet["Document"]):
             return self
         return self.filter(
             Q(case__in=CaseStudy.objects.visible_to(user).values("pk"))
-            | Q(case__isnull=True, event__is_public=True)
+            | Q(contribution__in=Contribution.objects.visible_to(user).values("pk"))
+            | Q(case__isnull=True, contribution__isnull=True, event__is_public=True)
         )
 
 
@@ -224,6 +358,10 @@ class Document(models.Model):
     )
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
+    )
+    # A contribution's slides or paper; its event is the contribution's.
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
     )
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PRESENTATION)
@@ -264,6 +402,11 @@ class Document(models.Model):
                 condition=Q(case__isnull=False) | Q(event__isnull=False),
                 name="document_belongs_to_case_or_event",
             ),
+            # A contribution's document is its event's too, and no case's.
+            models.CheckConstraint(
+                condition=Q(contribution__isnull=True) | Q(case__isnull=True, event__isnull=False),
+                name="document_of_contribution_is_of_its_event",
+            ),
             models.CheckConstraint(
                 condition=~Q(file="") | ~Q(external_url=""), name="document_has_file_or_link"
             ),
@@ -296,9 +439,11 @@ class Document(models.Model):
 
     @property
     def is_public(self) -> bool:
-        """As `DocumentQuerySet.public`, from the loaded case and event."""
+        """As `DocumentQuerySet.public`, from the loaded case, contribution and event."""
         if self.case is not None:  # no query for the case when case_id is empty
             return self.case.status == CaseStudy.Status.PUBLISHED
+        if self.contribution is not None:
+            return self.contribution.is_public
         return self.event is not None and self.event.is_public
 
     @property

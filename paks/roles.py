@@ -12,6 +12,9 @@ The services decide with these functions; the workspace, the API's permission cl
   superuser (`accounts.models.User.is_editor`; the admin asks the same permissions). Editors
   do everything focal points do, for every country and whatever the status, and alone
   publish, return for changes and archive. Staff status alone makes no one an editor.
+- **Contributions** to an event (slides, talks) follow the same rules: a focal point adds its
+  country's contributions to an event the country took part in or hosted, and changes them
+  while they are drafts or returned; editors do everything and alone publish.
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ from accounts.models import User
 from countries.models import countries_of
 
 if TYPE_CHECKING:
-    from paks.models import CaseStudy
+    from countries.models import Country
+    from events.models import Event
+    from paks.models import CaseStudy, Contribution
 
 Person = User | AnonymousUser  # request.user, whatever authenticated it
 
@@ -71,4 +76,40 @@ def editors() -> QuerySet[User]:
             | Q(user_permissions__in=permission)
         )
         .distinct()
+    )
+
+
+def countries_at(event: Event) -> set[int]:
+    """The countries that took part in the event or hosted it."""
+    taking_part = set(event.participations.values_list("country_id", flat=True))
+    return taking_part | ({event.country_id} if event.country_id else set())
+
+
+def may_contribute(user: Person, event: Event, country: Country | None) -> bool:
+    """Editors add any contribution; a focal point its own country's, to an event the
+    country took part in or hosted."""
+    if is_editor(user):
+        return True
+    return (
+        country is not None
+        and user.is_authenticated
+        and is_focal_point_of(user, country.pk)
+        and country.pk in countries_at(event)
+    )
+
+
+def works_on_contribution(user: Person, contribution: Contribution) -> bool:
+    """Editors work on every contribution; a focal point on its countries' ones."""
+    if is_editor(user):
+        return True
+    country = contribution.country_id
+    return country is not None and user.is_authenticated and is_focal_point_of(user, country)
+
+
+def may_edit_contribution(user: Person, contribution: Contribution) -> bool:
+    """Whether the contribution and its documents may change now, by this person."""
+    if is_editor(user):
+        return True
+    return contribution.status in contribution.EDITABLE_STATUSES and works_on_contribution(
+        user, contribution
     )

@@ -8,8 +8,15 @@ from factory.django import DjangoModelFactory
 
 from accounts.models import User
 from countries.models import Country, EGovScore, FocalPoint, Organization
-from events.models import Event, EventOrganizer, Participation
-from paks.models import CaseComment, CaseLink, CaseStudy, Document
+from events.models import Event, EventOrganizer, Participation, Person, Session
+from paks.models import (
+    CaseComment,
+    CaseLink,
+    CaseStudy,
+    Contribution,
+    ContributionSpeaker,
+    Document,
+)
 from taxonomy.models import SDG, Theme
 
 
@@ -214,3 +221,53 @@ class DocumentFactory(DjangoModelFactory):
     original_filename = "presentation.pdf"
     media_type = "application/pdf"
     size = 15
+
+
+class PersonFactory(DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    name = factory.Sequence(lambda n: f"Speaker {n}")
+    slug = factory.Sequence(lambda n: f"speaker-{n}")
+    position = "Director"
+
+
+class SessionFactory(DjangoModelFactory):
+    """A session on the event's first day, from 09:00 to 10:30 in the event's time zone."""
+
+    class Meta:
+        model = Session
+
+    event = factory.SubFactory(EventFactory)
+    title = factory.Sequence(lambda n: f"Session {n}")
+    kind = Session.Kind.COUNTRY_PRESENTATIONS
+    start = factory.LazyAttribute(
+        lambda o: o.event.local_start.replace(hour=9, minute=0, second=0, microsecond=0)
+    )
+    end = factory.LazyAttribute(lambda o: o.start + datetime.timedelta(minutes=90))
+
+
+class ContributionFactory(DjangoModelFactory):
+    """A draft contribution; `published=True` publishes it."""
+
+    class Meta:
+        model = Contribution
+
+    class Params:
+        published = factory.Trait(
+            status=CaseStudy.Status.PUBLISHED,
+            published_at=factory.LazyFunction(timezone.now),
+        )
+
+    event = factory.SubFactory(EventFactory)
+    session = None
+    title = factory.Sequence(lambda n: f"Country presentation {n}")
+    country = factory.SubFactory(CountryFactory)
+
+
+class ContributionSpeakerFactory(DjangoModelFactory):
+    class Meta:
+        model = ContributionSpeaker
+
+    contribution = factory.SubFactory(ContributionFactory)
+    person = factory.SubFactory(PersonFactory)

@@ -17,7 +17,7 @@ from accounts.models import User
 from events.models import Event
 from paks import roles
 from paks.documents.processing import queue_processing
-from paks.models import CaseStudy, Document
+from paks.models import CaseStudy, Contribution, Document
 
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -218,6 +218,25 @@ def _check_open(case: CaseStudy, user: User) -> None:
     )
 
 
+def _check_contribution_open(contribution: Contribution, user: User) -> None:
+    """The contribution, locked, may take documents from this user."""
+    locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    if roles.may_edit_contribution(user, locked):
+        return
+    if roles.works_on_contribution(user, locked):
+        raise DocumentRejected(
+            "Documents cannot be added to a contribution that is "
+            f"{locked.get_status_display().lower()}.",
+            code="invalid_status",
+            field="contribution",
+        )
+    raise DocumentRejected(
+        "Only the country's focal points and editors may add documents to this contribution.",
+        code="forbidden",
+        field="contribution",
+    )
+
+
 def accept_document(
     *,
     upload: File[bytes],
@@ -225,6 +244,7 @@ def accept_document(
     kind: str = Document.Kind.PRESENTATION,
     case: CaseStudy | None = None,
     event: Event | None = None,
+    contribution: Contribution | None = None,
     uploaded_by: User,
 ) -> Document:
     """Validate and store an upload; raise DocumentRejected and store nothing when it is refused.
@@ -232,6 +252,8 @@ def accept_document(
     Every surface uploads through here: whether the uploader may add to the case is checked
     here, with the case locked until the document is stored, so that no submit slips in.
     """
+    if contribution is not None:  # its slides or paper: of its event, of no case
+        case, event = None, contribution.event
     if case is None and event is None:
         raise DocumentRejected(
             "A document belongs to a case or an event.", code="no_owner", field="case"
@@ -260,10 +282,15 @@ def accept_document(
     digest = sha256_of(upload)
     if case is not None and case.documents.filter(sha256=digest).exists():
         raise DocumentRejected("This file is already attached to the case.", code="duplicate")
+    if contribution is not None and contribution.documents.filter(sha256=digest).exists():
+        raise DocumentRejected(
+            "This file is already attached to the contribution.", code="duplicate"
+        )
 
     document = Document(
         case=case,
         event=event,
+        contribution=contribution,
         title=title.strip() or name.rsplit("/", 1)[-1][:300],
         kind=kind,
         original_filename=name.rsplit("/", 1)[-1][:255],
@@ -276,6 +303,8 @@ def accept_document(
         with transaction.atomic():
             if case is not None:
                 _check_open(case, uploaded_by)
+            if contribution is not None:
+                _check_contribution_open(contribution, uploaded_by)
             document.file.save(f"upload.{ALLOWED[media_type]}", upload, save=False)
             document.save()
     except BaseException as exc:
