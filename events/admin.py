@@ -1,10 +1,17 @@
+import zoneinfo
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.csvexport import export_as_csv
-from events.models import Event, EventOrganizer, Participation
+from events.models import Event, EventOrganizer, Participation, Session
+
+TIME_ZONES = zoneinfo.available_timezones()
 
 
 class EventOrganizerInline(admin.TabularInline):
@@ -21,6 +28,41 @@ class ParticipationInline(admin.TabularInline):
     autocomplete_fields = ["country"]
     verbose_name = "participating country"
     verbose_name_plural = "participating countries"
+
+
+class SessionFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        """Sessions fall within the event's days, also for an event added with them (each
+        session's own check needs a saved event)."""
+        super().clean()
+        event = self.instance
+        if event.pk or not (event.start and event.end) or event.timezone not in TIME_ZONES:
+            return  # a saved event's sessions check themselves; an invalid one says why
+        first, last = event.first_day, event.last_day
+        for form in self.forms:
+            start, end = form.cleaned_data.get("start"), form.cleaned_data.get("end")
+            if form.cleaned_data.get("DELETE") or start is None or end is None:
+                continue
+            days = {timezone.localtime(moment, event.tzinfo).date() for moment in (start, end)}
+            if not all(first <= day <= last for day in days):
+                form.add_error(
+                    "start",
+                    ValidationError(f"A session takes place within its event ({first} to {last})."),
+                )
+
+
+class SessionInline(admin.TabularInline):
+    """The programme: times in UTC, as the event's; the public pages show them in its zone."""
+
+    model = Session
+    formset = SessionFormSet
+    extra = 0
+    fields = ["title", "kind", "start", "end", "place", "chairs"]
+    autocomplete_fields = ["chairs"]
+    verbose_name_plural = "programme (times in UTC)"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Session]:
+        return super().get_queryset(request).prefetch_related("chairs")
 
 
 class SideEventInline(admin.TabularInline):
@@ -66,7 +108,7 @@ class EventAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created_at", "updated_at"]
     date_hierarchy = "start"
-    inlines = [EventOrganizerInline, ParticipationInline, SideEventInline]
+    inlines = [SessionInline, EventOrganizerInline, ParticipationInline, SideEventInline]
     actions = [export_as_csv]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "part_of", "is_public"]}),

@@ -7,28 +7,61 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import User
 from core.csvexport import export_as_csv
-from events.models import Event
-from paks import services
+from events.admin import EventAdmin as BaseEventAdmin
+from events.models import Event, Person, Session
+from paks import contributions, services
 from paks.documents.accept import DocumentRejected, accept_document
 from paks.documents.processing import process_again
-from paks.models import CaseComment, CaseLink, CaseStudy, Document
+from paks.models import (
+    CaseComment,
+    CaseLink,
+    CaseStudy,
+    Contribution,
+    ContributionSpeaker,
+    Document,
+)
 from paks.review import changes_for_review
 
 
 def _staff(request: HttpRequest) -> User:
     """The signed-in member of staff; the admin lets no one else reach its views."""
     return cast(User, request.user)
+
+
+def _apply_each(
+    model_admin: admin.ModelAdmin,
+    request: HttpRequest,
+    queryset: QuerySet[Any],
+    verb: str,
+    noun: str,
+    apply: Any,
+) -> None:
+    """Apply a service to each selected row: one message for those done, one per refusal,
+    in the service's words."""
+    done, refused = 0, []
+    for obj in queryset:
+        try:
+            apply(obj)
+        except services.ServiceError as exc:
+            refused.append(f"“{Truncator(str(obj)).chars(60)}”: {exc}")
+        else:
+            done += 1
+    if done:
+        model_admin.message_user(request, f"{verb} {done} {noun}(s).", messages.SUCCESS)
+    for reason in refused:
+        model_admin.message_user(request, reason, messages.ERROR)
 
 
 class CaseLinkInline(admin.TabularInline):
@@ -339,18 +372,7 @@ class CaseStudyAdmin(SimpleHistoryAdmin):
         verb: str,
         apply: Any,
     ) -> None:
-        done, refused = 0, []
-        for case in queryset:
-            try:
-                apply(case)
-            except services.ServiceError as exc:
-                refused.append(f"“{Truncator(case.title).chars(60)}”: {exc}")
-            else:
-                done += 1
-        if done:
-            self.message_user(request, f"{verb} {done} case(s).", messages.SUCCESS)
-        for reason in refused:
-            self.message_user(request, reason, messages.ERROR)
+        _apply_each(self, request, queryset, verb, "case", apply)
 
     def _require_change(self, request: HttpRequest) -> None:
         if not self.has_change_permission(request):
@@ -528,3 +550,506 @@ class DocumentAdmin(SimpleHistoryAdmin):
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/paks/document/upload.html", context)
+
+
+class EventContributionInline(admin.TabularInline):
+    """An event's contributions, linked: they are added, changed and reviewed on their own
+    pages, through the services."""
+
+    model = Contribution
+    extra = 0
+    fields = ("title", "session", "country", "kind", "status")
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+    verbose_name_plural = "contributions (changed and reviewed on their own pages)"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Contribution]:
+        return super().get_queryset(request).select_related("session", "country")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+# The events app cannot name contributions (they are the portal's); its event admin is
+# extended here, in the app that may import both.
+admin.site.unregister(Event)
+
+
+@admin.register(Event)
+class EventAdmin(BaseEventAdmin):
+    inlines = [*BaseEventAdmin.inlines, EventContributionInline]
+    readonly_fields = [*BaseEventAdmin.readonly_fields, "add_contribution"]
+    fieldsets = [
+        *BaseEventAdmin.fieldsets[:-1],
+        ("Contributions", {"fields": ["add_contribution"]}),
+        BaseEventAdmin.fieldsets[-1],
+    ]
+
+    @admin.display(description="new contribution")
+    def add_contribution(self, obj: Event) -> str:
+        if obj.pk is None:
+            return "Save the event first; then add its contributions."
+        return format_html(
+            '<a href="{}?event={}">Add a contribution to this event</a>',
+            reverse("admin:paks_contribution_add"),
+            obj.pk,
+        )
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        described = " — ".join(part for part in (obj.name, obj.affiliation) if part)
+        return f"{described} ({obj._contributions} contributions, {obj._chaired} sessions chaired)"
+
+
+class MergePeopleForm(forms.Form):
+    keep = PersonChoiceField(
+        queryset=Person.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        label="Keep",
+        help_text="The others' talks and chaired sessions move to this record; then they are "
+        "deleted. Its empty position, organization or country is filled from theirs.",
+    )
+
+    def __init__(self, *args: Any, people: QuerySet[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(PersonChoiceField, self.fields["keep"]).queryset = people
+
+
+# People are the events app's, but merging them moves contributions: the portal's service.
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "position",
+        "organization",
+        "country",
+        "contribution_count",
+        "chaired_count",
+    ]
+    list_filter = [("country", admin.RelatedOnlyFieldListFilter)]
+    search_fields = [
+        "name",
+        "position",
+        "organization__name",
+        "organization__acronym",
+        "country__name",
+    ]
+    list_select_related = ["organization", "country"]
+    autocomplete_fields = ["organization", "country"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created_at", "updated_at"]
+    actions = ["merge", export_as_csv]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Person]:
+        # Two aggregates in the page's query instead of two count queries per row.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _contributions=Count("speaker_roles", distinct=True),
+                _chaired=Count("chaired_sessions", distinct=True),
+            )
+        )
+
+    @admin.display(description="contributions", ordering="_contributions")
+    def contribution_count(self, obj: Person) -> int:
+        return obj._contributions  # type: ignore[attr-defined]
+
+    @admin.display(description="sessions chaired", ordering="_chaired")
+    def chaired_count(self, obj: Person) -> int:
+        return obj._chaired  # type: ignore[attr-defined]
+
+    @admin.action(description="Merge selected people into one…", permissions=["change"])
+    def merge(self, request: HttpRequest, queryset: QuerySet[Person]) -> HttpResponse | None:
+        if not self.has_delete_permission(request):
+            raise PermissionDenied  # the records merged into another are deleted
+        people = queryset.select_related("organization", "country").order_by("name", "pk")
+        if len(people) < 2:
+            self.message_user(
+                request, "Select two or more records of the same person.", messages.WARNING
+            )
+            return None
+        form = MergePeopleForm(request.POST if "apply" in request.POST else None, people=people)
+        if form.is_valid():
+            keep = form.cleaned_data["keep"]
+            merged = [person for person in people if person.pk != keep.pk]
+            try:
+                contributions.merge_people(keep=keep, duplicates=merged, editor=_staff(request))
+            except services.ServiceError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                return None
+            names = ", ".join(f"“{person.name}”" for person in merged)
+            self.log_change(request, keep, f"Merged {names} into this record.")
+            self.message_user(request, f"Merged {names} into “{keep.name}”.", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge people",
+            "opts": self.model._meta,
+            "people": people,
+            "form": form,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/events/person/merge.html", context)
+
+
+class ContributionSpeakerInline(admin.TabularInline):
+    """The speakers, in the order they spoke; saved by the contribution's service."""
+
+    model = ContributionSpeaker
+    extra = 0
+    fields = ["person", "position"]
+    autocomplete_fields = ["person"]
+    verbose_name_plural = "speakers (in the order of their position)"
+
+
+class ContributionDocumentInline(DocumentInline):
+    """A contribution's slides or paper; new files come through its upload page."""
+
+    fk_name = "contribution"
+    fields = ("title", "kind", "download", "media_type", "human_size", "state", "uploaded_at")
+    readonly_fields = fields
+    verbose_name_plural = "slides and papers"
+
+    @admin.display(description="file")
+    def download(self, obj: Document) -> str:
+        if not obj.file:
+            return format_html('<a href="{}">{}</a>', obj.external_url, obj.external_url)
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("paks:document-download", args=[obj.pk]),
+            obj.original_filename or "download",
+        )
+
+
+class SessionChoiceField(forms.ModelChoiceField):
+    """Sessions named with their day, and with their event while the event is not chosen."""
+
+    with_event = True
+
+    def label_from_instance(self, obj: Any) -> str:
+        if self.with_event:
+            return f"{Truncator(obj.event.title).chars(50)}: {obj.title} ({obj.day})"
+        return f"{obj.title} ({obj.day})"
+
+
+class ContributionAdminForm(forms.ModelForm):
+    # The version the editor saw when the form was drawn; a save on top of a newer one is refused.
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    session = SessionChoiceField(
+        queryset=Session.objects.none(),
+        required=False,
+        help_text="Where in the programme it was given; the event's sessions, once it is chosen.",
+    )
+
+    class Meta:
+        model = Contribution
+        fields = ["event", "country", "title", "kind", "session", "position", "case", "abstract"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "session" in self.fields:
+            self._limit_sessions()
+        if self.instance.pk:
+            # The saved version, also when the form shows an older one from the history.
+            self.fields["seen_version"].initial = (
+                Contribution.objects.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+
+    def _limit_sessions(self) -> None:
+        """The event's sessions, once the event is known; otherwise every session, named
+        with its event."""
+        field = cast(SessionChoiceField, self.fields["session"])
+        given = self.data.get(self.add_prefix("event")) or self.initial.get("event")
+        event_id = self.instance.event_id or (str(given) if str(given).isdigit() else None)
+        sessions = Session.objects.select_related("event").order_by("event", "start", "pk")
+        if event_id:
+            field.queryset = sessions.filter(event_id=event_id)
+            field.with_event = False
+            field.error_messages["invalid_choice"] = (
+                "This session is not part of the event's programme."
+            )
+        else:
+            field.queryset = sessions
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        case = cleaned.get("case")
+        if not self.instance.pk and case is not None and cleaned.get("country") is None:
+            cleaned["country"] = case.country  # a country case speaks for its country
+        # The country is fixed once the contribution exists (a read-only field then).
+        country = cleaned.get("country") if not self.instance.pk else self.instance.country
+        # The service checks it again when it saves; asking first shows it on the form (as
+        # the session's choices show only the event's sessions).
+        if case is not None and country is not None and case.country_id != country.pk:
+            self.add_error("case", f"The case is about {case.country.name}, not {country.name}.")
+        if self.instance.pk:
+            # Locked until the admin's transaction commits: no save slips in between.
+            current = Contribution.objects.select_for_update().get(pk=self.instance.pk)
+            if current.version != cleaned.get("seen_version"):
+                raise ValidationError(
+                    "Someone saved this contribution after you opened it (your copy is "
+                    f"version {cleaned.get('seen_version')}, the saved one is version "
+                    f"{current.version}). Open it again to see their changes, then make yours.",
+                    code="stale",
+                )
+        return cleaned
+
+
+class ReturnContributionForm(forms.Form):
+    comment = forms.CharField(
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text="What should change; kept with the return in the audit log.",
+    )
+
+
+class UploadForm(forms.Form):
+    upload = forms.FileField(label="File")
+    title = forms.CharField(max_length=300, required=False, help_text="Defaults to the file name.")
+    kind = forms.ChoiceField(choices=Document.Kind.choices, initial=Document.Kind.PRESENTATION)
+
+
+@admin.register(Contribution)
+class ContributionAdmin(SimpleHistoryAdmin):
+    form = ContributionAdminForm
+    list_display = ["title", "event", "session", "country", "kind", "status", "updated_at"]
+    list_filter = [
+        StatusFilter,
+        ("event", admin.RelatedOnlyFieldListFilter),
+        ("country", admin.RelatedOnlyFieldListFilter),
+        "kind",
+    ]
+    search_fields = [
+        "title",
+        "abstract",
+        "event__title",
+        "country__name",
+        "case__title",
+        "speakers__name",
+    ]
+    list_select_related = ["event", "session", "country"]
+    autocomplete_fields = ["event", "country", "case"]
+    readonly_fields = [
+        "upload_link",
+        "status",
+        "version",
+        "created_by",
+        "created_at",
+        "submitted_at",
+        "published_at",
+        "updated_at",
+    ]
+    inlines = [ContributionSpeakerInline, ContributionDocumentInline]
+    actions = ["publish", "return_for_changes", "withdraw", export_as_csv]
+    fieldsets = [
+        (None, {"fields": ["event", "country", "title", "kind", "abstract"]}),
+        ("In the programme", {"fields": ["session", "position", "case", "upload_link"]}),
+        (
+            "Workflow",
+            {
+                "description": "Status changes only through the actions on the contribution list.",
+                "fields": [
+                    ("status", "version"),
+                    "created_by",
+                    ("created_at", "submitted_at", "published_at", "updated_at"),
+                    "seen_version",
+                ],
+            },
+        ),
+    ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fixed = ["event", "country"] if obj is not None and obj.pk else []
+        return [*fixed, *self.readonly_fields]
+
+    @admin.display(description="slides")
+    def upload_link(self, obj: Contribution) -> str:
+        if obj.pk is None:
+            return "Save the contribution first; then upload its slides or paper."
+        return format_html(
+            '<a href="{}">Upload slides or a paper</a>',
+            reverse("admin:paks_contribution_upload", args=[obj.pk]),
+        )
+
+    # Written once, by the service, when the speakers are known: from the change form in
+    # save_related, with the speakers of its inline; from a revert in the history (which has
+    # no inlines and calls the form's save_m2m instead), with the speakers as they are.
+    def save_model(self, request: HttpRequest, obj: Contribution, form: Any, change: bool) -> None:
+        form.save_m2m = lambda: self._write(request, obj, form, speakers=None)
+
+    def save_related(
+        self, request: HttpRequest, form: Any, formsets: list[Any], change: bool
+    ) -> None:
+        speakers: list[Person] | None = None
+        for formset in formsets:
+            if formset.model is ContributionSpeaker and (formset.has_changed() or not change):
+                kept = [
+                    (f.cleaned_data.get("position") or 0, n, f.cleaned_data["person"])
+                    for n, f in enumerate(formset.forms)
+                    if f.cleaned_data.get("person") and not f.cleaned_data.get("DELETE")
+                ]
+                speakers = [person for *_, person in sorted(kept, key=lambda k: k[:2])]
+            # What the admin's change message reads; no inline saves rows of its own.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        self._write(request, form.instance, form, speakers=speakers)
+
+    def _write(
+        self,
+        request: HttpRequest,
+        obj: Contribution,
+        form: Any,
+        *,
+        speakers: list[Person] | None,
+    ) -> None:
+        cleaned = form.cleaned_data
+        data = {name: cleaned[name] for name in contributions.CONTRIBUTION_FIELDS}
+        editor = _staff(request)
+        try:
+            if obj.pk is None:
+                saved = contributions.create_contribution(
+                    user=editor,
+                    event=cleaned["event"],
+                    data=data,
+                    country=cleaned["country"],
+                    speakers=speakers or (),
+                )
+            else:
+                saved = contributions.update_contribution(
+                    contribution=obj,
+                    user=editor,
+                    data=data,
+                    expected_version=cleaned["seen_version"],
+                    speakers=speakers,
+                )
+        except services.ServiceError as exc:
+            raise PermissionDenied(str(exc)) from None
+        for field in Contribution._meta.concrete_fields:  # the admin's log and redirect read it
+            setattr(obj, field.attname, getattr(saved, field.attname))
+        obj._state.adding = False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Contribution | None = None) -> bool:
+        """Drafts and returned ones only: published work is withdrawn, never deleted."""
+        if obj is not None and obj.status not in Contribution.EDITABLE_STATUSES:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one at a time, through the service
+        return actions
+
+    def delete_model(self, request: HttpRequest, obj: Contribution) -> None:
+        try:
+            contributions.delete_contribution(contribution=obj, user=_staff(request))
+        except services.ServiceError as exc:
+            raise PermissionDenied(str(exc)) from None
+
+    def _require_change(self, request: HttpRequest) -> None:
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+
+    @admin.action(description="Publish selected contributions")
+    def publish(self, request: HttpRequest, queryset: QuerySet[Contribution]) -> None:
+        self._require_change(request)
+        editor = _staff(request)
+        _apply_each(
+            self,
+            request,
+            queryset,
+            "Published",
+            "contribution",
+            lambda c: contributions.publish_contribution(contribution=c, editor=editor),
+        )
+
+    @admin.action(description="Withdraw selected published contributions")
+    def withdraw(self, request: HttpRequest, queryset: QuerySet[Contribution]) -> None:
+        self._require_change(request)
+        editor = _staff(request)
+        _apply_each(
+            self,
+            request,
+            queryset,
+            "Withdrew",
+            "contribution",
+            lambda c: contributions.withdraw_contribution(contribution=c, editor=editor),
+        )
+
+    @admin.action(description="Return selected submitted contributions for changes…")
+    def return_for_changes(
+        self, request: HttpRequest, queryset: QuerySet[Contribution]
+    ) -> HttpResponse | None:
+        self._require_change(request)
+        form = ReturnContributionForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            comment, editor = form.cleaned_data["comment"], _staff(request)
+            _apply_each(
+                self,
+                request,
+                queryset,
+                "Returned",
+                "contribution",
+                lambda c: contributions.return_contribution(
+                    contribution=c, editor=editor, comment=comment
+                ),
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Return for changes",
+            "opts": self.model._meta,
+            "contributions": queryset.select_related("event", "country"),
+            "form": form,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/paks/contribution/return.html", context)
+
+    def get_urls(self) -> list[Any]:
+        upload = path(
+            "<int:pk>/upload/",
+            self.admin_site.admin_view(self.upload_view),
+            name="paks_contribution_upload",
+        )
+        return [upload, *super().get_urls()]
+
+    def upload_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Slides or a paper, through the one acceptance path that checks their content."""
+        contribution = get_object_or_404(Contribution.objects.select_related("event"), pk=pk)
+        if not self.has_change_permission(request, contribution):
+            raise PermissionDenied
+        form = UploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    document = accept_document(
+                        upload=data["upload"],
+                        title=data["title"],
+                        kind=data["kind"],
+                        contribution=contribution,
+                        uploaded_by=_staff(request),
+                    )
+            except DocumentRejected as exc:
+                form.add_error("upload" if exc.field == "file" else None, exc.message)
+            else:
+                self.log_change(request, contribution, f"Uploaded “{document}”.")
+                self.message_user(request, f"Uploaded “{document}”.", messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:paks_contribution_change", args=[contribution.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Upload slides or a paper",
+            "opts": self.model._meta,
+            "original": contribution,
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/paks/contribution/upload.html", context)

@@ -1,11 +1,13 @@
 """Demo content: the organizations and events of the seed documents, demo country cases and logins.
 
-The content is data, in paks/data/demo/ (organizations.json, events.json, cases.json; their
-README says what each field means); this module reads it and writes the rows. Events,
-organizations and their links come from the seed texts (UNPOG news items, a UN press release
-and an aide-memoire); nothing is added that those texts do not say. The country cases are
-written for the demo and say so in their text. Every step is idempotent: running the builder
-again creates nothing new.
+The content is data, in paks/data/demo/ (organizations.json, events.json, cases.json,
+programme.json; their README says what each field means and where each session and speaker
+comes from); this module reads it and writes the rows. Events, organizations, their links and
+the events' programmes come from the seed texts (UNPOG news items, a UN press release and an
+aide-memoire); nothing is added that those texts do not say. The country cases are written for
+the demo and say so in their text; they are the contributions presented at the study visit,
+made and published through the contribution services. Every step is idempotent: running the
+builder again creates nothing new.
 """
 
 from __future__ import annotations
@@ -29,9 +31,10 @@ from accounts.editors import editors_group
 from accounts.models import User
 from countries.models import Country, FocalPoint, Organization
 from countries.services import appoint_focal_point
-from events.models import Event, EventOrganizer, Participation
+from events.models import Event, EventOrganizer, Participation, Person, Session
+from paks.contributions import create_contribution, person_named
 from paks.documents.processing import queue_processing
-from paks.models import CaseStudy, Document
+from paks.models import CaseStudy, Contribution, Document
 from paks.reference import load_all
 from paks.search import index as search_index
 from taxonomy.models import SDG, Theme
@@ -79,11 +82,9 @@ def read(name: str) -> list[dict[str, Any]]:
     return rows
 
 
-def event_times(spec: dict[str, Any]) -> dict[str, Any]:
-    """Start, end, time zone and all_day of an event. "days" (first and last date) is for
-    sources that give dates but no hours: an all-day event over the whole local days (shown as
-    dates, exported as iCalendar dates). "start" and "end" are local times."""
-    tz = ZoneInfo(spec["timezone"])
+def local_span(spec: dict[str, Any], tz: ZoneInfo) -> tuple[datetime.datetime, datetime.datetime]:
+    """Start and end in the zone: "days" (first and last date) the whole local days, for
+    sources that give dates but no hours; "start" and "end" local times."""
     if "days" in spec:
         first, last = (datetime.date.fromisoformat(day) for day in spec["days"])
         start = datetime.datetime.combine(first, datetime.time(0, 0), tz)
@@ -91,6 +92,13 @@ def event_times(spec: dict[str, Any]) -> dict[str, Any]:
     else:
         start = datetime.datetime.fromisoformat(spec["start"]).replace(tzinfo=tz)
         end = datetime.datetime.fromisoformat(spec["end"]).replace(tzinfo=tz)
+    return start, end
+
+
+def event_times(spec: dict[str, Any]) -> dict[str, Any]:
+    """Start, end, time zone and all_day of an event. An event known by its "days" is all-day
+    (shown as dates, exported as iCalendar dates)."""
+    start, end = local_span(spec, ZoneInfo(spec["timezone"]))
     return {"start": start, "end": end, "timezone": spec["timezone"], "all_day": "days" in spec}
 
 
@@ -219,8 +227,12 @@ def _users(
 def _save_document(result: DemoResult, doc: Document, filename: str) -> None:
     data = (DEMO_FILES / filename).read_bytes()
     digest = hashlib.sha256(data).hexdigest()
+    # Stored once per owner: a case, a contribution, or the event itself.
     same_file = Document.objects.filter(sha256=digest)
-    same_file = same_file.filter(case=doc.case) if doc.case else same_file.filter(event=doc.event)
+    if doc.case:
+        same_file = same_file.filter(case=doc.case)
+    else:
+        same_file = same_file.filter(event=doc.event, contribution=doc.contribution)
     if same_file.exists():
         return
     doc.original_filename = filename
@@ -302,6 +314,110 @@ def _event_documents(
             _save_document(result, doc, document["file"])
 
 
+def _sessions(result: DemoResult, event: Event, specs: list[dict[str, Any]]) -> dict[str, Session]:
+    sessions: dict[str, Session] = {}
+    for spec in specs:
+        start, end = local_span(spec, event.tzinfo)
+        fields = {
+            "kind": spec["kind"],
+            "start": start,
+            "end": end,
+            "place": spec.get("place", ""),
+            "description": spec.get("description", ""),
+        }
+        session = Session.objects.filter(event=event, title=spec["title"]).first()
+        if session is None:
+            session = Session(event=event, title=spec["title"])
+            result.created["sessions"] += 1
+        elif all(getattr(session, name) == value for name, value in fields.items()):
+            sessions[session.title] = session
+            continue  # as the data says: no save, no new history
+        for name, value in fields.items():
+            setattr(session, name, value)
+        session.clean()  # within the event's days
+        session.save()
+        sessions[session.title] = session
+    return sessions
+
+
+def _contribution(
+    result: DemoResult,
+    event: Event,
+    spec: dict[str, Any],
+    *,
+    position: int,
+    sessions: dict[str, Session],
+    orgs: dict[str, Organization],
+    editor: User,
+) -> None:
+    """A published contribution, made once through the services (audited and versioned):
+    a country case presented at the event (titled as the case) or a talk of its speakers."""
+    case = (
+        CaseStudy.objects.select_related("country").get(slug=spec["case"])
+        if "case" in spec
+        else None
+    )
+    title = case.title if case is not None else spec["title"]
+    same = Contribution.objects.filter(event=event)
+    same = same.filter(case=case) if case is not None else same.filter(title=title, case=None)
+    contribution = same.first()
+    if contribution is None:
+        speakers = [
+            person_named(
+                name=speaker["name"],
+                position=speaker.get("position", ""),
+                organization=orgs[speaker["organization"]] if "organization" in speaker else None,
+            )
+            for speaker in spec.get("speakers", [])
+        ]
+        contribution = create_contribution(
+            user=editor,
+            event=event,
+            country=case.country if case is not None else None,
+            data={
+                "title": title,
+                "kind": spec.get("kind", Contribution.Kind.PRESENTATION),
+                "abstract": spec.get("abstract", ""),
+                "session": sessions[spec["session"]] if "session" in spec else None,
+                "case": case,
+                "position": position,
+                "publish": True,
+            },
+            speakers=speakers,
+        )
+        result.created["contributions"] += 1
+    for document in spec.get("documents", []):
+        doc = Document(
+            event=event,
+            contribution=contribution,
+            title=document["title"],
+            kind=document["kind"],
+            uploaded_by=editor,
+        )
+        _save_document(result, doc, document["file"])
+
+
+def _programmes(
+    result: DemoResult, events: dict[str, Event], orgs: dict[str, Organization], editor: User
+) -> None:
+    """Sessions, speakers and contributions of the events whose seed texts describe them."""
+    people = Person.objects.count()
+    for programme in read("programme"):
+        event = events[programme["event"]]
+        sessions = _sessions(result, event, programme["sessions"])
+        for position, spec in enumerate(programme["contributions"]):
+            _contribution(
+                result,
+                event,
+                spec,
+                position=position,
+                sessions=sessions,
+                orgs=orgs,
+                editor=editor,
+            )
+    result.created["people"] += Person.objects.count() - people
+
+
 def reference_data_missing() -> bool:
     return not (Country.objects.exists() and SDG.objects.exists() and Theme.objects.exists())
 
@@ -320,6 +436,7 @@ def load_demo() -> DemoResult:
     editor, focal = _users(result, countries, orgs)
     _cases(result, countries, orgs, events, editor, focal)
     _event_documents(result, event_specs, events, editor)
+    _programmes(result, events, orgs, editor)
     # Seed cases are written directly, not through the workflow: index them in one pass.
     search_index.rebuild()
     return result

@@ -40,10 +40,12 @@ MODELS = [
     "countries/organization",
     "countries/focalpoint",
     "events/event",
+    "events/person",
     "taxonomy/theme",
     "taxonomy/sdg",
     "paks/casestudy",
     "paks/document",
+    "paks/contribution",
 ]
 
 

@@ -1,4 +1,4 @@
-"""manage.py load_demo: seed events, organizers, demo cases, documents and logins."""
+"""manage.py load_demo: seed events, organizers, programmes, demo cases, documents and logins."""
 
 import datetime
 import hashlib
@@ -17,11 +17,11 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.models import AuditEvent, User
 from countries.models import Country, FocalPoint, Organization
-from events.models import Event, EventOrganizer, Participation
+from events.models import Event, EventOrganizer, Participation, Person, Session
 from paks import demo
-from paks.models import CaseStudy, Document
+from paks.models import CaseStudy, Contribution, ContributionSpeaker, Document
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,19 @@ STUDY_VISIT_2019 = "study-visit-egov-2030-agenda-2019"
 TRAINING_2007 = "apcict-unu-iist-regional-training-workshop-2007"
 GOVERNANCE_CONFERENCE_2010 = "international-conference-good-governance-2010"
 MDG_WORKSHOP_2010 = "special-workshop-ict-access-egov-mdgs-2010"
-DEMO_ROWS = [Organization, Event, EventOrganizer, Participation, CaseStudy, Document, User]
+DEMO_ROWS = [
+    Organization,
+    Event,
+    EventOrganizer,
+    Participation,
+    CaseStudy,
+    Document,
+    User,
+    Session,
+    Person,
+    Contribution,
+    ContributionSpeaker,
+]
 
 
 @pytest.fixture(autouse=True)
@@ -229,6 +241,7 @@ def test_documents_are_stored_with_the_sha256_of_their_bytes(output):
 
     assert documents.filter(case__isnull=False).count() == 3
     assert documents.filter(case__isnull=True, event__slug=MDG_WORKSHOP_2010).count() == 1
+    assert documents.filter(contribution__isnull=False).count() == 2
     for doc in documents:
         with doc.file.open("rb") as f:
             data = f.read()
@@ -236,7 +249,7 @@ def test_documents_are_stored_with_the_sha256_of_their_bytes(output):
         assert doc.size == len(data)
         assert doc.state == Document.State.PENDING
         assert data == (demo.DEMO_FILES / doc.original_filename).read_bytes()
-    pptx = documents.get(original_filename="sld-slides.pptx")
+    pptx = documents.get(original_filename="sld-slides.pptx", case__isnull=False)
     assert pptx.media_type.endswith("presentationml.presentation")
     assert pptx.case.slug == "bangladesh-union-digital-centres"
 
@@ -354,9 +367,9 @@ def test_load_demo_refuses_when_the_environment_says_production():
 
 
 def test_the_demo_data_files_hold_the_demo_content():
-    rows = {name: demo.read(name) for name in ("organizations", "events", "cases")}
+    rows = {name: demo.read(name) for name in ("organizations", "events", "cases", "programme")}
 
-    assert [len(rows[name]) for name in rows] == [18, 7, 7]
+    assert [len(rows[name]) for name in rows] == [18, 7, 7, 5]
     assert {e["slug"] for e in rows["events"]} == {
         BEIJING20,
         WOMEN_SESSION,
@@ -377,8 +390,12 @@ def test_the_demo_loads_the_rows_of_its_data_files(output):
         "EventOrganizer": 15,
         "Participation": 5,
         "CaseStudy": 7,
-        "Document": 4,
+        "Document": 6,
         "User": 2,
+        "Session": 5,
+        "Person": 2,
+        "Contribution": 8,
+        "ContributionSpeaker": 3,
     }
     assert set(CaseStudy.objects.values_list("title", flat=True)) == {
         c["title"] for c in demo.read("cases")
@@ -431,3 +448,98 @@ def test_the_demo_editor_can_do_an_editors_work_even_in_a_flushed_database(clien
         "admin:countries_focalpoint_changelist",
     ):
         assert client.get(reverse(name)).status_code == 200, name
+
+
+def test_the_programmes_are_those_the_seeds_describe(output):
+    """Sessions where a seed text names them; their days only where it gives no hours."""
+    assert {(s.event.slug, s.title, s.kind) for s in Session.objects.select_related("event")} == {
+        (STUDY_VISIT_2019, "Training sessions", Session.Kind.TRAINING_MODULE),
+        (STUDY_VISIT_2019, "Site visits", Session.Kind.SITE_VISIT),
+        (TRAINING_2007, "Training modules", Session.Kind.TRAINING_MODULE),
+        (TRAINING_2007, "Field trip to the e-Biz Expo 2007", Session.Kind.FIELD_TRIP),
+        (MDG_WORKSHOP_2010, "Country presentations", Session.Kind.COUNTRY_PRESENTATIONS),
+    }
+    assert Session.objects.get(kind=Session.Kind.FIELD_TRIP).place == "e-Biz Expo 2007, Seoul"
+
+
+def test_the_demos_sessions_fall_within_their_events_days(output):
+    for session in Session.objects.select_related("event"):
+        event = session.event
+        session.clean()  # the model's own check
+        assert event.first_day <= session.local_start.date() <= session.local_end.date()
+        assert session.local_end.date() <= event.last_day
+        # Their seeds give dates only: all-day events, sessions over whole local days.
+        assert event.all_day
+        assert (session.local_start.time(), session.local_end.time()) == (
+            datetime.time(0, 0),
+            datetime.time(23, 59),
+        )
+
+
+def test_every_demo_contribution_is_published_with_its_countrys_case(output):
+    contributions = Contribution.objects.select_related("event", "case", "country")
+
+    assert contributions.count() == 8
+    for contribution in contributions:
+        assert contribution.status == Contribution.Status.PUBLISHED
+        assert contribution.published_at is not None and contribution.version == 1
+        assert contribution in Contribution.objects.published()
+        if contribution.country is not None:
+            case = contribution.case
+            assert case.country == contribution.country
+            assert case.status == CaseStudy.Status.PUBLISHED
+            assert (case.event, contribution.title) == (contribution.event, case.title)
+        else:  # a talk the seeds name, given by the people they name
+            assert contribution.case is None and contribution.speakers.exists()
+    assert set(
+        contributions.filter(case__isnull=False).values_list("case__slug", flat=True)
+    ) == set(CaseStudy.objects.published().values_list("slug", flat=True))
+
+
+def test_the_demo_speakers_are_the_people_the_seeds_name(output):
+    assert {(p.name, p.affiliation, p.contributions.count()) for p in Person.objects.all()} == {
+        ("Lim Jae-Hong", "Head, UNPOG", 2),
+        ("Keping Yao", "Governance and Public Administration Expert, UNPOG", 1),
+    }
+    roundtable = Contribution.objects.filter(event__slug=ROUNDTABLE_2014).order_by("position")
+    assert [(c.title, c.kind, [str(p) for p in c.speakers.all()]) for c in roundtable] == [
+        ("Opening remarks", "statement", ["Lim Jae-Hong"]),
+        ("UNPOG's 2014 activities and 2015 workplan", "presentation", ["Keping Yao"]),
+    ]
+
+
+def test_demo_contributions_are_made_through_the_services_with_their_slides(output):
+    editor = User.objects.get(email=demo.EDITOR_EMAIL)
+
+    assert set(
+        AuditEvent.objects.filter(action="contribution_created").values_list("actor", flat=True)
+    ) == {editor.pk}
+    assert AuditEvent.objects.filter(action="contribution_created").count() == 8
+    slides = Document.objects.filter(contribution__isnull=False).select_related("contribution")
+    assert {(d.contribution.case.slug, d.original_filename) for d in slides} == {
+        ("bangladesh-union-digital-centres", "sld-slides.pptx"),
+        ("ethiopia-evidence-based-egov-policy", "example.pdf"),
+    }
+    for document in slides:
+        assert (document.event, document.case) == (document.contribution.event, None)
+        assert document.kind == Document.Kind.PRESENTATION
+
+
+def test_a_second_run_changes_nothing_in_the_programmes(output):
+    def programme():
+        return (
+            list(Session.objects.values().order_by("pk")),
+            list(Person.objects.values().order_by("pk")),
+            list(Contribution.objects.values().order_by("pk")),
+            list(ContributionSpeaker.objects.values().order_by("pk")),
+            list(Document.objects.values("pk", "contribution", "sha256").order_by("pk")),
+            AuditEvent.objects.count(),
+            Session.history.count(),
+            Person.history.count(),
+            Contribution.history.count(),
+        )
+
+    before = programme()
+    call_command("load_demo", stdout=StringIO())
+
+    assert programme() == before

@@ -10,8 +10,9 @@ from paks.demo import load_demo
 
 class Command(BaseCommand):
     help = (
-        "Load demo content: organizations and events of the seed documents, demo country "
-        "cases with documents, a demo editor and a demo focal point. Safe to run again: "
+        "Load demo content: organizations, events and their programmes (sessions, speakers, "
+        "contributions) of the seed documents, demo country cases with documents, a demo "
+        "editor and a demo focal point. Safe to run again: "
         "nothing is created twice. Loads the reference tables first when they are empty. "
         "Refused with PAKS_ENV=production."
     )
