@@ -122,6 +122,8 @@ class AuditEvent(models.Model):
         CONTRIBUTION_PUBLISHED = "contribution_published", "Contribution published"
         CONTRIBUTION_RETURNED = "contribution_returned", "Contribution returned for changes"
         CONTRIBUTION_DELETED = "contribution_deleted", "Draft contribution deleted"
+        CONTRIBUTION_WITHDRAWN = "contribution_withdrawn", "Contribution withdrawn"
+        PEOPLE_MERGED = "people_merged", "People merged"
 
     at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     action = models.CharField(max_length=30, choices=Action.choices)

@@ -16,6 +16,10 @@ class PaksConfig(AppConfig):
             "paks.CaseStudy",
             "paks.CaseLink",
             "paks.Document",
+            "paks.Contribution",
+            "paks.ContributionSpeaker",
+            "events.Session",
+            "events.Person",
             "taxonomy.Theme",
             "taxonomy.SDG",
             "events.Event",
@@ -33,6 +37,7 @@ class PaksConfig(AppConfig):
             apps.get_model("paks.CaseStudy").sdgs.through,
             apps.get_model("events.Event").themes.through,
             apps.get_model("events.Event").sdgs.through,
+            apps.get_model("events.Session").chairs.through,
         ):
             m2m_changed.connect(
                 public_content_changed, sender=through, dispatch_uid=f"pub-m-{through}"

@@ -263,25 +263,34 @@ def withdraw_contribution(*, contribution: Contribution, editor: User) -> Contri
     if not roles.may_review(editor):
         raise NotAllowed("Only editors may withdraw contributions.")
     contribution = _locked(contribution)
-    return _transition(
+    contribution = _transition(
         contribution,
         user=editor,
         allowed_from=(Contribution.Status.PUBLISHED,),
         to=Contribution.Status.ARCHIVED,
         verb="withdraw",
     )
+    audit.record(audit.Action.CONTRIBUTION_WITHDRAWN, actor=editor, target=contribution)
+    return contribution
 
 
 @transaction.atomic
-def delete_contribution(*, contribution: Contribution, user: User) -> None:
-    """A draft goes with its documents (their files once the deletion commits)."""
+def delete_contribution(
+    *, contribution: Contribution, user: User, expected_version: int | None = None
+) -> None:
+    """A draft goes with its documents (their files once the deletion commits); editors may
+    delete any contribution."""
     from paks.services import _delete_files_on_commit
 
     contribution = _locked(contribution)
-    if not roles.may_edit_contribution(user, contribution) or (
-        not roles.is_editor(user) and contribution.status != Contribution.Status.DRAFT
-    ):
+    if not roles.works_on_contribution(user, contribution):
         raise NotAllowed("Only drafts may be deleted, by their country's focal points or editors.")
+    if not roles.is_editor(user) and contribution.status != Contribution.Status.DRAFT:
+        raise InvalidTransition(
+            "A contribution that is "
+            f"{contribution.get_status_display().lower()} cannot be deleted; only drafts can."
+        )
+    _check_version(contribution, expected_version)
     _delete_files_on_commit(list(contribution.documents.all()))
     audit.record(audit.Action.CONTRIBUTION_DELETED, actor=user, target=contribution)
     contribution.delete()
@@ -341,6 +350,9 @@ def merge_people(*, keep: Person, duplicates: Sequence[Person], editor: User) ->
     if not roles.is_editor(editor):
         raise NotAllowed("Only editors may merge people.")
     others = [p for p in duplicates if p.pk != keep.pk]
+    if others:
+        names = ", ".join(f"{p.name} (#{p.pk})" for p in others)
+        audit.record(audit.Action.PEOPLE_MERGED, actor=editor, target=keep, detail=names)
     for other in others:
         for role in ContributionSpeaker.objects.filter(person=other):
             if ContributionSpeaker.objects.filter(

@@ -18,7 +18,7 @@ from accounts import audit
 from accounts.models import User
 from countries.models import Country, countries_of
 from paks import notifications, roles
-from paks.models import CaseComment, CaseLink, CaseStudy, Document
+from paks.models import CaseComment, CaseLink, CaseStudy, Contribution, Document
 from taxonomy.models import SDG, Theme
 
 # How the history names the version an editor returned for changes (the review compares with it).
@@ -334,13 +334,17 @@ def add_comment(*, case: CaseStudy, user: User, body: str) -> CaseComment:
 
 @transaction.atomic
 def delete_document(*, document: Document, user: User) -> None:
-    """Remove a document, and its stored files once that commits: from a case that its
-    remover may still edit (the case locked meanwhile, so no submit slips in between), or
-    by an editor from anywhere (an event's documents too)."""
+    """Remove a document, and its stored files once that commits: from a case or a
+    contribution that its remover may still edit (locked meanwhile, so no submit slips in
+    between), or by an editor from anywhere (an event's documents too)."""
     if document.case_id is not None:
         case = CaseStudy.objects.select_for_update().get(pk=document.case_id)
         if not roles.may_edit(user, case):
             raise NotAllowed("Documents can be removed only from a case you may edit.")
+    elif document.contribution_id is not None:
+        contribution = Contribution.objects.select_for_update().get(pk=document.contribution_id)
+        if not roles.may_edit_contribution(user, contribution):
+            raise NotAllowed("Documents can be removed only from a contribution you may edit.")
     elif not roles.is_editor(user):
         raise NotAllowed("Only editors may remove an event's documents.")
     _delete_files_on_commit([document])

@@ -378,6 +378,7 @@ SPECTACULAR_SETTINGS = {
         "EventKindEnum": "events.models.Event.Kind",
         "OrganizationKindEnum": "countries.models.Organization.Kind",
         "DocumentKindEnum": "paks.models.Document.Kind",
+        "ContributionKindEnum": "paks.models.Contribution.Kind",
     },
 }
 
@@ -419,5 +420,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # It says at INFO, for every request, that it made an id: the lines it marks are enough.
-    "loggers": {"django_guid": {"level": "WARNING"}},
+    # WeasyPrint says at INFO each step of every PDF it makes; its warnings are kept.
+    "loggers": {
+        "django_guid": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }

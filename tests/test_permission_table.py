@@ -19,14 +19,17 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent
 from countries.models import FocalPoint
-from paks.models import CaseStudy, Document
+from paks.models import CaseStudy, Contribution, Document
 from paks.services import publish_case
 from tests.factories import (
     CaseStudyFactory,
+    ContributionFactory,
     CountryFactory,
     EditorFactory,
+    EventFactory,
     FocalPointFactory,
     OrganizationFactory,
+    ParticipationFactory,
     UserFactory,
 )
 
@@ -54,6 +57,12 @@ def world():
     CaseStudyFactory(country=home, slug="submitted", submitted=True)
     published = CaseStudyFactory(country=home, slug="published", submitted=True)
     publish_case(case=published, editor=editor)
+    # An event the case's country took part in (the other country did not), with its
+    # contributions.
+    event = EventFactory(slug="forum")
+    ParticipationFactory(event=event, country=home)
+    ContributionFactory(event=event, country=home, title="Draft talk")
+    ContributionFactory(event=event, country=home, title="Submitted talk", status="submitted")
     return {"people": people, "home": home, "organization": OrganizationFactory(country=home)}
 
 
@@ -66,8 +75,9 @@ def client_as(world, role):
 
 def snapshot():
     cases = {c.slug: (c.status, c.version, c.title) for c in CaseStudy.objects.all()}
+    talks = sorted(Contribution.objects.values_list("pk", "status", "version", "title"))
     appointments = sorted(FocalPoint.objects.values_list("pk", "user_id", "until"))
-    return cases, sorted(Document.objects.values_list("pk", flat=True)), appointments
+    return cases, talks, sorted(Document.objects.values_list("pk", flat=True)), appointments
 
 
 def case(slug):
@@ -107,6 +117,19 @@ def admin_case_form(slug):
     return data
 
 
+def talk(title):
+    return Contribution.objects.get(title=title)
+
+
+def talk_form(title):
+    return {
+        "title": "Changed",
+        "kind": "presentation",
+        "version": talk(title).version,
+        "speakers": "Jane Doe, Director",
+    }
+
+
 def admin_action(model, action, slug):
     return lambda c, w: c.post(
         reverse(f"admin:paks_{model}_changelist"),
@@ -143,6 +166,33 @@ REQUESTS = {
     "workspace: delete a draft": lambda c, w: c.post(
         reverse("workspace:case-delete", args=["draft"]), {"version": case("draft").version}
     ),
+    "workspace: add a contribution": lambda c, w: c.post(
+        reverse("workspace:contribution-create", args=["forum"]),
+        {"title": "New talk", "kind": "presentation"},
+    ),
+    "workspace: edit a draft contribution": lambda c, w: c.post(
+        reverse("workspace:contribution-edit", args=[talk("Draft talk").pk]),
+        talk_form("Draft talk"),
+    ),
+    "workspace: edit a submitted contribution": lambda c, w: c.post(
+        reverse("workspace:contribution-edit", args=[talk("Submitted talk").pk]),
+        talk_form("Submitted talk"),
+    ),
+    "workspace: upload to a draft contribution": lambda c, w: c.post(
+        reverse("workspace:contribution-upload", args=[talk("Draft talk").pk]),
+        {"upload-file": SimpleUploadedFile("a.pdf", SAMPLE), "upload-kind": "presentation"},
+    ),
+    "workspace: submit a draft contribution": lambda c, w: c.post(
+        reverse("workspace:contribution-submit", args=[talk("Draft talk").pk])
+    ),
+    "workspace: delete a draft contribution": lambda c, w: c.post(
+        reverse("workspace:contribution-delete", args=[talk("Draft talk").pk]),
+        {"version": talk("Draft talk").version},
+    ),
+    "workspace: delete a submitted contribution": lambda c, w: c.post(
+        reverse("workspace:contribution-delete", args=[talk("Submitted talk").pk]),
+        {"version": talk("Submitted talk").version},
+    ),
     "admin: edit a draft": lambda c, w: c.post(
         reverse("admin:paks_casestudy_change", args=[case("draft").pk]), admin_case_form("draft")
     ),
@@ -165,23 +215,32 @@ REQUESTS = {
     ),
 }
 
-# 302: done (back to the case, the home page or the list), or for "anonymous" and
-# "deactivated" to the sign-in page; 400: the form again, saying why; 403: refused; 404:
-# another country's case does not exist for a focal point. Refusals change nothing.
-#                                         anonymous own  other editor staff deactivated
+# 302: done (back to the case, the home page or the list; for a refused delete, back to the
+# page saying why), or for "anonymous" and "deactivated" to the sign-in page; 400: the form
+# again, saying why; 403: refused; 404: another country's case or contribution does not
+# exist for a focal point, nor an event its country did not take part in. Refusals change
+# nothing.
+#                                                 anonymous own  other editor staff deactivated
 EXPECTED = {
-    "workspace: create a case":            (302, 302, 302, 403, 403, 302),
-    "workspace: edit a draft":             (302, 302, 404, 404, 404, 302),
-    "workspace: edit a published case":    (302, 400, 404, 404, 404, 302),
-    "workspace: upload to a draft":        (302, 302, 404, 404, 404, 302),
-    "workspace: submit a draft":           (302, 302, 404, 404, 404, 302),
-    "workspace: delete a draft":           (302, 302, 404, 404, 404, 302),
-    "admin: edit a draft":                 (302, 302, 302, 302, 403, 302),
-    "admin: publish":                      (302, 302, 302, 302, 403, 302),
-    "admin: archive":                      (302, 302, 302, 302, 403, 302),
-    "admin: delete a draft":               (302, 302, 302, 302, 403, 302),
-    "admin: delete a published case":      (302, 302, 302, 403, 403, 302),
-    "admin: appoint a focal point":        (302, 302, 302, 302, 403, 302),
+    "workspace: create a case":                   (302, 302, 302, 403, 403, 302),
+    "workspace: edit a draft":                    (302, 302, 404, 404, 404, 302),
+    "workspace: edit a published case":           (302, 400, 404, 404, 404, 302),
+    "workspace: upload to a draft":               (302, 302, 404, 404, 404, 302),
+    "workspace: submit a draft":                  (302, 302, 404, 404, 404, 302),
+    "workspace: delete a draft":                  (302, 302, 404, 404, 404, 302),
+    "workspace: add a contribution":              (302, 302, 404, 403, 403, 302),
+    "workspace: edit a draft contribution":       (302, 302, 404, 404, 404, 302),
+    "workspace: edit a submitted contribution":   (302, 400, 404, 404, 404, 302),
+    "workspace: upload to a draft contribution":  (302, 302, 404, 404, 404, 302),
+    "workspace: submit a draft contribution":     (302, 302, 404, 404, 404, 302),
+    "workspace: delete a draft contribution":     (302, 302, 404, 404, 404, 302),
+    "workspace: delete a submitted contribution": (302, 302, 404, 404, 404, 302),
+    "admin: edit a draft":                        (302, 302, 302, 302, 403, 302),
+    "admin: publish":                             (302, 302, 302, 302, 403, 302),
+    "admin: archive":                             (302, 302, 302, 302, 403, 302),
+    "admin: delete a draft":                      (302, 302, 302, 302, 403, 302),
+    "admin: delete a published case":             (302, 302, 302, 403, 403, 302),
+    "admin: appoint a focal point":               (302, 302, 302, 302, 403, 302),
 }  # fmt: skip
 # Which of those change something (the others must not).
 WRITES = {
@@ -190,6 +249,11 @@ WRITES = {
     "workspace: upload to a draft": {"own"},
     "workspace: submit a draft": {"own"},
     "workspace: delete a draft": {"own"},
+    "workspace: add a contribution": {"own"},
+    "workspace: edit a draft contribution": {"own"},
+    "workspace: upload to a draft contribution": {"own"},
+    "workspace: submit a draft contribution": {"own"},
+    "workspace: delete a draft contribution": {"own"},
     "admin: edit a draft": {"editor"},
     "admin: publish": {"editor"},
     "admin: archive": {"editor"},

@@ -1,15 +1,17 @@
-"""The workspace's forms: a case with the API's fields and rules, its links, uploads, remarks."""
+"""The workspace's forms: a case with the API's fields and rules, its links, uploads, remarks;
+a contribution to an event with its speakers."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from countries.models import Country, Organization
-from events.models import Event
-from paks.models import CaseStudy, Document
+from events.models import Event, Person, Session
+from paks.models import CaseStudy, Contribution, Document
 from paks.services import CASE_FIELDS
 
 
@@ -87,3 +89,146 @@ class CommentForm(forms.Form):
     body = forms.CharField(
         label="Your answer", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
     )
+
+
+class Speaker(NamedTuple):
+    """A speaker as written on one line of the contribution form."""
+
+    name: str
+    position: str
+    organization: Organization | None
+
+
+MAX_SPEAKERS = 50
+
+
+def speaker_line(person: Person) -> str:
+    """A speaker as the form writes it, read back the same by `parse_speakers`: a position
+    with a comma and no organization ends in a comma, so that its end is not taken for one."""
+    # The full name: unlike an acronym, no two organizations share it.
+    organization = person.organization.name if person.organization else ""
+    if organization or "," in person.position:
+        return f"{person.name}, {person.position}, {organization}".rstrip()
+    return ", ".join(part for part in (person.name, person.position) if part)
+
+
+def _organization_named(text: str, countries: Sequence[Country]) -> list[Organization]:
+    """The organizations `text` names (name, acronym or slug), those of `countries` first
+    when several do."""
+    found = list(
+        Organization.objects.filter(
+            Q(name__iexact=text) | Q(acronym__iexact=text) | Q(slug=text.lower())
+        )[:10]
+    )
+    local = [o for o in found if o.country_id in {c.pk for c in countries}]
+    return local if len(found) > 1 and local else found
+
+
+def parse_speakers(text: str, countries: Sequence[Country]) -> list[Speaker]:
+    """One speaker a line, "Name, Position, Organization"; position and organization may be
+    left out. A position may hold commas: the organization is the longest end of the line
+    that names one. Raises ValidationError naming the line at fault."""
+    speakers = []
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) > MAX_SPEAKERS:
+        raise forms.ValidationError(f"Give at most {MAX_SPEAKERS} speakers.")
+    for number, line in enumerate(lines, start=1):
+        name, *rest = [part.strip() for part in line.split(",")]
+        if not name:
+            raise forms.ValidationError(
+                f"Line {number} (“{line[:80]}”) has no name: write the name first, then the "
+                "position and the organization, separated by commas."
+            )
+        if len(name) > 300 or len(line) > 1000:
+            raise forms.ValidationError(f"Line {number} is too long for one speaker.")
+        organization = None
+        if len(rest) >= 2 and rest[-1]:
+            for size in range(len(rest) - 1, 0, -1):
+                named = _organization_named(", ".join(rest[-size:]), countries)
+                if len(named) > 1:
+                    raise forms.ValidationError(
+                        f"Line {number}: several organizations are called "
+                        f"“{', '.join(rest[-size:])}”; write its full name."
+                    )
+                if named:
+                    organization, rest = named[0], rest[:-size]
+                    break
+            else:
+                raise forms.ValidationError(
+                    f"Line {number}: the portal knows no organization called “{rest[-1][:80]}”. "
+                    "Write its name or acronym as the portal has it, or leave it out "
+                    "(“Name, Position”)."
+                )
+        position = ", ".join(part for part in rest if part)
+        if len(position) > 300:
+            raise forms.ValidationError(f"Line {number}: the position is too long.")
+        speakers.append(Speaker(name, position, organization))
+    return speakers
+
+
+class SessionChoiceField(forms.ModelChoiceField):
+    """A session by its title and its start in the event's time zone."""
+
+    def label_from_instance(self, obj: Session) -> str:
+        return f"{obj.title} ({obj.local_start:%-d %b, %H:%M})"
+
+
+class ContributionForm(forms.ModelForm):
+    """A contribution's fields, as the API takes them: its session among the event's, its
+    case among its country's, its speakers one a line."""
+
+    # The version the person started from; a save on top of a newer one is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    speakers = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="One speaker a line: Name, Position, Organization; the position and the "
+        "organization may be left out. Write the organization by the name or acronym the "
+        "portal knows it by. Example: Jane Doe, Director of e-Government, NIA",
+    )
+
+    class Meta:
+        model = Contribution
+        fields = ["title", "kind", "abstract", "session", "case"]
+        widgets = {"abstract": forms.Textarea(attrs={"rows": 6})}
+        labels = {"case": "Case it presents"}
+        field_classes = {"session": SessionChoiceField}
+
+    def __init__(
+        self, *args: Any, event: Event, countries: Sequence[Country], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.countries = list(countries)
+        session, case = self.fields["session"], self.fields["case"]
+        # ModelForm makes a ModelChoiceField of each foreign key.
+        assert isinstance(session, forms.ModelChoiceField)
+        assert isinstance(case, forms.ModelChoiceField)
+        session.queryset = (
+            Session.objects.filter(event=event).select_related("event").order_by("start", "pk")
+        )
+        session.help_text = "Where in the programme it was given, if the programme is known."
+        case.queryset = CaseStudy.objects.filter(country__in=self.countries).order_by("title")
+        case.help_text = "One of your country's cases, if it presents one."
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            self.fields["speakers"].initial = "\n".join(
+                speaker_line(role.person)
+                for role in self.instance.speaker_roles.select_related("person__organization")
+            )
+        elif len(self.countries) > 1:
+            # Someone who keeps several countries says which one the contribution is for.
+            self.fields["country"] = forms.ModelChoiceField(
+                queryset=Country.objects.filter(pk__in=[c.pk for c in self.countries]).order_by(
+                    "name"
+                ),
+                help_text="The country the contribution speaks for.",
+            )
+            self.order_fields(["country"])
+
+    def clean_speakers(self) -> list[Speaker]:
+        return parse_speakers(self.cleaned_data.get("speakers") or "", self.countries)
+
+    @property
+    def contribution_data(self) -> dict[str, Any]:
+        """The cleaned fields the services take."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

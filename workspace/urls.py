@@ -20,4 +20,18 @@ urlpatterns = [
         name="document-remove",
     ),
     path("cases/<slug:slug>/comments/", views.comment_add, name="comment-add"),
+    path("countries/<str:iso3>/events/", views.country_events, name="country-events"),
+    path(
+        "events/<slug:slug>/contributions/new/",
+        views.contribution_create,
+        name="contribution-create",
+    ),
+    path("contributions/<int:pk>/", views.contribution_edit, name="contribution-edit"),
+    path("contributions/<int:pk>/submit/", views.contribution_submit, name="contribution-submit"),
+    path("contributions/<int:pk>/delete/", views.contribution_delete, name="contribution-delete"),
+    path(
+        "contributions/<int:pk>/documents/",
+        views.contribution_upload,
+        name="contribution-upload",
+    ),
 ]

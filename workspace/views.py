@@ -14,7 +14,9 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.core.paginator import Paginator
+from django.db import models, transaction
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,7 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.forms import AcceptInvitationForm
-from accounts.models import Invitation, signed_in
+from accounts.models import AuditEvent, Invitation, signed_in
 from countries.models import Country, countries_of
 from countries.services import (
     FocalPointError,
@@ -34,11 +36,20 @@ from countries.services import (
     last_confirmed,
     open_invitation,
 )
-from paks import services
+from events.models import Event, Participation, Person
+from paks import contributions, roles, services
 from paks.documents import DocumentRejected, accept_document
-from paks.models import CaseComment, CaseStudy, Document
+from paks.models import CaseComment, CaseStudy, Contribution, Document
 from paks.review import field_changes
-from workspace.forms import CaseForm, CommentForm, LinkFormSet, UploadForm, links_from
+from workspace.forms import (
+    CaseForm,
+    CommentForm,
+    ContributionForm,
+    LinkFormSet,
+    Speaker,
+    UploadForm,
+    links_from,
+)
 
 STATUS_ORDER = [
     CaseStudy.Status.CHANGES_REQUESTED,
@@ -116,7 +127,57 @@ def home(request: HttpRequest) -> HttpResponse:
         .order_by("-updated_at")
     )
     panels = [_country_panel(country, cases) for country in countries]
+    events = {country.pk: list(_events_of(country)[: EVENTS_SHOWN + 1]) for country in countries}
+    _add_event_rows(panels, {c: shown[:EVENTS_SHOWN] for c, shown in events.items()})
+    for panel in panels:
+        panel["more_events"] = len(events[panel["country"].pk]) > EVENTS_SHOWN
     return render(request, "workspace/home.html", {"panels": panels})
+
+
+# The events a country took part in that the home page lists, newest first; the others are
+# on the country's events page.
+EVENTS_SHOWN = 10
+EVENTS_PER_PAGE = 25
+
+
+def _events_of(country: Country) -> QuerySet[Event]:
+    """The public events the country took part in or hosted, newest first."""
+    taking_part = Participation.objects.filter(country=country).values("event")
+    return (
+        Event.objects.public()
+        .filter(Q(pk__in=taking_part) | Q(country=country))
+        .order_by("-start", "pk")
+    )
+
+
+def _add_event_rows(panels: list[dict[str, Any]], events: dict[int, list[Event]]) -> None:
+    """Each panel's events, each with the panel's country's contributions to it (one query
+    for all of them)."""
+    event_ids = {event.pk for shown in events.values() for event in shown}
+    found = Contribution.objects.filter(
+        event_id__in=event_ids, country_id__in=list(events)
+    ).order_by("created_at", "pk")
+    by_event: dict[tuple[int, int | None], list[Contribution]] = {}
+    for contribution in found if event_ids else []:
+        by_event.setdefault((contribution.event_id, contribution.country_id), []).append(
+            contribution
+        )
+    for panel in panels:
+        country = panel["country"]
+        panel["events"] = [
+            (event, by_event.get((event.pk, country.pk), [])) for event in events[country.pk]
+        ]
+
+
+@login_required
+@never_cache
+def country_events(request: HttpRequest, iso3: str) -> HttpResponse:
+    """All the events a country took part in, a page at a time, with its contributions."""
+    country = get_object_or_404(countries_of(request.user), iso3=iso3.upper())
+    page = Paginator(_events_of(country), EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    panel: dict[str, Any] = {"country": country}
+    _add_event_rows([panel], {country.pk: list(page.object_list)})
+    return render(request, "workspace/country_events.html", {"panel": panel, "page": page})
 
 
 @login_required
@@ -346,6 +407,234 @@ def comment_add(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("workspace:case-edit", slug=case.slug)
     context = _edit_context(request, case, comment_form=form)
     return render(request, "workspace/case_edit.html", context, status=400)
+
+
+# Contributions to events ----------------------------------------------------------------
+
+
+def _own_contribution(request: HttpRequest, pk: int) -> Contribution:
+    """One of the person's countries' contributions to a public event; 404 for any other."""
+    own = Contribution.objects.filter(
+        country__in=countries_of(request.user), event__is_public=True
+    ).select_related("event", "session", "country", "case")
+    return get_object_or_404(own, pk=pk)
+
+
+def _people(speakers: list[Speaker], country: Country | None) -> list[Person]:
+    """The speakers as recorded people (found by name and country, or added)."""
+    return [
+        contributions.person_named(
+            name=speaker.name,
+            position=speaker.position,
+            organization=speaker.organization,
+            country=country,
+        )
+        for speaker in speakers
+    ]
+
+
+def _refusal_on_form(form: ContributionForm, exc: services.ServiceError) -> None:
+    """A service's refusal shown on the field it names, or above the form."""
+    field = getattr(exc, "field", None)
+    form.add_error(field if field in form.fields else None, str(exc))
+
+
+@login_required
+@never_cache
+def contribution_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """Add a contribution of one's country to a public event the country took part in."""
+    own = list(countries_of(request.user).order_by("name"))
+    if not own:
+        return render(request, "workspace/no_country.html", status=403)
+    event = get_object_or_404(Event.objects.public(), slug=slug)
+    taking_part = roles.countries_at(event)
+    countries = [country for country in own if country.pk in taking_part]
+    if not countries:
+        raise Http404("None of your countries took part in this event.")
+    form = ContributionForm(request.POST or None, event=event, countries=countries)
+    if request.method == "POST" and form.is_valid():
+        country = form.cleaned_data.get("country") or countries[0]
+        try:
+            with transaction.atomic():  # the speakers of a refused contribution are not kept
+                contribution = contributions.create_contribution(
+                    user=signed_in(request.user),
+                    event=event,
+                    data=form.contribution_data,
+                    country=country,
+                    speakers=_people(form.cleaned_data["speakers"], country),
+                )
+        except services.ServiceError as exc:
+            _refusal_on_form(form, exc)
+        else:
+            messages.success(
+                request,
+                f"“{contribution.title}” is saved as a draft. Upload its slides, then submit it.",
+            )
+            return redirect("workspace:contribution-edit", pk=contribution.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "event": event}
+    return render(request, "workspace/contribution_form.html", context, status=status)
+
+
+# The fields whose changes someone saving on top of another's version is shown.
+CONTRIBUTION_CHANGE_FIELDS = ("title", "kind", "abstract", "session", "case")
+
+
+def _contribution_changes(contribution: Contribution, since_version: int) -> list[tuple[str, str]]:
+    """The fields someone else changed since the version the person started from."""
+    before = contribution.history.filter(version=since_version).order_by("-history_date").first()
+    if before is None:
+        return []
+    changed = []
+    for name in CONTRIBUTION_CHANGE_FIELDS:
+        field = Contribution._meta.get_field(name)
+        assert isinstance(field, models.Field)  # a column, not the far side of a relation
+        if getattr(before, field.attname) == getattr(contribution, field.attname):
+            continue
+        shown = contribution.get_kind_display() if name == "kind" else getattr(contribution, name)
+        changed.append((str(field.verbose_name).capitalize(), str(shown or "") or "(empty)"))
+    return changed
+
+
+def _returned_because(contribution: Contribution) -> AuditEvent | None:
+    """The editors' last word when they returned the contribution for changes."""
+    if contribution.status != Contribution.Status.CHANGES_REQUESTED:
+        return None
+    return (
+        AuditEvent.objects.filter(
+            action=AuditEvent.Action.CONTRIBUTION_RETURNED,
+            target_type="contribution",
+            target_id=str(contribution.pk),
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
+def _contribution_form(contribution: Contribution, data: Any = None) -> ContributionForm:
+    countries = [contribution.country] if contribution.country else []
+    return ContributionForm(
+        data, instance=contribution, event=contribution.event, countries=countries
+    )
+
+
+def _contribution_context(
+    request: HttpRequest, contribution: Contribution, **given: Any
+) -> dict[str, Any]:
+    """The contribution page's context; forms not given are drawn empty or from the saved one."""
+    context = {
+        "contribution": contribution,
+        "editable": roles.may_edit_contribution(request.user, contribution),
+        "documents": contribution.documents.defer("extracted_text").order_by("uploaded_at", "pk"),
+        "returned": _returned_because(contribution),
+        "speakers": contribution.speaker_roles.select_related(
+            "person__organization", "person__country"
+        ),
+        **given,
+    }
+    context.setdefault("form", _contribution_form(contribution))
+    context.setdefault("upload_form", UploadForm(prefix="upload"))
+    return context
+
+
+@login_required
+@never_cache
+def contribution_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contribution = _own_contribution(request, pk)
+    if request.method != "POST":
+        context = _contribution_context(request, contribution)
+        return render(request, "workspace/contribution_edit.html", context)
+    form = _contribution_form(contribution, request.POST)
+    changed: list[tuple[str, str]] = []
+    if form.is_valid():
+        expected = form.cleaned_data.get("version") or 0
+        try:
+            with transaction.atomic():  # the speakers of a refused change are not kept
+                contribution = contributions.update_contribution(
+                    contribution=contribution,
+                    user=signed_in(request.user),
+                    data=form.contribution_data,
+                    expected_version=expected,
+                    speakers=_people(form.cleaned_data["speakers"], contribution.country),
+                )
+        except services.StaleVersion:
+            contribution.refresh_from_db()
+            changed = _contribution_changes(contribution, expected)
+            form.add_error(
+                None,
+                "Someone else saved this contribution while you were editing it (it is now "
+                f"version {contribution.version}). Your changes are not saved. Their changes "
+                "are listed below; saving this form again replaces them with what is in it.",
+            )
+            # The next save is made knowing what it replaces.
+            resubmitted = request.POST.copy()  # the form's data, which is immutable
+            resubmitted["version"] = str(contribution.version)
+            form.data = resubmitted
+        except services.ServiceError as exc:
+            _refusal_on_form(form, exc)
+        else:
+            messages.success(request, "Your changes are saved.")
+            return redirect("workspace:contribution-edit", pk=contribution.pk)
+    contribution.refresh_from_db()
+    context = _contribution_context(request, contribution, form=form, changed=changed)
+    return render(request, "workspace/contribution_edit.html", context, status=400)
+
+
+@login_required
+@require_POST
+def contribution_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    contribution = _own_contribution(request, pk)
+    try:
+        contributions.submit_contribution(contribution=contribution, user=signed_in(request.user))
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("workspace:contribution-edit", pk=contribution.pk)
+    messages.success(request, f"“{contribution.title}” is submitted. The editors will review it.")
+    return redirect("workspace:home")
+
+
+@login_required
+@require_POST
+def contribution_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    contribution = _own_contribution(request, pk)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = 0
+    try:
+        contributions.delete_contribution(
+            contribution=contribution, user=signed_in(request.user), expected_version=version
+        )
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("workspace:contribution-edit", pk=contribution.pk)
+    messages.success(request, f"The draft “{contribution.title}” is deleted.")
+    return redirect("workspace:home")
+
+
+@login_required
+@require_POST
+def contribution_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    contribution = _own_contribution(request, pk)
+    form = UploadForm(request.POST, request.FILES, prefix="upload")
+    if form.is_valid():
+        try:
+            document = accept_document(
+                upload=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                kind=form.cleaned_data["kind"],
+                contribution=contribution,
+                uploaded_by=signed_in(request.user),
+            )
+        except DocumentRejected as exc:
+            form.add_error("file" if exc.field == "file" else None, exc.message)
+        else:
+            messages.success(
+                request, f"“{document.title}” is uploaded; its preview follows shortly."
+            )
+            return redirect("workspace:contribution-edit", pk=contribution.pk)
+    context = _contribution_context(request, contribution, upload_form=form)
+    return render(request, "workspace/contribution_edit.html", context, status=400)
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -15,10 +15,11 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
 from paks import roles
+from paks.models import Contribution
 
 ANYONE = "anyone"
 SIGNED_IN = "signed in"
-CONTRIBUTOR = "focal point or editor"  # of the case's country, for a case
+CONTRIBUTOR = "focal point or editor"  # of the case's (contribution's) country, for one
 EDITOR = "editor"
 
 
@@ -46,12 +47,18 @@ class Roles(BasePermission):
         if not request.user.is_authenticated:
             return False  # DRF answers 401 when a credential would help
         if role == CONTRIBUTOR and not getattr(view, "detail", False):
-            self.message = "Only country focal points and editors may create cases."
-            return roles.may_create_cases(request.user)  # a new case, of one's own country
+            noun = getattr(view, "resource_name", "case")
+            self.message = f"Only country focal points and editors may create {noun}s."
+            return roles.may_create_cases(request.user)  # a new one, of one's own country
         return True  # decided on the object (`has_object_permission`) or signed in enough
 
     def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
         role = required_role(request.method, view)
+        if role == CONTRIBUTOR and isinstance(obj, Contribution):
+            self.message = (
+                "Only the country's focal points and editors may change this contribution."
+            )
+            return roles.works_on_contribution(request.user, obj)
         if role == CONTRIBUTOR:
             self.message = "Only the country's focal points and editors may change this case."
             return roles.works_on(request.user, obj)

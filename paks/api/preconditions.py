@@ -6,7 +6,7 @@ from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 
-from paks.models import CaseStudy, Document
+from paks.models import CaseStudy, Contribution, Document
 
 
 class PreconditionRequired(APIException):
@@ -30,11 +30,21 @@ class Conflict(APIException):
     default_detail = "This cannot be done in the resource's current state."
 
 
-_CASE_TAG = re.compile(r'^"case-(?P<pk>\d+)-v(?P<version>\d+)"$')
+# A versioned resource's tag names its kind, its key and its version: "case-12-v3".
+_VERSION_TAG = re.compile(r'^"(?P<kind>[a-z]+)-(?P<pk>\d+)-v(?P<version>\d+)"$')
+Versioned = CaseStudy | Contribution
+
+
+def _kind(resource: Versioned) -> str:
+    return "case" if isinstance(resource, CaseStudy) else "contribution"
+
+
+def version_etag(resource: Versioned) -> str:
+    return f'"{_kind(resource)}-{resource.pk}-v{resource.version}"'
 
 
 def case_etag(case: CaseStudy) -> str:
-    return f'"case-{case.pk}-v{case.version}"'
+    return version_etag(case)
 
 
 def document_etag(document: Document) -> str:
@@ -56,14 +66,14 @@ def _if_match(request: Request, *, required: bool) -> list[str] | None:
     return [tag.strip().removeprefix("W/") for tag in header.split(",")]
 
 
-def expected_case_version(request: Request, case: CaseStudy, *, required: bool = True) -> int:
+def expected_version(request: Request, resource: Versioned, *, required: bool = True) -> int:
     """The version the client read, from If-Match; 428 without it, 412 if it names another."""
     tags = _if_match(request, required=required)
     if tags is None:
-        return case.version
+        return resource.version
     for tag in tags:
-        match = _CASE_TAG.match(tag)
-        if match and int(match["pk"]) == case.pk:
+        match = _VERSION_TAG.match(tag)
+        if match and match["kind"] == _kind(resource) and int(match["pk"]) == resource.pk:
             return int(match["version"])
     raise PreconditionFailed()
 

@@ -39,8 +39,8 @@ class DocumentSerializer(serializers.HyperlinkedModelSerializer):
     download_url = serializers.SerializerMethodField()
     thumbnail_url = serializers.SerializerMethodField()
     processing_error = serializers.SerializerMethodField(
-        help_text="Why processing failed, when it did; shown to the case's focal points and "
-        "editors only."
+        help_text="Why processing failed, when it did; shown to the focal points of the "
+        "case's (or contribution's) country and editors only."
     )
 
     class Meta:
@@ -93,7 +93,8 @@ class DocumentSerializer(serializers.HyperlinkedModelSerializer):
         context = cast(dict[str, Any], self.context)
         if "own_country_ids" not in context:  # one query per response, only on failures
             context["own_country_ids"] = set(countries_of(user).values_list("pk", flat=True))
-        own = document.case and document.case.country_id in context["own_country_ids"]
+        owner = document.case or document.contribution  # a case's, or a contribution's
+        own = owner is not None and owner.country_id in context["own_country_ids"]
         return document.error if own else None
 
 

@@ -6,7 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from countries.api.views import CountryViewSet, OrganizationViewSet
 from events.api.views import EventViewSet
-from paks.api import views
+from paks.api import contributions, views
 from taxonomy.api.views import SDGViewSet, ThemeViewSet
 
 app_name = "api-v1"
@@ -16,6 +16,11 @@ router.register("cases", views.CaseViewSet, basename="case")
 router.register("workspace/cases", views.WorkspaceCaseViewSet, basename="workspace-case")
 router.register("documents", views.DocumentViewSet, basename="document")
 router.register("events", EventViewSet, basename="event")
+router.register(
+    r"events/(?P<event_slug>[^/.]+)/contributions",
+    contributions.ContributionViewSet,
+    basename="event-contribution",
+)
 router.register("countries", CountryViewSet, basename="country")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("themes", ThemeViewSet, basename="theme")

@@ -1,6 +1,6 @@
 """API v1 views for the knowledge space: cases (searched) and documents."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -38,7 +38,7 @@ from paks.api.preconditions import (
     case_etag,
     check_document_etag,
     document_etag,
-    expected_case_version,
+    expected_version,
 )
 from paks.api.schema import RoleAwareSchema
 from paks.api.serializers import (
@@ -53,8 +53,9 @@ from paks.api.serializers import (
     SearchHitSerializer,
     WorkspaceCaseSerializer,
 )
+from paks.contributions import Refused
 from paks.documents.accept import DocumentRejected, accept_document, max_upload_bytes
-from paks.models import CaseStudy, Document
+from paks.models import CaseStudy, Contribution, Document
 from paks.public_cache import cached_public_read
 from paks.search import CaseSearch, FacetValue, search_cases
 from paks.search.backends import all_matching_cases, check_values
@@ -101,6 +102,8 @@ class PayloadTooLarge(APIException):
 
 def _service_error(exc: ServiceError) -> APIException:
     """The HTTP meaning of a refused write."""
+    if isinstance(exc, Refused):
+        return ValidationError({exc.field: [str(exc)]}, code="invalid")
     if isinstance(exc, NotAllowed):
         return PermissionDenied(str(exc))
     if isinstance(exc, StaleVersion):
@@ -121,6 +124,45 @@ UPLOAD_ERRORS = {
     "unsupported_type": status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
     "duplicate": status.HTTP_409_CONFLICT,
 }
+
+
+def refuse_declared_oversize(request: Request) -> None:
+    """413 for an upload that says it is too large, before its body is read."""
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if declared.isdigit() and int(declared) > max_upload_bytes() + 64 * 1024:
+        raise PayloadTooLarge(max_upload_bytes())
+
+
+def upload_response(
+    request: Request,
+    context: Mapping[str, Any],
+    *,
+    case: CaseStudy | None = None,
+    contribution: Contribution | None = None,
+) -> Response:
+    """A multipart upload accepted for a case or a contribution (201 with the document), or
+    refused with the status its reason means (`UPLOAD_ERRORS`)."""
+    upload = DocumentUploadSerializer(data=request.data)
+    upload.is_valid(raise_exception=True)
+    try:
+        document = accept_document(
+            upload=upload.validated_data["file"],
+            title=upload.validated_data.get("title", ""),
+            kind=upload.validated_data["kind"],
+            case=case,
+            contribution=contribution,
+            uploaded_by=signed_in(request.user),
+        )
+    except DocumentRejected as exc:
+        error = APIException(exc.message, code=exc.code)
+        error.status_code = UPLOAD_ERRORS.get(exc.code, status.HTTP_400_BAD_REQUEST)
+        error.detail = {exc.field: [ErrorDetail(exc.message, code=exc.code)]}
+        raise error from None
+    body = DocumentSerializer(document, context=context).data
+    response = Response(body, status=status.HTTP_201_CREATED)
+    response["ETag"] = document_etag(document)
+    response["Location"] = reverse("api-v1:document-detail", args=[document.pk])
+    return response
 
 
 def _refuse(problems: tuple[tuple[str, str], ...]) -> None:
@@ -248,7 +290,7 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
         self, request: Request, case: CaseStudy, change: Callable[[], CaseStudy]
     ) -> Response:
         """A workflow step; If-Match is optional here but must be current when sent."""
-        if case.version != expected_case_version(request, case, required=False):
+        if case.version != expected_version(request, case, required=False):
             raise PreconditionFailed()
         try:
             case = change()
@@ -384,7 +426,7 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
     )
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         case = self.get_object()
-        version = expected_case_version(request, case)
+        version = expected_version(request, case)
         partial = kwargs.get("partial", False)
         serializer = CaseWriteSerializer(
             case, data=request.data, partial=partial, context=self.get_serializer_context()
@@ -413,7 +455,7 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
     @extend_schema(parameters=[IF_MATCH], responses={204: None})
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         case = self.get_object()
-        version = expected_case_version(request, case)
+        version = expected_version(request, case)
         try:
             delete_case(case=case, user=signed_in(request.user), expected_version=version)
         except ServiceError as exc:
@@ -473,32 +515,9 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
                 case.listed_documents, many=True, context=self.get_serializer_context()
             )
             return Response(documents.data)
-        declared = request.META.get("CONTENT_LENGTH") or "0"
-        if declared.isdigit() and int(declared) > max_upload_bytes() + 64 * 1024:
-            raise PayloadTooLarge(max_upload_bytes())
-        return idempotent(request, lambda: self._upload(request, case))
-
-    def _upload(self, request: Request, case: CaseStudy) -> Response:
-        upload = DocumentUploadSerializer(data=request.data)
-        upload.is_valid(raise_exception=True)
-        try:
-            document = accept_document(
-                upload=upload.validated_data["file"],
-                title=upload.validated_data.get("title", ""),
-                kind=upload.validated_data["kind"],
-                case=case,
-                uploaded_by=signed_in(request.user),
-            )
-        except DocumentRejected as exc:
-            error = APIException(exc.message, code=exc.code)
-            error.status_code = UPLOAD_ERRORS.get(exc.code, status.HTTP_400_BAD_REQUEST)
-            error.detail = {exc.field: [ErrorDetail(exc.message, code=exc.code)]}
-            raise error from None
-        body = DocumentSerializer(document, context=self.get_serializer_context()).data
-        response = Response(body, status=status.HTTP_201_CREATED)
-        response["ETag"] = document_etag(document)
-        response["Location"] = reverse("api-v1:document-detail", args=[document.pk])
-        return response
+        refuse_declared_oversize(request)
+        context = self.get_serializer_context()
+        return idempotent(request, lambda: upload_response(request, context, case=case))
 
     @extend_schema(parameters=[IF_MATCH], responses={204: None})
     @action(
