@@ -6,6 +6,12 @@ WORKDIR /app
 
 RUN useradd --create-home --uid 10001 paks
 
+# WeasyPrint makes the proceedings PDF with Pango, HarfBuzz and a font, which the slim image lacks.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 # The production lock first (a layer that changes only with it), then the project, whose
 # dependencies are all in the lock already.
 COPY requirements/prod.txt ./requirements/prod.txt

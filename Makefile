@@ -10,6 +10,10 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d'
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The proceedings PDF (WeasyPrint) needs Pango, HarfBuzz and a font; on Debian, these packages.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+PDF_CHECK = @{ ldconfig -p 2>/dev/null || /sbin/ldconfig -p; } 2>/dev/null | grep -q libpangoft2-1.0 \
+	|| echo "Pango not found: event proceedings cannot be made as PDF (apt-get install $(PDF_PACKAGES))"
 
 .PHONY: run test install setup data lint format check clean
 
@@ -36,6 +40,7 @@ data: setup
 	$(MANAGE) load_demo
 
 run: data
+	$(PDF_CHECK)
 	@echo ""
 	@echo "PAKS is starting on http://$(HOST):$(PORT)/"
 	@echo "  public site:  http://$(HOST):$(PORT)/"
@@ -58,6 +63,7 @@ $(AXE): tests/browser/package-lock.json
 # them as skipped, with the reason, when it is not.
 test: install $(AXE)
 	@command -v chromium >/dev/null || echo "Chromium not found: browser tests will be skipped (apt-get install chromium)"
+	$(PDF_CHECK)
 	$(BIN)/pytest
 
 lint: install

@@ -1,5 +1,5 @@
-"""iCalendar (RFC 5545) for public events: a calendar of the events around now, one per year,
-and one file per event."""
+"""iCalendar (RFC 5545) for public events: a calendar of the events around now and one per
+year. One event's file, with its programme, is built by the portal (paks.event_views)."""
 
 import datetime
 from collections.abc import Iterable
@@ -7,7 +7,6 @@ from collections.abc import Iterable
 import icalendar
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from events.models import Event
@@ -21,29 +20,50 @@ CALENDAR_LIMIT = 500
 YEARS = range(1900, 2101)
 
 
-def build_calendar(events: Iterable[Event], *, request: HttpRequest, name: str) -> bytes:
+def new_calendar(name: str) -> icalendar.Calendar:
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
-    stamp = timezone.now()
-    for event in events:
-        vevent = icalendar.Event()
-        vevent.add("uid", f"event-{event.pk}@{request.get_host()}")
-        vevent.add("dtstamp", stamp)
-        for name, value in _when(event).items():
-            vevent.add(name, value)
-        vevent.add("summary", event.title)
-        vevent.add("url", request.build_absolute_uri(event.get_absolute_url()))
-        if event.location:
-            vevent.add("location", event.location)
-        if event.summary:
-            vevent.add("description", event.summary)
-        vevent.add("last-modified", event.updated_at)
-        calendar.add_component(vevent)
+    return calendar
+
+
+def event_uid(event: Event, *, request: HttpRequest) -> str:
+    return f"event-{event.pk}@{request.get_host()}"
+
+
+def event_component(
+    event: Event, *, request: HttpRequest, stamp: datetime.datetime
+) -> icalendar.Event:
+    """One event's VEVENT: its dates or local times, title, page, place and summary."""
+    vevent = icalendar.Event()
+    vevent.add("uid", event_uid(event, request=request))
+    vevent.add("dtstamp", stamp)
+    for name, value in _when(event).items():
+        vevent.add(name, value)
+    vevent.add("summary", event.title)
+    vevent.add("url", request.build_absolute_uri(event.get_absolute_url()))
+    if event.location:
+        vevent.add("location", event.location)
+    if event.summary:
+        vevent.add("description", event.summary)
+    vevent.add("last-modified", event.updated_at)
+    return vevent
+
+
+def calendar_bytes(calendar: icalendar.Calendar) -> bytes:
+    """The calendar as a file, with a VTIMEZONE for every zone its times name."""
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def build_calendar(events: Iterable[Event], *, request: HttpRequest, name: str) -> bytes:
+    calendar = new_calendar(name)
+    stamp = timezone.now()
+    for event in events:
+        calendar.add_component(event_component(event, request=request, stamp=stamp))
+    return calendar_bytes(calendar)
 
 
 def _when(event: Event) -> dict[str, datetime.date]:
@@ -55,7 +75,7 @@ def _when(event: Event) -> dict[str, datetime.date]:
     return {"dtstart": event.local_start, "dtend": event.local_end}
 
 
-def _ics(body: bytes, filename: str) -> HttpResponse:
+def ics_response(body: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -72,7 +92,7 @@ def events_ical(request: HttpRequest) -> HttpResponse:
         start__gte=now - CALENDAR_PAST, start__lt=now + CALENDAR_AHEAD
     )
     body = build_calendar(events[:CALENDAR_LIMIT], request=request, name="PAKS events")
-    return _ics(body, "paks-events.ics")
+    return ics_response(body, "paks-events.ics")
 
 
 def events_ical_year(request: HttpRequest, year: int) -> HttpResponse:
@@ -81,9 +101,4 @@ def events_ical_year(request: HttpRequest, year: int) -> HttpResponse:
         raise Http404("No calendar for that year.")
     events = _calendar_events().filter(start__year=year)
     body = build_calendar(events[:CALENDAR_LIMIT], request=request, name=f"PAKS events {year}")
-    return _ics(body, f"paks-events-{year}.ics")
-
-
-def event_ical(request: HttpRequest, slug: str) -> HttpResponse:
-    event = get_object_or_404(Event.objects.public().select_related("country"), slug=slug)
-    return _ics(build_calendar([event], request=request, name=event.title), f"{event.slug}.ics")
+    return ics_response(body, f"paks-events-{year}.ics")

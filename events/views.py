@@ -1,13 +1,15 @@
-"""Public event pages: upcoming and past lists with filters, and one page per event."""
+"""Public event pages: upcoming and past lists with filters, and the JSON-LD of an event.
+
+An event's own page shows what was presented there, so it lives in the portal
+(paks.event_views), above the cases and contributions it reads."""
 
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet
-from django.views.generic import DetailView, ListView
+from django.db.models import QuerySet
+from django.views.generic import ListView
 
-from core.lists import first, window
 from events.filters import EventFilter
 from events.models import Event, EventOrganizer
 
@@ -151,61 +153,3 @@ def _organizations(
 
 def _event_ref(event: Event, absolute: Callable[[str], str]) -> dict[str, str]:
     return {"@type": "Event", "name": event.title, "url": absolute(event.get_absolute_url())}
-
-
-class EventDetailView(DetailView):
-    template_name = "events/event_detail.html"
-    context_object_name = "event"
-
-    def get_queryset(self) -> QuerySet[Event]:
-        return (
-            Event.objects.public()
-            .select_related("country", "part_of")
-            .prefetch_related(
-                # In role order (EventOrganizer.Meta.ordering): organizer first, supporter last.
-                Prefetch(
-                    "organizer_roles",
-                    queryset=EventOrganizer.objects.select_related("organization"),
-                ),
-                "themes",
-                "sdgs",
-            )
-        )
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        event: Event = self.object
-        # Cases and documents live in the paks app, above this one: reached through relations.
-        context["cases"], context["more_cases"] = first(
-            event.cases.published()
-            .select_related("country", "organization")
-            .order_by("-published_at", "-pk")
-        )
-        context["documents"] = window(
-            self.request,
-            event.documents.public().filter(case__isnull=True).order_by("uploaded_at", "pk"),
-            param="documents",
-        )
-        context["participations"] = window(
-            self.request,
-            event.participations.select_related("country").order_by("country__name", "pk"),
-            param="countries",
-            n=100,
-        )
-        context["side_events"] = window(
-            self.request,
-            Event.objects.public()
-            .filter(part_of=event)
-            .select_related("country")  # each side event's line names its country
-            .order_by("start", "pk"),
-            param="side",
-        )
-        context["json_ld"] = event_json_ld(
-            event,
-            absolute=self.request.build_absolute_uri,
-            side_events=context["side_events"].rows,
-        )
-        context["part_of_public"] = (
-            event.part_of if event.part_of and event.part_of.is_public else None
-        )
-        return context

@@ -29,7 +29,7 @@ urlpatterns = [
     ),
     path("account/", include("accounts.urls")),
     path("workspace/", include("workspace.urls")),
-    path("events/", include("events.urls")),
+    path("events/", include("paks.event_urls")),
     path("", include("paks.country_urls")),
     path("", include("paks.public_urls")),
 ]

@@ -32,6 +32,8 @@ from countries.services import invite
 from paks.search.index import reindex_batch
 from tests.factories import (
     CaseStudyFactory,
+    ContributionFactory,
+    ContributionSpeakerFactory,
     CountryFactory,
     DocumentFactory,
     EditorFactory,
@@ -41,7 +43,9 @@ from tests.factories import (
     FocalPointFactory,
     OrganizationFactory,
     ParticipationFactory,
+    PersonFactory,
     SDGFactory,
+    SessionFactory,
     ThemeFactory,
     UserFactory,
 )
@@ -89,11 +93,52 @@ def _home_row(_: Any, n: int) -> None:
 
 
 def _event_detail_row(event: Any, n: int) -> None:
-    published(event=event)
-    ParticipationFactory(event=event)
-    EventOrganizerFactory(event=event)
+    country = CountryFactory()  # one per row: the test countries' M49 codes run out at 99
+    published(event=event, country=country)
+    ParticipationFactory(event=event, country=country)
+    FocalPointFactory(country=country, is_contact_public=True)
+    EventOrganizerFactory(event=event, organization=OrganizationFactory(country=country))
     EventFactory(part_of=event)
     DocumentFactory(case=None, event=event)
+    _programme_row(event, n, country)
+
+
+def _someone(country: Any) -> Any:
+    """A person with an organization and a country (their affiliation names both)."""
+    return PersonFactory(organization=OrganizationFactory(country=country), country=country)
+
+
+def _programme_row(event: Any, n: int, country: Any = None) -> None:
+    """A session with a chair, a published contribution (two speakers, the case it presents,
+    its slides) and a draft one with its own slides; a contribution given in no session."""
+    country = country or CountryFactory()
+    session = SessionFactory(event=event, start=event.start + datetime.timedelta(hours=n))
+    session.chairs.add(_someone(country))
+    given = ContributionFactory(
+        event=event,
+        session=session,
+        country=country,
+        published=True,
+        case=published(country=country, organization=None),
+        position=n,
+    )
+    for position in range(2):
+        ContributionSpeakerFactory(contribution=given, person=_someone(country), position=position)
+    DocumentFactory(case=None, event=event, contribution=given, page_count=12)
+    draft = ContributionFactory(event=event, session=session, country=country)
+    ContributionSpeakerFactory(contribution=draft, person=_someone(country))
+    DocumentFactory(case=None, event=event, contribution=draft)
+    ContributionFactory(event=event, country=country, published=True)
+
+
+def _proceedings_row(event: Any, n: int) -> None:
+    country = CountryFactory()
+    _programme_row(event, n, country)
+    published(event=event, country=country)
+    ParticipationFactory(event=event, country=country)
+    EventOrganizerFactory(event=event, organization=OrganizationFactory(country=country))
+    DocumentFactory(case=None, event=event, kind="report")
+    DocumentFactory(case=None, event=event, kind="agenda")
 
 
 def _country_detail_row(country: Any, n: int) -> None:
@@ -175,11 +220,46 @@ PAGES = {
         url=lambda event: event.get_absolute_url(),
         add=_event_detail_row,
         # the event with its country and the event it is part of; its organizers with their
-        # organizations, participations with their countries, public side events, themes,
-        # SDGs; the 21 latest cases presented there with country and organization; its own
-        # documents
-        warm=8,
-        cold=8,
+        # organizations, themes, SDGs; its sessions, their chairs with organization and
+        # country; its published contributions with country and case, their speakers with
+        # organization and country, their public documents; the 21 latest cases presented
+        # there with country and organization; a page of its own documents; a page of
+        # participations with their countries; those countries' public focal points with
+        # user and organization; a page of the public events held with it
+        warm=14,
+        cold=14,
+    ),
+    "event programme": Page(
+        setup=lambda: EventFactory(),
+        url=lambda event: reverse("events:programme", args=[event.slug]),
+        add=_programme_row,
+        # the event with its country and the event it is part of; its sessions, their chairs
+        # with organization and country; its published contributions with country and case,
+        # their speakers with organization and country
+        warm=5,
+        cold=5,
+    ),
+    "event proceedings": Page(
+        setup=lambda: EventFactory(),
+        url=lambda event: reverse("events:proceedings", args=[event.slug]),
+        add=_proceedings_row,
+        # the event with its country and the event it is part of; its organizers with their
+        # organizations; its sessions, their chairs with organization and country; its
+        # published contributions with country and case, their speakers with organization
+        # and country, their public documents; its own documents; its participations with
+        # their countries; the published cases presented there with country and organization
+        warm=10,
+        cold=10,
+    ),
+    "event calendar": Page(
+        setup=lambda: EventFactory(),
+        url=lambda event: reverse("events:ical", args=[event.slug]),
+        add=_programme_row,
+        # the event with its country and the event it is part of; its sessions, their chairs
+        # with organization and country; its published contributions with country and case,
+        # their speakers with organization and country
+        warm=5,
+        cold=5,
     ),
     "country list": Page(
         url=lambda _: reverse("countries:list"),

@@ -122,3 +122,11 @@ def _block_html(kind: str, lines: list[str], number: int) -> SafeString:
     if kind == "ol" and number != 1:
         return format_html('<ol start="{}">{}</ol>', number, items)
     return format_html("<{}>{}</{}>", kind, items, kind)
+
+
+@register.filter
+def thumbnail_alt(document: Any) -> str:
+    """Words for a document's thumbnail: a picture's own title, or which page it shows."""
+    if document.media_type.startswith("image/") or document.kind == "photo":
+        return str(document.title)
+    return f"First {document.page_unit} of “{document.title}”"

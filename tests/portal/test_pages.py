@@ -1,6 +1,7 @@
 """The public pages as visitors see them: content, what stays hidden, and query counts."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -180,7 +181,8 @@ def test_event_page_shows_local_times_organizers_participants_and_side_events():
     assert "1 April 2019, 09:30" in html
     assert "Asia/Seoul time" in html
     assert 'UNPOG</a> <span class="muted">(organizer)</span>' in html
-    assert 'Bhutan</a> <span class="muted">(3)</span>' in html
+    # The participating countries' table: each country's row, with its participants.
+    assert re.search(r'<th scope="row"><a href="[^"]+">Bhutan</a></th>\s*<td>3</td>', html)
     assert "Side session" in html
     assert "Private side session" not in html
     assert '"@type": "Event"' in html
