@@ -5,12 +5,17 @@ from collections.abc import Callable
 from itertools import groupby
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
-from django.views.generic import DetailView, ListView
+import django_filters
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.views.generic import DetailView, ListView, TemplateView
 
+from core.charts import Series, legend, line_chart
 from core.lists import SHOWN, first, window
+from countries.insight import METHOD_NOTE, SOURCE, SOURCE_URL, History, survey_history
 from countries.models import Country, EGovScore, FocalPoint, Organization
+from events.models import Participation
 from paks.counts import case_counts
+from paks.models import CaseStudy
 
 
 def country_json_ld(country: Country, *, absolute: Callable[[str], str]) -> dict[str, Any]:
@@ -92,7 +97,7 @@ class CountryDetailView(DetailView):
 
     def get_queryset(self) -> QuerySet[Country]:
         return Country.objects.prefetch_related(
-            Prefetch("egov_scores", queryset=EGovScore.objects.order_by("-survey_year")),
+            Prefetch("egov_scores", queryset=EGovScore.objects.order_by("survey_year")),
             Prefetch(
                 "focal_points",
                 queryset=FocalPoint.objects.public().select_related("user", "organization"),
@@ -119,7 +124,46 @@ class CountryDetailView(DetailView):
             self.request, country.organizations.order_by("name", "pk"), param="organizations"
         )
         context["json_ld"] = country_json_ld(country, absolute=self.request.build_absolute_uri)
+        history = survey_history(country)
+        context.update(
+            history=history,
+            peers=peers(country, history),
+            method_note=METHOD_NOTE,
+            source=SOURCE,
+            source_url=SOURCE_URL,
+        )
         return context
+
+
+PEERS = 5
+
+
+def peers(country: Country, history: History) -> list[EGovScore]:
+    """Countries of the same region or UN grouping with published cases, closest to this
+    one's EGDI in the latest edition: who to learn from. Their scores, with the country and
+    its number of cases (`case_count`) attached."""
+    scored = history.scored
+    counts = case_counts().by_country
+    with_cases = [pk for pk, n in counts.items() if n and pk != country.pk]
+    if not scored or not with_cases:
+        return []
+    latest = scored[-1].score
+    assert latest is not None
+    near = Q(country__region_name=country.region_name) if country.region_name else Q()
+    for flag in ("ldc", "lldc", "sids"):
+        if getattr(country, f"is_{flag}"):
+            near |= Q(**{f"country__is_{flag}": True})
+    if not near:
+        return []
+    found = list(
+        EGovScore.objects.filter(near, survey_year=latest.survey_year, country__in=with_cases)
+        .select_related("country")
+        .order_by("pk")
+    )
+    found.sort(key=lambda s: (abs(s.egdi - latest.egdi), s.country.name))
+    for score in found[:PEERS]:
+        score.case_count = counts[score.country_id]  # type: ignore[attr-defined]
+    return found[:PEERS]
 
 
 class OrganizationDetailView(DetailView):
@@ -140,4 +184,166 @@ class OrganizationDetailView(DetailView):
         )
         context["units"] = window(self.request, org.units.order_by("name", "pk"), param="units")
         context["json_ld"] = organization_json_ld(org, absolute=self.request.build_absolute_uri)
+        return context
+
+
+COMPARED = 4
+
+
+class CompareView(TemplateView):
+    """Up to four countries side by side: survey history on one chart, good practices by
+    theme, events attended. Countries are named by ISO code or name (`?country=BTN&...`)."""
+
+    template_name = "countries/compare.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        asked = [v.strip() for v in self.request.GET.getlist("country") if v.strip()]
+        countries, unknown = _named_countries(asked[:COMPARED])
+        context.update(
+            asked=asked + [""] * (COMPARED - len(asked)),
+            unknown=unknown,
+            too_many=len(asked) > COMPARED,
+            countries=countries,
+            choices=Country.objects.filter(egov_scores__isnull=False)
+            .distinct()
+            .order_by("name")
+            .values_list("iso3", "name"),
+            limit=COMPARED,
+        )
+        if countries:
+            context.update(_comparison(countries))
+        return context
+
+
+def _named_countries(asked: list[str]) -> tuple[list[Country], list[str]]:
+    """The countries these codes or names name, in the order asked, and what named none."""
+    named = Q(iso3__in=[a.upper() for a in asked])
+    for value in asked:
+        named |= Q(name__iexact=value)
+    found = Country.objects.filter(named).prefetch_related(
+        Prefetch("egov_scores", queryset=EGovScore.objects.order_by("survey_year"))
+    )
+    by_key = {key: c for c in found for key in (c.iso3, c.name.casefold())}
+    countries: list[Country] = []
+    unknown = []
+    for value in asked:
+        country = by_key.get(value.upper()) or by_key.get(value.casefold())
+        if country is None:
+            unknown.append(value)
+        elif country not in countries:
+            countries.append(country)
+    return countries, unknown
+
+
+def _comparison(countries: list[Country]) -> dict[str, Any]:
+    years = sorted({s.survey_year for c in countries for s in c.egov_scores.all()})
+    by_year = {c.pk: {s.survey_year: s for s in c.egov_scores.all()} for c in countries}
+    series = [Series(c.name, [(y, _egdi(by_year[c.pk].get(y))) for y in years]) for c in countries]
+    names = ", ".join(c.name for c in countries)
+    rows = [(year, [by_year[c.pk].get(year) for c in countries]) for year in years]
+    themes = (
+        CaseStudy.objects.published()
+        .filter(country__in=countries, themes__isnull=False)
+        .values("themes__slug", "themes__name", "country_id")
+        .annotate(n=Count("pk"))
+        .order_by("themes__name")
+    )
+    by_theme: dict[tuple[str, str], dict[int, int]] = {}
+    for row in themes:
+        by_theme.setdefault((row["themes__slug"], row["themes__name"]), {})[row["country_id"]] = (
+            row["n"]
+        )
+    attended = dict(
+        Participation.objects.filter(country__in=countries, event__is_public=True)
+        .values_list("country_id")
+        .annotate(n=Count("pk"))
+    )
+    counts = case_counts().by_country
+    return {
+        "chart": line_chart(
+            title=f"E-Government Development Index of {names}",
+            description=" ".join(survey_history_sentence(c, by_year[c.pk]) for c in countries),
+            series=series,
+            x_ticks=years,
+            y_ticks=[0, 0.25, 0.5, 0.75, 1],
+        )
+        if years
+        else None,
+        "chart_legend": legend(series),
+        "score_rows": rows,
+        # Each figure with its country, for the links in each cell.
+        "theme_rows": [
+            (slug, name, [(per.get(c.pk, 0), c) for c in countries])
+            for (slug, name), per in by_theme.items()
+        ],
+        "case_totals": [(counts.get(c.pk, 0), c) for c in countries],
+        "events_attended": [(attended.get(c.pk, 0), c) for c in countries],
+    }
+
+
+def _egdi(score: EGovScore | None) -> float | None:
+    return None if score is None else float(score.egdi)
+
+
+def survey_history_sentence(country: Country, scores: dict[int, EGovScore]) -> str:
+    """The first and last EGDI of one country, for the chart's description."""
+    if not scores:
+        return f"{country.name}: not assessed."
+    first, last = scores[min(scores)], scores[max(scores)]
+    return (
+        f"{country.name}: {float(first.egdi):.2f} in {first.survey_year}, "
+        f"{float(last.egdi):.2f} in {last.survey_year}."
+    )
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Name or acronym", method="filter_words", max_length=100)
+    kind = django_filters.ChoiceFilter(
+        label="Kind", choices=Organization.Kind.choices, empty_label="Any kind"
+    )
+    country = django_filters.ModelChoiceFilter(
+        label="Country",
+        queryset=Country.objects.filter(organizations__isnull=False).distinct().order_by("name"),
+        to_field_name="iso3",
+        empty_label="Any country",
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["q", "kind", "country"]
+
+    def filter_words(
+        self, queryset: QuerySet[Organization], name: str, value: str
+    ) -> QuerySet[Organization]:
+        for word in value.split()[:8]:
+            queryset = queryset.filter(Q(name__icontains=word) | Q(acronym__icontains=word))
+        return queryset
+
+
+class OrganizationListView(ListView):
+    """Every organization, by name, kind and country, with its published good practices
+    and public events counted."""
+
+    template_name = "countries/organization_list.html"
+    context_object_name = "organizations"
+    paginate_by = 50
+
+    def get_queryset(self) -> QuerySet[Organization]:
+        organizations = (
+            Organization.objects.select_related("country")
+            .annotate(
+                case_count=Count(
+                    "cases", filter=Q(cases__status=CaseStudy.Status.PUBLISHED), distinct=True
+                ),
+                event_count=Count("events", filter=Q(events__is_public=True), distinct=True),
+            )
+            .order_by("name", "pk")
+        )
+        self.filterset = OrganizationFilter(self.request.GET or None, queryset=organizations)
+        return self.filterset.qs if self.filterset.is_bound else organizations
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
         return context

@@ -17,7 +17,8 @@ from typing import TypeVar
 from django.core.cache import cache
 from django.db.models import Count
 
-from paks.models import CaseStudy
+from events.models import Event
+from paks.models import CaseStudy, Document
 from paks.search import index
 
 # Part of every key: a release that stores the counts differently never reads old entries.
@@ -98,3 +99,50 @@ def theme_counts() -> dict[int, int]:
 def sdg_counts() -> dict[int, int]:
     """Published cases per SDG id (goals without any are left out)."""
     return _kept("sdg", lambda: _by_relation("sdgs"))
+
+
+def _by_year() -> dict[int, int]:
+    rows = CaseStudy.objects.published().values_list("year").annotate(n=Count("pk")).order_by()
+    return dict(rows)
+
+
+def year_counts() -> dict[int, int]:
+    """Published cases per year of the initiative."""
+    return _kept("year", _by_year)
+
+
+@dataclass(frozen=True)
+class AllCounts:
+    cases: CaseCounts
+    themes: dict[int, int]
+    sdgs: dict[int, int]
+    years: dict[int, int]
+
+
+def all_counts() -> AllCounts:
+    """Every count at once, kept under one key: for a page that shows them all."""
+    return _kept(
+        "all",
+        lambda: AllCounts(_by_country(), _by_relation("themes"), _by_relation("sdgs"), _by_year()),
+    )
+
+
+@dataclass(frozen=True)
+class Headline:
+    """What the knowledge space holds, in four figures (the home and statistics pages)."""
+
+    cases: int  # published good practices
+    countries: int  # countries with one
+    events: int  # public events
+    presentations: int  # public documents of kind presentation
+
+
+def headline(counts: CaseCounts) -> Headline:
+    """The four figures: the cases from the kept counts, events and presentations counted
+    (two queries)."""
+    return Headline(
+        cases=counts.total,
+        countries=counts.countries,
+        events=Event.objects.public().count(),
+        presentations=Document.objects.public().filter(kind=Document.Kind.PRESENTATION).count(),
+    )
