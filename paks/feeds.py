@@ -1,32 +1,54 @@
 """Atom and RSS feeds of newly published cases and of events."""
 
+import dataclasses
 import datetime
+from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 
 from events.models import Event
 from paks.models import CaseStudy
+from paks.search.backends import all_matching_cases, check_values
+from paks.search.base import FACETS, CaseSearch
 
 FEED_SIZE = 30
 
 
 class LatestCasesFeed(Feed):
-    title = "PAKS: newly published good practices"
+    """The newest published cases; with a search's words and filters in the query string
+    (`?q=e-procurement&group=sids`), the newest that search finds: a search to follow."""
+
     description = "Country cases in e-government, as they are published."
 
-    def link(self) -> str:
-        return reverse("paks:case-list")
+    def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> CaseSearch:
+        search = CaseSearch.from_params(request.GET)
+        if search.has_filters:  # values that name nothing are left out, as on the page
+            search = check_values(search)
+        return dataclasses.replace(search, sort="newest")
 
-    def items(self) -> QuerySet[CaseStudy]:
-        return (
-            CaseStudy.objects.published()
-            .select_related("country", "organization")
-            .order_by("-published_at")[:FEED_SIZE]
+    def title(self, search: CaseSearch) -> str:
+        if search.q or search.has_filters:
+            return f"PAKS: new good practices for {describe(search)}"
+        return "PAKS: newly published good practices"
+
+    def link(self, search: CaseSearch) -> str:
+        return f"{reverse('paks:case-list')}{search_query(search)}"
+
+    def items(self, search: CaseSearch) -> QuerySet[CaseStudy]:
+        cases = (
+            all_matching_cases(search)
+            if search.q or search.has_filters
+            else CaseStudy.objects.published()
         )
+        return cases.select_related("country", "organization").order_by("-published_at", "-pk")[
+            :FEED_SIZE
+        ]
 
     def item_title(self, item: CaseStudy) -> str:
         return f"{item.title} ({item.country.name})"
@@ -50,6 +72,27 @@ class LatestCasesFeed(Feed):
 class LatestCasesAtomFeed(LatestCasesFeed):
     feed_type = Atom1Feed
     subtitle = LatestCasesFeed.description
+
+
+def search_query(search: CaseSearch) -> str:
+    """The search's words and filters as a query string ("" when there are none)."""
+    params = [("q", search.q)] if search.q else []
+    for name in (*FACETS, "event"):
+        params += [(name, str(value)) for value in getattr(search, name)]
+    return f"?{urlencode(params)}" if params else ""
+
+
+def describe(search: CaseSearch) -> str:
+    """The search in words: “e-procurement” in SIDS, Asia."""
+    parts = [f"“{search.q}”"] if search.q else []
+    values = [*search.group, *search.region, *search.country, *search.theme]
+    values += [f"SDG {n}" for n in search.sdg] + [str(y) for y in search.year]
+    values += [*search.organization, *search.event]
+    if values:
+        parts.append(
+            "in " + ", ".join(v.upper() if v in ("ldc", "lldc", "sids") else v for v in values)
+        )
+    return " ".join(parts)
 
 
 class _UpdatedNotAfterNow(SyndicationFeed):

@@ -31,5 +31,7 @@ urlpatterns = [
     path("workspace/", include("workspace.urls")),
     path("events/", include("paks.event_urls")),
     path("", include("paks.country_urls")),
+    path("", include("paks.insight_urls")),
+    path("", include("paks.opendata_urls")),
     path("", include("paks.public_urls")),
 ]

@@ -4,17 +4,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views import defaults
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
 from core.lists import SHOWN, first
 from events.models import Event
-from paks.counts import case_counts, sdg_counts, theme_counts
+from paks.counts import case_counts, headline, sdg_counts, theme_counts
+from paks.feeds import describe, search_query
+from paks.map_views import world_map
 from paks.models import CaseStudy, Document
 from paks.ratelimit import limited
 from paks.search import CaseSearch, search_cases
@@ -43,17 +46,34 @@ def _published_cases() -> QuerySet[CaseStudy]:
     return CaseStudy.objects.published().select_related("country", "organization")
 
 
+def _next_event() -> Event | None:
+    """The public event under way or starting soonest, else the latest past one: one query."""
+    ahead = Q(end__gte=timezone.now())  # as EventQuerySet.upcoming() has it
+    return (
+        Event.objects.public()
+        .select_related("country")
+        .order_by(
+            Case(When(ahead, then=Value(0)), default=Value(1)),
+            Case(When(ahead, then=F("start"))).asc(nulls_last=True),
+            F("start").desc(),
+        )
+        .first()
+    )
+
+
 class HomeView(TemplateView):
     template_name = "paks/home.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        events = Event.objects.public().select_related("country")
         counts = case_counts()
+        event = _next_event()
         context.update(
+            headline=headline(counts),
+            worldmap=world_map(counts),
             latest_cases=_published_cases().order_by("-published_at")[:6],
-            upcoming_events=events.upcoming()[:4],
-            recent_events=events.past()[:4],
+            next_event=event,
+            next_event_ahead=event is not None and event.end >= timezone.now(),
             regions=counts.by_region,
             themes=Theme.objects.all(),
             sdgs=SDG.objects.all(),
@@ -83,6 +103,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "facet_titles": FACET_TITLES,
             "sorts": SORTS,
             "events": Event.objects.public().filter(slug__in=search.event) if search.event else (),
+            # The same words and filters, to download or to follow.
+            "search_query": search_query(search),
+            "search_described": describe(search),
         },
     )
 

@@ -183,10 +183,11 @@ PAGES = {
     "home": Page(
         url=lambda _: reverse("paks:home"),
         add=_home_row,
-        # the index version (the kept case counts' key); the 6 latest cases with their
-        # country and organization; 4 upcoming events; 4 recent events; themes; SDGs
-        warm=6,
-        cold=7,  # and the cases counted per country (and so per region and in all)
+        # the index version (the kept case counts' key); the public events counted; the
+        # public presentations counted; the map's countries; the 6 latest cases with their
+        # country and organization; the next (or latest) event; themes; SDGs
+        warm=8,
+        cold=9,  # and the cases counted per country (and so per region and in all)
     ),
     "case list": Page(
         url=lambda _: reverse("paks:case-list") + "?per_page=50",
@@ -274,9 +275,11 @@ PAGES = {
         add=_country_detail_row,
         # the country; its survey scores; its public focal points with user and organization;
         # the index version (the kept case counts' key); 21 events it took part in; 21
-        # events it hosted; its 20 latest cases with their organization; its organizations
-        warm=8,
-        cold=9,  # and the cases counted per country
+        # events it hosted; its 20 latest cases with their organization; its organizations;
+        # the survey averages of its region and groups per edition; the latest scores of
+        # its peers (same region or group, with published cases)
+        warm=10,
+        cold=11,  # and the cases counted per country
     ),
     "organization detail": Page(
         setup=lambda: OrganizationFactory(),
@@ -609,6 +612,16 @@ CHANGE_LISTS = {
         # the themes and SDGs filters' values; the date hierarchy's first and last day, its
         # days; the region and year filters' values
         LISTED + 6,
+    ),
+    "paks.contribution": ChangeList(
+        lambda n: ContributionFactory(),
+        # the event and country filters' values
+        LISTED + 2,
+    ),
+    "events.person": ChangeList(
+        lambda n: PersonFactory(),
+        # the country filter's countries
+        LISTED + 1,
     ),
     "paks.document": ChangeList(
         lambda n: DocumentFactory(event=EventFactory()),

@@ -1,6 +1,6 @@
 """API v1 views for the knowledge space: cases (searched) and documents."""
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -27,7 +27,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from accounts.models import signed_in
 from core.renderers import CSVExportMixin
 from countries.models import countries_of
-from paks import roles
+from paks import opendata, roles
 from paks.api.idempotency import HEADER as IDEMPOTENCY_HEADER
 from paks.api.idempotency import idempotent
 from paks.api.parsers import LimitedJSONParser
@@ -58,7 +58,7 @@ from paks.documents.accept import DocumentRejected, accept_document, max_upload_
 from paks.models import CaseStudy, Contribution, Document
 from paks.public_cache import cached_public_read
 from paks.search import CaseSearch, FacetValue, search_cases
-from paks.search.backends import all_matching_cases, check_values
+from paks.search.backends import check_values
 from paks.search.base import FACETS
 from paks.services import (
     InvalidTransition,
@@ -199,10 +199,6 @@ def _top(values: list[FacetValue], size: int) -> list[FacetValue]:
     """The most frequent values first, and every selected one whatever its count."""
     ranked = sorted(values, key=lambda v: (not v.selected, -v.count))
     return [v for i, v in enumerate(ranked) if i < size or v.selected]
-
-
-def _joined(values: Iterable[object]) -> str:
-    return "; ".join(str(v) for v in values)
 
 
 class CaseSchema(RoleAwareSchema):
@@ -368,30 +364,9 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
         )
 
     def _csv(self, request: Request, search: CaseSearch) -> HttpResponseBase:
+        """Every match, unpaged: the open data table of cases, the one definition of it."""
         _refuse(check_values(search).problems)
-        cases = (
-            all_matching_cases(search)
-            .select_related("country", "organization", "event")
-            .prefetch_related("themes", "sdgs")
-            .iterator(chunk_size=500)
-        )
-        return self.csv_response(
-            [
-                ("slug", lambda c: c.slug),
-                ("title", lambda c: c.title),
-                ("country_iso3", lambda c: c.country.iso3),
-                ("country", lambda c: c.country.name),
-                ("organization", lambda c: c.organization.name if c.organization else ""),
-                ("year", lambda c: c.year),
-                ("themes", lambda c: _joined(t.name for t in c.themes.all())),
-                ("sdgs", lambda c: _joined(g.number for g in c.sdgs.all())),
-                ("event", lambda c: c.event.slug if c.event else ""),
-                ("summary", lambda c: c.summary),
-                ("published_at", lambda c: c.published_at.isoformat()),
-                ("url", lambda c: request.build_absolute_uri(c.get_absolute_url())),
-            ],
-            cases,
-        )
+        return opendata.download(request, opendata.cases_table(request), "csv")
 
     # A cached page is an HttpResponse, which DRF sends as it is (see `list`).
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:  # type: ignore[override]

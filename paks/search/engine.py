@@ -256,15 +256,14 @@ class FullTextBackend:
         parsed = parse(search.q)
         if parsed.message and parsed.is_empty:
             return CaseStudy.objects.none()
+        order = EXPORT_ORDER.get(search.sort, EXPORT_ORDER["newest"])
+        if parsed.is_empty and not search.has_filters:  # every published case: no index needed
+            return CaseStudy.objects.published().order_by(*order)
         words_given = not parsed.is_empty
         sql, params = self.condition(parsed) if words_given else ("1 = 1", [])
         where, where_params = Conditions(search, labels).all(Match(sql, tuple(params)))
         rows = RawSQL(f"SELECT si.case_id FROM search_caseindex si WHERE {where}", where_params)
-        return (
-            CaseStudy.objects.published()
-            .filter(pk__in=rows)
-            .order_by(*EXPORT_ORDER.get(search.sort, EXPORT_ORDER["newest"]))
-        )
+        return CaseStudy.objects.published().filter(pk__in=rows).order_by(*order)
 
     def finds_anything(self, parsed: ParsedQuery) -> bool:
         sql, params = self.condition(parsed)
