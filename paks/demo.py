@@ -1,13 +1,14 @@
 """Demo content: the organizations and events of the seed documents, demo country cases and logins.
 
 The content is data, in paks/data/demo/ (organizations.json, events.json, cases.json,
-programme.json; their README says what each field means and where each session and speaker
-comes from); this module reads it and writes the rows. Events, organizations, their links and
-the events' programmes come from the seed texts (UNPOG news items, a UN press release and an
-aide-memoire); nothing is added that those texts do not say. The country cases are written for
-the demo and say so in their text; they are the contributions presented at the study visit,
-made and published through the contribution services. Every step is idempotent: running the
-builder again creates nothing new.
+programme.json; their README says what each field means and where each session, speaker and
+case comes from); this module reads it and writes the rows. Events, organizations, their links
+and the events' programmes come from the seed texts (UNPOG news items, a UN press release and
+an aide-memoire); nothing is added that those texts do not say. The country cases are demo
+summaries of real e-government initiatives, written for this portal from the public sources
+each one links to, and say so in their summary; those presented at the study visit are its
+contributions, made and published through the contribution services. Every step is
+idempotent: running the builder again creates nothing new.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.editors import editors_group
 from accounts.models import User
@@ -34,7 +34,7 @@ from countries.services import appoint_focal_point
 from events.models import Event, EventOrganizer, Participation, Person, Session
 from paks.contributions import create_contribution, person_named
 from paks.documents.processing import queue_processing
-from paks.models import CaseStudy, Contribution, Document
+from paks.models import CaseLink, CaseStudy, Contribution, Document
 from paks.reference import load_all
 from paks.search import index as search_index
 from taxonomy.models import SDG, Theme
@@ -245,6 +245,25 @@ def _save_document(result: DemoResult, doc: Document, filename: str) -> None:
     result.created["documents"] += 1
 
 
+def review_dates(spec: dict[str, Any], event: Event | None) -> dict[str, datetime.datetime]:
+    """When a seed case was submitted and published: 30 and 45 days after the event it was
+    presented at; without an event, on its "published" date (09:00 UTC), submitted 15 days
+    before. A draft has neither."""
+    Status = CaseStudy.Status
+    if spec["status"] not in (Status.SUBMITTED, Status.PUBLISHED):
+        return {}
+    if event is not None:
+        submitted = event.end + datetime.timedelta(days=30)
+        published = event.end + datetime.timedelta(days=45)
+    else:
+        day = datetime.date.fromisoformat(spec["published"])
+        published = datetime.datetime.combine(day, datetime.time(9, 0), datetime.UTC)
+        submitted = published - datetime.timedelta(days=15)
+    if spec["status"] == Status.SUBMITTED:
+        return {"submitted_at": submitted}
+    return {"submitted_at": submitted, "published_at": published}
+
+
 def _cases(
     result: DemoResult,
     countries: dict[str, Country],
@@ -255,17 +274,12 @@ def _cases(
 ) -> None:
     themes = {t.slug: t for t in Theme.objects.all()}
     sdgs = {s.number: s for s in SDG.objects.all()}
-    Status = CaseStudy.Status
     for spec in read("cases"):
         event = events[spec["event"]] if spec["event"] else None
         # Seed data: statuses and their dates are set directly, as if the review had happened
-        # after the event, instead of replaying the review services with today's dates.
-        presented = event.end if event else timezone.now()
-        stamps: dict[str, Any] = {}
-        if spec["status"] in (Status.SUBMITTED, Status.PUBLISHED):
-            stamps["submitted_at"] = presented + datetime.timedelta(days=30)
-        if spec["status"] == Status.PUBLISHED:
-            stamps["published_at"] = presented + datetime.timedelta(days=45)
+        # (after the event, or on the date the data gives), instead of replaying the review
+        # services with today's dates.
+        stamps = review_dates(spec, event)
         country = countries[spec["country"]]
         case, created = CaseStudy.objects.get_or_create(
             slug=spec["slug"],
@@ -289,6 +303,11 @@ def _cases(
         if created:
             case.themes.set([themes[s] for s in spec["themes"]])
             case.sdgs.set([sdgs[n] for n in spec["sdgs"]])
+        for link in spec.get("links", []):
+            _, created = CaseLink.objects.get_or_create(
+                case=case, url=link["url"], defaults={"title": link["title"]}
+            )
+            result.created["case links"] += created
         for document in spec.get("documents", []):
             doc = Document(
                 case=case,

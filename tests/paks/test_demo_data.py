@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -12,16 +13,21 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AuditEvent, User
 from countries.models import Country, FocalPoint, Organization
 from events.models import Event, EventOrganizer, Participation, Person, Session
 from paks import demo
-from paks.models import CaseStudy, Contribution, ContributionSpeaker, Document
+from paks.documents.accept import check_content, detect_media_type
+from paks.documents.processing import process
+from paks.models import CaseLink, CaseStudy, Contribution, ContributionSpeaker, Document
+from paks.search import CaseSearch, search_cases
 
 pytestmark = pytest.mark.django_db
 
@@ -37,12 +43,32 @@ STUDY_VISIT_2019 = "study-visit-egov-2030-agenda-2019"
 TRAINING_2007 = "apcict-unu-iist-regional-training-workshop-2007"
 GOVERNANCE_CONFERENCE_2010 = "international-conference-good-governance-2010"
 MDG_WORKSHOP_2010 = "special-workshop-ict-access-egov-mdgs-2010"
+# The published cases presented at the 2019 study visit (their contributions: programme.json).
+STUDY_VISIT_CASES = {
+    "bangladesh-union-digital-centres",
+    "ethiopia-evidence-based-egov-policy",
+    "bhutan-community-centres-g2c-services",
+    "uganda-shared-government-network",
+    "korea-integrated-online-service-portal",
+}
+DEMO_MARK = "Demo summary written for PAKS from the public sources cited."
+CASE_TEXTS = ("title", "summary", "challenge", "solution", "results", "lessons_learned")
+# The presentations made by scripts/make_demo_presentations.py, by case.
+PRESENTATIONS = {
+    "rwanda-irembo-e-government-portal": "rwanda-irembo.pptx",
+    "togo-novissi-digital-cash-transfers": "togo-novissi.pdf",
+    "jamaica-national-identification-system": "jamaica-nids.pdf",
+    "nepal-nagarik-app": "nepal-nagarik-app.pptx",
+    "estonia-x-road-data-exchange": "estonia-x-road.pdf",
+    "fiji-online-birth-registration": "fiji-birth-registration.pptx",
+}
 DEMO_ROWS = [
     Organization,
     Event,
     EventOrganizer,
     Participation,
     CaseStudy,
+    CaseLink,
     Document,
     User,
     Session,
@@ -205,41 +231,88 @@ def test_seed_organizations_have_kind_acronym_and_parent(output):
     assert Organization.objects.filter(acronym="WeGO").exists()
 
 
-def test_demo_cases_cover_six_countries_mostly_published(output):
+def test_the_demo_has_at_least_40_published_cases_and_one_submitted_and_one_draft(output):
     cases = CaseStudy.objects.all()
     published = CaseStudy.objects.published()
 
-    assert set(cases.values_list("country__iso3", flat=True)) == {
-        "BGD",
-        "ETH",
-        "BTN",
-        "LAO",
-        "UGA",
-        "KOR",
+    assert published.count() >= 40
+    assert list(
+        cases.filter(status=CaseStudy.Status.SUBMITTED).values_list("country__iso3", flat=True)
+    ) == ["LAO"]
+    assert list(
+        cases.filter(status=CaseStudy.Status.DRAFT).values_list("country__iso3", flat=True)
+    ) == ["BGD"]
+    for case in published:
+        assert case.submitted_at < case.published_at <= timezone.now()
+
+
+def test_published_cases_cover_every_region_and_the_three_groups(output):
+    published = CaseStudy.objects.published()
+
+    assert set(published.values_list("country__region_name", flat=True)) == {
+        "Africa",
+        "Americas",
+        "Asia",
+        "Europe",
+        "Oceania",
     }
-    assert published.count() == 5
-    assert cases.filter(status=CaseStudy.Status.SUBMITTED).count() == 1
-    assert cases.filter(status=CaseStudy.Status.DRAFT, country__iso3="BGD").count() == 1
-    assert all(c.published_at and c.submitted_at for c in published)
+    assert published.filter(country__is_ldc=True).count() >= 5
+    assert published.filter(country__is_lldc=True).count() >= 4
+    assert published.filter(country__is_sids=True).count() >= 4
 
 
-def test_every_demo_case_says_it_is_demo_content_and_is_fully_described(output):
+def test_every_demo_case_has_a_source_link_an_organization_and_a_year(output):
+    for case in CaseStudy.objects.select_related("organization").prefetch_related("links"):
+        links = list(case.links.all())
+        assert links, case.slug
+        assert all(link.url.startswith(("https://", "http://")) and link.title for link in links)
+        assert case.organization is not None, case.slug
+        assert case.organization.country == case.country, case.slug
+        assert 1990 <= case.year <= timezone.now().year, case.slug
+
+
+def test_every_demo_case_says_it_is_a_demo_summary_and_is_fully_described(output):
     for case in CaseStudy.objects.all():
-        assert "Demo case written for PAKS" in case.summary + case.lessons_learned
-        assert case.challenge and case.solution
-        assert case.themes.exists() and case.sdgs.exists()
+        assert case.summary.endswith(DEMO_MARK), case.slug
+        assert case.challenge and case.solution, case.slug
+        assert case.themes.exists() and case.sdgs.exists(), case.slug
 
 
-def test_published_cases_were_presented_at_the_study_visit(output):
+def test_no_demo_text_calls_itself_illustrative(output):
+    for case in CaseStudy.objects.all():
+        for field in CASE_TEXTS:
+            assert "illustrative" not in getattr(case, field).lower(), (case.slug, field)
+    for path in [*demo.DEMO_DATA.iterdir(), demo.DEMO_FILES / "GENERATED.md"]:
+        assert "illustrative" not in path.read_text("utf-8").lower(), path.name
+
+
+def test_the_data_readme_gives_every_cases_sources():
+    readme = (demo.DEMO_DATA / "README.md").read_text("utf-8")
+
+    for case in demo.read("cases"):
+        assert f"`{case['slug']}`" in readme, case["slug"]
+        for link in case["links"]:
+            assert link["url"] in readme, (case["slug"], link["url"])
+
+
+def test_the_study_visit_cases_keep_their_event_and_the_others_their_own_dates(output):
     visit = Event.objects.get(slug=STUDY_VISIT_2019)
+    published = CaseStudy.objects.published()
 
-    assert all(case.event == visit for case in CaseStudy.objects.published())
+    assert set(published.filter(event=visit).values_list("slug", flat=True)) == STUDY_VISIT_CASES
+    assert not published.exclude(event=visit).filter(event__isnull=False).exists()
+    specs = {spec["slug"]: spec for spec in demo.read("cases")}
+    for case in published.filter(event__isnull=True):
+        day = datetime.date.fromisoformat(specs[case.slug]["published"])
+        assert case.published_at == datetime.datetime.combine(
+            day, datetime.time(9, 0), datetime.UTC
+        )
 
 
 def test_documents_are_stored_with_the_sha256_of_their_bytes(output):
     documents = Document.objects.all()
 
-    assert documents.filter(case__isnull=False).count() == 3
+    assert documents.filter(case__isnull=False).count() == 3 + len(PRESENTATIONS)
     assert documents.filter(case__isnull=True, event__slug=MDG_WORKSHOP_2010).count() == 1
     assert documents.filter(contribution__isnull=False).count() == 2
     for doc in documents:
@@ -369,7 +442,7 @@ def test_load_demo_refuses_when_the_environment_says_production():
 def test_the_demo_data_files_hold_the_demo_content():
     rows = {name: demo.read(name) for name in ("organizations", "events", "cases", "programme")}
 
-    assert [len(rows[name]) for name in rows] == [18, 7, 7, 5]
+    assert [len(rows[name]) for name in rows] == [56, 7, 44, 5]
     assert {e["slug"] for e in rows["events"]} == {
         BEIJING20,
         WOMEN_SESSION,
@@ -385,12 +458,13 @@ def test_the_demo_data_files_hold_the_demo_content():
 
 def test_the_demo_loads_the_rows_of_its_data_files(output):
     assert {m.__name__: m.objects.count() for m in DEMO_ROWS} == {
-        "Organization": 18,
+        "Organization": 56,
         "Event": 7,
         "EventOrganizer": 15,
         "Participation": 5,
-        "CaseStudy": 7,
-        "Document": 6,
+        "CaseStudy": 44,
+        "CaseLink": sum(len(case["links"]) for case in demo.read("cases")),
+        "Document": 12,
         "User": 2,
         "Session": 5,
         "Person": 2,
@@ -491,9 +565,13 @@ def test_every_demo_contribution_is_published_with_its_countrys_case(output):
             assert (case.event, contribution.title) == (contribution.event, case.title)
         else:  # a talk the seeds name, given by the people they name
             assert contribution.case is None and contribution.speakers.exists()
-    assert set(
-        contributions.filter(case__isnull=False).values_list("case__slug", flat=True)
-    ) == set(CaseStudy.objects.published().values_list("slug", flat=True))
+    assert (
+        set(contributions.filter(case__isnull=False).values_list("case__slug", flat=True))
+        == set(
+            CaseStudy.objects.published().filter(event__isnull=False).values_list("slug", flat=True)
+        )
+        == STUDY_VISIT_CASES
+    )
 
 
 def test_the_demo_speakers_are_the_people_the_seeds_name(output):
@@ -543,3 +621,79 @@ def test_a_second_run_changes_nothing_in_the_programmes(output):
     call_command("load_demo", stdout=StringIO())
 
     assert programme() == before
+
+
+def test_a_second_run_changes_no_case_link_or_document(output):
+    def cases():
+        return (
+            list(CaseStudy.objects.values().order_by("pk")),
+            list(CaseLink.objects.values().order_by("pk")),
+            list(Document.objects.values("pk", "case", "file", "sha256").order_by("pk")),
+            CaseStudy.history.count(),
+        )
+
+    before = cases()
+    call_command("load_demo", stdout=StringIO())
+
+    assert cases() == before
+
+
+def make_demo_presentations():
+    """scripts/make_demo_presentations.py, loaded as a module (scripts/ is not a package)."""
+    path = ROOT / "scripts" / "make_demo_presentations.py"
+    spec = importlib.util.spec_from_file_location("make_demo_presentations", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up while it loads
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_committed_presentations_are_what_the_script_makes_from_the_cases():
+    made = make_demo_presentations().presentations()
+
+    assert made == {name: (demo.DEMO_FILES / name).read_bytes() for name in made}
+    assert set(made) == set(PRESENTATIONS.values())
+    attached = {
+        spec["slug"]: [d["file"] for d in spec.get("documents", [])] for spec in demo.read("cases")
+    }
+    for slug, name in PRESENTATIONS.items():
+        assert attached[slug] == [name]
+
+
+@pytest.mark.parametrize("name", sorted(PRESENTATIONS.values()))
+def test_each_presentation_is_an_upload_the_portal_accepts(name):
+    upload = SimpleUploadedFile(name, (demo.DEMO_FILES / name).read_bytes())
+
+    assert detect_media_type(upload) == demo.MEDIA_TYPES[Path(name).suffix]
+    check_content(upload, demo.MEDIA_TYPES[Path(name).suffix])  # raises if refused
+
+
+@pytest.mark.parametrize(
+    ("word", "slug"),
+    [
+        ("Kinyarwanda", "rwanda-irembo-e-government-portal"),  # in a PowerPoint file
+        ("Robinson", "jamaica-national-identification-system"),  # in a PDF file
+    ],
+)
+def test_a_word_only_in_a_presentation_finds_its_case_once_processed(
+    output, django_capture_on_commit_callbacks, word, slug
+):
+    # Nothing but the slides says it: not a case's text, not a name the index holds.
+    for spec in demo.read("cases"):
+        assert word.lower() not in json.dumps(spec).lower()
+    assert word.lower() not in (demo.DEMO_DATA / "organizations.json").read_text("utf-8").lower()
+    assert search_cases(CaseSearch.from_params({"q": word})).total == 0
+    document = Document.objects.get(case__slug=slug)
+    assert document.original_filename == PRESENTATIONS[slug]
+
+    with django_capture_on_commit_callbacks(execute=True):  # the reindex after processing
+        assert process(document.pk) == Document.State.READY
+
+    document.refresh_from_db()
+    assert 6 <= document.page_count <= 7  # a title slide and the case's slides
+    assert word in document.extracted_text
+    results = search_cases(CaseSearch.from_params({"q": word}))
+    assert [hit.case.slug for hit in results.hits] == [slug]
+    match = results.hits[0].document_match
+    assert match.title == document.title
+    assert word in document.extracted_text.split("\f")[match.page - 1]

@@ -18,7 +18,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        # Demo accounts and invented cases have no place in a production database.
+        # Demo accounts and demo summaries have no place in a production database.
         if settings.PRODUCTION:
             raise CommandError(
                 "load_demo does not run with PAKS_ENV=production: demo accounts and demo "
