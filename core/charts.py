@@ -87,8 +87,8 @@ def line_chart(
     x_ticks: Sequence[float],
     y_ticks: Sequence[float],
     y_format: Callable[[float], str] = lambda v: f"{v:.2f}",
-    width: int = 640,
-    height: int = 300,
+    width: int = 420,
+    height: int = 250,
 ) -> SafeString:
     """Lines over shared x values (years, say) against a y scale from the first to the last
     of `y_ticks`. The legend is the page's (`legend`), where text stays readable on a phone."""
@@ -173,34 +173,32 @@ def bar_chart(
     description: str,
     bars: Sequence[Bar],
     value_format: Callable[[float], str] = lambda v: f"{v:g}",
-    width: int = 640,
-    row: int = 24,
-    label_width: int = 210,
+    width: int = 360,
+    row: int = 36,
 ) -> SafeString:
-    """Horizontal bars, one a row, longest scale first as given; labels may be links."""
-    top = 4
-    height = top + row * max(len(bars), 1) + 4
+    """Horizontal bars in the order given, each under its label (which may be a link): a
+    narrow chart whose words stay readable on a phone."""
+    top = 2
+    height = top + row * max(len(bars), 1) + 2
     largest = max((bar.value for bar in bars), default=0) or 1
-    plot_w = width - label_width - 56
+    plot_w = width - 48
+    # About 7.2 units a character at this size: a longer label is cut, whole in the table.
+    fits = int(width / 7.2)
     head, _prefix = _open("bar", title, description, width, height)
     parts = [head]
     for n, bar in enumerate(bars):
         y = top + n * row
-        length = plot_w * bar.value / largest
-        label = escape(bar.label if len(bar.label) <= 30 else bar.label[:29] + "…")
-        text = (
-            f'<text x="{label_width - 8}" y="{_number(y + row / 2)}" text-anchor="end" '
-            f'dominant-baseline="middle" fill="currentColor">{label}</text>'
-        )
+        length = max(plot_w * bar.value / largest, 1)
+        label = escape(bar.label if len(bar.label) <= fits else bar.label[: fits - 1] + "…")
+        text = f'<text x="0" y="{_number(y + 13)}" fill="currentColor">{label}</text>'
         if bar.href:
             text = f'<a href="{escape(bar.href)}">{text}</a>'
         parts.append(
             f"<g>{text}"
-            f'<rect class="chart-bar" x="{label_width}" y="{_number(y + 4)}" '
-            f'width="{_number(max(length, 1))}" height="{row - 8}" fill="{PALETTE[0]}"/>'
-            f'<text x="{_number(label_width + max(length, 1) + 6)}" y="{_number(y + row / 2)}" '
-            f'dominant-baseline="middle" fill="currentColor">{escape(value_format(bar.value))}'
-            "</text></g>"
+            f'<rect class="chart-bar" x="0" y="{_number(y + 18)}" width="{_number(length)}" '
+            f'height="12" fill="{PALETTE[0]}"/>'
+            f'<text x="{_number(length + 6)}" y="{_number(y + 28)}" fill="currentColor">'
+            f"{escape(value_format(bar.value))}</text></g>"
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every text was escaped above

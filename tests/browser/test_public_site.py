@@ -15,6 +15,7 @@ def _page_types(demo_site):
 
     case = CaseStudy.objects.published().filter(documents__isnull=False).first()
     event = Event.objects.public().filter(participations__isnull=False).first()
+    programme = Event.objects.public().filter(sessions__isnull=False).first()
     return {
         "home": "/",
         "case-list": "/cases/?q=digital",
@@ -23,6 +24,16 @@ def _page_types(demo_site):
         "event-detail": event.get_absolute_url(),
         "country-list": "/countries/",
         "country-detail": "/countries/bgd/",
+        "country-profile-bhutan": "/countries/btn/",
+        "compare": "/countries/compare/?country=BTN&country=NPL&country=BGD",
+        "event-programme": programme.get_absolute_url(),
+        "timetable": programme.get_absolute_url() + "programme/",
+        "proceedings": programme.get_absolute_url() + "proceedings/",
+        "statistics": "/statistics/",
+        "map": "/map/",
+        "map-asia": "/map/?region=Asia",
+        "organization-list": "/organizations/",
+        "open-data": "/data/",
         "organization": Organization.objects.filter(event_roles__isnull=False)
         .first()
         .get_absolute_url(),
