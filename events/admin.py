@@ -156,3 +156,36 @@ class EventAdmin(SimpleHistoryAdmin):
     @admin.display(description="countries", ordering="_countries")
     def country_count(self, obj: Event) -> int:
         return obj._countries  # type: ignore[attr-defined]
+
+
+@admin.register(Session)
+class SessionAdmin(SimpleHistoryAdmin):
+    """Sessions across events, to find and to copy one (the programme itself is edited on its
+    event's page)."""
+
+    list_display = ["title", "event", "kind", "start", "place"]
+    list_filter = ["kind"]
+    list_select_related = ["event"]
+    search_fields = ["title", "event__title", "place"]
+    autocomplete_fields = ["event", "chairs"]
+    date_hierarchy = "start"
+    actions = ["duplicate"]
+
+    @admin.action(description="Duplicate selected sessions (same event, times and chairs)")
+    def duplicate(self, request: HttpRequest, queryset: QuerySet[Session]) -> None:
+        """A copy of each, titled "… (copy)", to adjust: a module given twice, a second
+        round of country presentations."""
+        copies = 0
+        for session in queryset.prefetch_related("chairs"):
+            copy = Session.objects.create(
+                event=session.event,
+                title=f"{session.title} (copy)"[:300],
+                kind=session.kind,
+                start=session.start,
+                end=session.end,
+                place=session.place,
+                description=session.description,
+            )
+            copy.chairs.set(session.chairs.all())
+            copies += 1
+        self.message_user(request, f"{copies} session{'s' if copies != 1 else ''} duplicated.")

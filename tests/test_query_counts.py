@@ -618,6 +618,11 @@ CHANGE_LISTS = {
         # the event and country filters' values
         LISTED + 2,
     ),
+    "events.session": ChangeList(
+        lambda n: SessionFactory(),
+        # the date hierarchy's first and last day, its days
+        LISTED + 2,
+    ),
     "events.person": ChangeList(
         lambda n: PersonFactory(),
         # the country filter's countries

@@ -104,6 +104,32 @@ def _country_panel(country: Country, cases: list[CaseStudy]) -> dict[str, Any]:
     }
 
 
+def _posted_version(request: HttpRequest) -> int:
+    """The version the form was read at (0, which no row has, when it is missing)."""
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return 0
+
+
+def _accepted(request: HttpRequest, form: UploadForm, **owner: Any) -> Document | None:
+    """The form's file through the one document pipeline, for this case or contribution;
+    None with the reason on the form when the form or the file is refused."""
+    if not form.is_valid():
+        return None
+    try:
+        return accept_document(
+            upload=form.cleaned_data["file"],
+            title=form.cleaned_data["title"],
+            kind=form.cleaned_data["kind"],
+            uploaded_by=signed_in(request.user),
+            **owner,
+        )
+    except DocumentRejected as exc:
+        form.add_error("file" if exc.field == "file" else None, exc.message)
+        return None
+
+
 @login_required
 @never_cache
 def home(request: HttpRequest) -> HttpResponse:
@@ -337,10 +363,7 @@ def case_submit(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def case_delete(request: HttpRequest, slug: str) -> HttpResponse:
     case = _own_case(request, slug)
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = 0
+    version = _posted_version(request)
     try:
         services.delete_case(case=case, user=signed_in(request.user), expected_version=version)
     except services.ServiceError as exc:
@@ -355,23 +378,12 @@ def case_delete(request: HttpRequest, slug: str) -> HttpResponse:
 def document_upload(request: HttpRequest, slug: str) -> HttpResponse:
     case = _own_case(request, slug)
     form = UploadForm(request.POST, request.FILES, prefix="upload")
-    if form.is_valid():
-        try:
-            document = accept_document(
-                upload=form.cleaned_data["file"],
-                title=form.cleaned_data["title"],
-                kind=form.cleaned_data["kind"],
-                case=case,
-                uploaded_by=signed_in(request.user),
-            )
-        except DocumentRejected as exc:
-            form.add_error("file" if exc.field == "file" else None, exc.message)
-        else:
-            # Its text reaches the search index when processing has read it.
-            messages.success(
-                request, f"“{document.title}” is uploaded; its preview and text follow shortly."
-            )
-            return redirect("workspace:case-edit", slug=case.slug)
+    if document := _accepted(request, form, case=case):
+        # Its text reaches the search index when processing has read it.
+        messages.success(
+            request, f"“{document.title}” is uploaded; its preview and text follow shortly."
+        )
+        return redirect("workspace:case-edit", slug=case.slug)
     context = _edit_context(request, case, upload_form=form)
     return render(request, "workspace/case_edit.html", context, status=400)
 
@@ -597,10 +609,7 @@ def contribution_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def contribution_delete(request: HttpRequest, pk: int) -> HttpResponse:
     contribution = _own_contribution(request, pk)
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = 0
+    version = _posted_version(request)
     try:
         contributions.delete_contribution(
             contribution=contribution, user=signed_in(request.user), expected_version=version
@@ -617,22 +626,9 @@ def contribution_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def contribution_upload(request: HttpRequest, pk: int) -> HttpResponse:
     contribution = _own_contribution(request, pk)
     form = UploadForm(request.POST, request.FILES, prefix="upload")
-    if form.is_valid():
-        try:
-            document = accept_document(
-                upload=form.cleaned_data["file"],
-                title=form.cleaned_data["title"],
-                kind=form.cleaned_data["kind"],
-                contribution=contribution,
-                uploaded_by=signed_in(request.user),
-            )
-        except DocumentRejected as exc:
-            form.add_error("file" if exc.field == "file" else None, exc.message)
-        else:
-            messages.success(
-                request, f"“{document.title}” is uploaded; its preview follows shortly."
-            )
-            return redirect("workspace:contribution-edit", pk=contribution.pk)
+    if document := _accepted(request, form, contribution=contribution):
+        messages.success(request, f"“{document.title}” is uploaded; its preview follows shortly.")
+        return redirect("workspace:contribution-edit", pk=contribution.pk)
     context = _contribution_context(request, contribution, upload_form=form)
     return render(request, "workspace/contribution_edit.html", context, status=400)
 

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from countries.api.serializers import CountryRefSerializer, OrganizationRefSerializer
-from events.models import Event, EventOrganizer, Participation
+from events.models import Event, EventOrganizer, Participation, Session
 from taxonomy.models import SDG, Theme
 
 
@@ -68,11 +68,29 @@ class EventSerializer(serializers.HyperlinkedModelSerializer):
         return event.local_end.isoformat()
 
 
+class SessionPersonSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    position = serializers.CharField()
+    affiliation = serializers.CharField(help_text="Position, organization and country.")
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    """One part of the programme; times in UTC (the event's `timezone` says where)."""
+
+    chairs = SessionPersonSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Session
+        fields = ["id", "title", "kind", "start", "end", "place", "description", "chairs"]
+
+
 class EventDetailSerializer(EventSerializer):
     organizers = OrganizerSerializer(source="organizer_roles", many=True, read_only=True)
     participations = ParticipationSerializer(many=True, read_only=True)
     themes = serializers.SlugRelatedField[Theme](slug_field="slug", many=True, read_only=True)
     sdgs = serializers.SlugRelatedField[SDG](slug_field="number", many=True, read_only=True)
+    # Its contributions: /api/v1/events/{slug}/contributions/ (filter by session there).
+    sessions = SessionSerializer(many=True, read_only=True)
 
     class Meta(EventSerializer.Meta):
         fields = [
@@ -87,4 +105,5 @@ class EventDetailSerializer(EventSerializer):
             "participations",
             "themes",
             "sdgs",
+            "sessions",
         ]

@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from core.renderers import CSVExportMixin
 from events.api.serializers import EventDetailSerializer, EventSerializer
 from events.filters import EventApiFilter
-from events.models import Event, EventOrganizer, Participation
+from events.models import Event, EventOrganizer, Participation, Person, Session
 
 
 class EventViewSet(CSVExportMixin, viewsets.ReadOnlyModelViewSet):
@@ -36,6 +36,15 @@ class EventViewSet(CSVExportMixin, viewsets.ReadOnlyModelViewSet):
                 ),
                 "themes",
                 "sdgs",
+                Prefetch(
+                    "sessions",
+                    queryset=Session.objects.order_by("start", "pk").prefetch_related(
+                        Prefetch(
+                            "chairs",
+                            queryset=Person.objects.select_related("organization", "country"),
+                        )
+                    ),
+                ),
             )
         return events
 

@@ -10,7 +10,7 @@ or return them. Writes go through `paks.contributions`, as in the workspace and 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Any, cast
 
@@ -35,12 +35,15 @@ from paks import roles
 from paks.api.idempotency import idempotent
 from paks.api.parsers import LimitedJSONParser
 from paks.api.permissions import CONTRIBUTOR, EDITOR
-from paks.api.preconditions import PreconditionFailed, expected_version, version_etag
+from paks.api.preconditions import (
+    VersionedWrites,
+    expected_version,
+    service_error,
+)
 from paks.api.serializers import CaseReviewSerializer, DocumentSerializer, DocumentUploadSerializer
 from paks.api.views import (
     IDEMPOTENCY_KEY,
     IF_MATCH,
-    _service_error,
     refuse_declared_oversize,
     upload_response,
 )
@@ -272,7 +275,7 @@ def _people(speakers: Sequence[Mapping[str, Any]]) -> list[Person]:
 
 
 @extend_schema(parameters=[EVENT_SLUG])
-class ContributionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class ContributionViewSet(VersionedWrites, mixins.ListModelMixin, viewsets.GenericViewSet):
     """The contributions to an event: presentations, talks, papers and statements.
 
     Anyone reads the published ones; a country's focal points also their countries' ones in
@@ -284,6 +287,7 @@ class ContributionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     resource_name = "contribution"  # in the permission class's refusals
     serializer_class = ContributionSerializer
+    detail_serializer_class = ContributionSerializer
     queryset = Contribution.objects.none()  # for the schema; get_queryset picks the rows
     lookup_field = "pk"
     lookup_url_kwarg = "id"
@@ -332,29 +336,6 @@ class ContributionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             )
         )
 
-    def _detail_response(
-        self, contribution: Contribution, *, status_code: int = 200, fresh: bool = True
-    ) -> Response:
-        """The contribution as the caller may see it; `fresh` reads it again after a write."""
-        if fresh:
-            contribution = self.get_queryset().get(pk=contribution.pk)
-        body = ContributionSerializer(contribution, context=self.get_serializer_context()).data
-        response = Response(body, status=status_code)
-        response["ETag"] = version_etag(contribution)
-        return response
-
-    def _transition(
-        self, request: Request, contribution: Contribution, change: Callable[[], Contribution]
-    ) -> Response:
-        """A workflow step; If-Match is optional here but must be current when sent."""
-        if contribution.version != expected_version(request, contribution, required=False):
-            raise PreconditionFailed()
-        try:
-            contribution = change()
-        except ServiceError as exc:
-            raise _service_error(exc) from None
-        return self._detail_response(contribution)
-
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._detail_response(self.get_object(), fresh=False)
 
@@ -384,7 +365,7 @@ class ContributionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                     speakers=_people(speakers),
                 )
         except ServiceError as exc:
-            raise _service_error(exc) from None
+            raise service_error(exc) from None
         response = self._detail_response(contribution, status_code=status.HTTP_201_CREATED)
         response["Location"] = reverse(
             "api-v1:event-contribution-detail",
@@ -421,7 +402,7 @@ class ContributionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                     speakers=None if speakers is None else _people(speakers),
                 )
         except ServiceError as exc:
-            raise _service_error(exc) from None
+            raise service_error(exc) from None
         return self._detail_response(contribution)
 
     @extend_schema(parameters=[IF_MATCH], responses={204: None})
@@ -434,7 +415,7 @@ class ContributionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 contribution=contribution, user=signed_in(request.user), expected_version=version
             )
         except ServiceError as exc:
-            raise _service_error(exc) from None
+            raise service_error(exc) from None
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses={200: ContributionSerializer})

@@ -1,12 +1,17 @@
 """ETags and `If-Match`: writes must name the version they were based on."""
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 from rest_framework import status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.request import Request
+from rest_framework.response import Response
 
+from paks.contributions import Refused
 from paks.models import CaseStudy, Contribution, Document
+from paks.services import InvalidTransition, NotAllowed, ServiceError, StaleVersion
 
 
 class PreconditionRequired(APIException):
@@ -28,6 +33,19 @@ class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
     default_detail = "This cannot be done in the resource's current state."
+
+
+def service_error(exc: ServiceError) -> APIException:
+    """The HTTP meaning of a refused write."""
+    if isinstance(exc, Refused):
+        return ValidationError({exc.field: [str(exc)]}, code="invalid")
+    if isinstance(exc, NotAllowed):
+        return PermissionDenied(str(exc))
+    if isinstance(exc, StaleVersion):
+        return PreconditionFailed(str(exc))
+    if isinstance(exc, InvalidTransition):
+        return Conflict(str(exc), code="invalid_status")
+    return ValidationError({"non_field_errors": [str(exc)]})
 
 
 # A versioned resource's tag names its kind, its key and its version: "case-12-v3".
@@ -82,3 +100,30 @@ def check_document_etag(request: Request, document: Document) -> None:
     tags = _if_match(request, required=True)
     if document_etag(document) not in (tags or []):
         raise PreconditionFailed()
+
+
+class VersionedWrites:
+    """For a view set of versioned rows (cases, contributions): the detail answer with its
+    ETag, and workflow steps whose If-Match, optional, must be current when sent."""
+
+    detail_serializer_class: type[Any]
+
+    def _detail_response(self, resource: Any, *, status_code: int = 200, fresh: bool = True) -> Any:
+        """The row as the caller may see it; `fresh` reads it again after a write."""
+        if fresh:
+            resource = self.get_queryset().get(pk=resource.pk)  # type: ignore[attr-defined]
+        context = self.get_serializer_context()  # type: ignore[attr-defined]
+        body = self.detail_serializer_class(resource, context=context).data
+        response = Response(body, status=status_code)
+        response["ETag"] = version_etag(resource)
+        return response
+
+    def _transition(self, request: Any, resource: Any, change: Callable[[], Any]) -> Any:
+        """A workflow step through a service; a refusal answers as `service_error` says."""
+        if resource.version != expected_version(request, resource, required=False):
+            raise PreconditionFailed()
+        try:
+            resource = change()
+        except ServiceError as exc:
+            raise service_error(exc) from None
+        return self._detail_response(resource)

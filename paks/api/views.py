@@ -1,6 +1,6 @@
 """API v1 views for the knowledge space: cases (searched) and documents."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -15,7 +15,6 @@ from rest_framework.exceptions import (
     APIException,
     ErrorDetail,
     NotFound,
-    PermissionDenied,
     ValidationError,
 )
 from rest_framework.parsers import MultiPartParser
@@ -33,12 +32,11 @@ from paks.api.idempotency import idempotent
 from paks.api.parsers import LimitedJSONParser
 from paks.api.permissions import CONTRIBUTOR, EDITOR, SIGNED_IN
 from paks.api.preconditions import (
-    Conflict,
-    PreconditionFailed,
-    case_etag,
+    VersionedWrites,
     check_document_etag,
     document_etag,
     expected_version,
+    service_error,
 )
 from paks.api.schema import RoleAwareSchema
 from paks.api.serializers import (
@@ -53,7 +51,6 @@ from paks.api.serializers import (
     SearchHitSerializer,
     WorkspaceCaseSerializer,
 )
-from paks.contributions import Refused
 from paks.documents.accept import DocumentRejected, accept_document, max_upload_bytes
 from paks.models import CaseStudy, Contribution, Document
 from paks.public_cache import cached_public_read
@@ -61,10 +58,7 @@ from paks.search import CaseSearch, FacetValue, search_cases
 from paks.search.backends import check_values
 from paks.search.base import FACETS
 from paks.services import (
-    InvalidTransition,
-    NotAllowed,
     ServiceError,
-    StaleVersion,
     create_case,
     delete_case,
     delete_document,
@@ -98,19 +92,6 @@ class PayloadTooLarge(APIException):
         super().__init__(
             {"file": [f"The file is larger than {limit // (1024 * 1024)} MB."]}, code="too_large"
         )
-
-
-def _service_error(exc: ServiceError) -> APIException:
-    """The HTTP meaning of a refused write."""
-    if isinstance(exc, Refused):
-        return ValidationError({exc.field: [str(exc)]}, code="invalid")
-    if isinstance(exc, NotAllowed):
-        return PermissionDenied(str(exc))
-    if isinstance(exc, StaleVersion):
-        return PreconditionFailed(str(exc))
-    if isinstance(exc, InvalidTransition):
-        return Conflict(str(exc), code="invalid_status")
-    return ValidationError({"non_field_errors": [str(exc)]})
 
 
 def _django_validation(exc: DjangoValidationError) -> ValidationError:
@@ -218,7 +199,7 @@ class CaseSchema(RoleAwareSchema):
         return super().get_operation_id()
 
 
-class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
+class CaseViewSet(CSVExportMixin, VersionedWrites, viewsets.ModelViewSet):
     """Country cases (good practices).
 
     Anyone reads published cases; the list is the full-text search. A country's focal
@@ -243,6 +224,7 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
         "request_changes": EDITOR,
     }
     csv_filename = "cases"
+    detail_serializer_class = CaseDetailSerializer
     pagination_class = None  # the list pages its search results itself
     schema = CaseSchema()
     parser_classes = [LimitedJSONParser]  # documents take multipart; see `documents`
@@ -270,29 +252,6 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
         if self.action == "list":
             return CaseSerializer
         return CaseDetailSerializer
-
-    def _detail_response(
-        self, case: CaseStudy, *, status_code: int = 200, fresh: bool = True
-    ) -> Response:
-        """The case as the caller may see it; `fresh` reads it again after a write."""
-        if fresh:
-            case = self.get_queryset().get(pk=case.pk)
-        body = CaseDetailSerializer(case, context=self.get_serializer_context()).data
-        response = Response(body, status=status_code)
-        response["ETag"] = case_etag(case)
-        return response
-
-    def _transition(
-        self, request: Request, case: CaseStudy, change: Callable[[], CaseStudy]
-    ) -> Response:
-        """A workflow step; If-Match is optional here but must be current when sent."""
-        if case.version != expected_version(request, case, required=False):
-            raise PreconditionFailed()
-        try:
-            case = change()
-        except ServiceError as exc:
-            raise _service_error(exc) from None
-        return self._detail_response(case)
 
     @extend_schema(
         parameters=[CaseSearchParamsSerializer],
@@ -387,7 +346,7 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
                 user=signed_in(request.user), data=data, country=data.pop("country", None)
             )
         except ServiceError as exc:
-            raise _service_error(exc) from None
+            raise service_error(exc) from None
         except DjangoValidationError as exc:
             raise _django_validation(exc) from None
         response = self._detail_response(case, status_code=status.HTTP_201_CREATED)
@@ -414,7 +373,7 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
                 case=case, user=signed_in(request.user), data=data, expected_version=version
             )
         except ServiceError as exc:
-            raise _service_error(exc) from None
+            raise service_error(exc) from None
         except DjangoValidationError as exc:
             raise _django_validation(exc) from None
         return self._detail_response(case)
@@ -434,7 +393,7 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
         try:
             delete_case(case=case, user=signed_in(request.user), expected_version=version)
         except ServiceError as exc:
-            raise _service_error(exc) from None
+            raise service_error(exc) from None
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses={200: CaseDetailSerializer})
@@ -511,7 +470,7 @@ class CaseViewSet(CSVExportMixin, viewsets.ModelViewSet):
         try:
             delete_document(document=document, user=signed_in(request.user))
         except ServiceError as exc:
-            raise _service_error(exc) from None
+            raise service_error(exc) from None
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -497,3 +497,27 @@ def test_change_list_reads_an_exact_number_of_queries_whatever_its_rows(
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url).status_code == 200
         assert len(captured) == queries, [q["sql"] for q in captured.captured_queries]
+
+
+def test_an_editor_duplicates_a_session_with_its_chairs(client):
+    from events.models import Session
+    from tests.factories import EditorFactory, PersonFactory, SessionFactory
+
+    session = SessionFactory(title="Module 1: e-government strategy", place="Room A")
+    chair = PersonFactory()
+    session.chairs.add(chair)
+    client.force_login(EditorFactory())
+    response = client.post(
+        "/admin/events/session/",
+        {"action": "duplicate", "_selected_action": [session.pk]},
+        follow=True,
+    )
+    assert "1 session duplicated." in response.content.decode()
+    copy = Session.objects.exclude(pk=session.pk).get()
+    assert (copy.title, copy.event, copy.start, copy.place) == (
+        "Module 1: e-government strategy (copy)",
+        session.event,
+        session.start,
+        "Room A",
+    )
+    assert list(copy.chairs.all()) == [chair]

@@ -480,3 +480,22 @@ def test_the_calendar_gives_sessions_without_hours_of_an_all_day_event_as_dates(
     assert "DTSTART;VALUE=DATE:20190402\r\n" in body
     assert "DTEND;VALUE=DATE:20190404\r\n" in body
     assert "T000000" not in body and "T235900" not in body
+
+
+def test_the_event_api_reads_the_programme_with_its_chairs(client):
+    from tests.factories import EventFactory, PersonFactory, SessionFactory
+
+    event = EventFactory()
+    first = SessionFactory(event=event, title="Opening")
+    first.chairs.add(PersonFactory(name="Ana Lima", position="Minister"))
+    SessionFactory(
+        event=event,
+        title="Site visit",
+        start=first.start + datetime.timedelta(hours=3),
+        end=first.start + datetime.timedelta(hours=5),
+    )
+    data = client.get(f"/api/v1/events/{event.slug}/").json()
+    assert [s["title"] for s in data["sessions"]] == ["Opening", "Site visit"]
+    assert data["sessions"][0]["chairs"] == [
+        {"name": "Ana Lima", "position": "Minister", "affiliation": "Minister"}
+    ]
