@@ -15,7 +15,7 @@ from countries.insight import METHOD_NOTE, SOURCE, SOURCE_URL, History, survey_h
 from countries.models import Country, EGovScore, FocalPoint, Organization
 from events.models import Participation
 from paks.counts import case_counts
-from paks.models import CaseStudy
+from paks.models import CaseStudy, Document
 
 
 def country_json_ld(country: Country, *, absolute: Callable[[str], str]) -> dict[str, Any]:
@@ -114,6 +114,15 @@ class CountryDetailView(DetailView):
             .order_by("-published_at", "-pk")[:SHOWN]
         )
         context["case_total"] = case_counts().by_country.get(country.pk, 0)
+        # Its presentations: slides of its published cases and of its contributions.
+        context["presentations"], context["more_presentations"] = first(
+            Document.objects.public()
+            .filter(kind=Document.Kind.PRESENTATION)
+            .filter(Q(case__country=country) | Q(contribution__country=country))
+            .select_related("case", "event")
+            .defer("extracted_text")
+            .order_by("-uploaded_at", "-pk")
+        )
         context["events_attended"], context["more_events_attended"] = first(
             country.events.filter(is_public=True).order_by("-start")
         )
@@ -183,6 +192,16 @@ class OrganizationDetailView(DetailView):
             org.cases.published().select_related("country").order_by("-published_at", "-pk")
         )
         context["units"] = window(self.request, org.units.order_by("name", "pk"), param="units")
+        # Its people: the focal points who chose to be listed, and who spoke or chaired.
+        context["focal_points"], context["more_focal_points"] = first(
+            FocalPoint.objects.public()
+            .filter(organization=org)
+            .select_related("user", "country")
+            .order_by("country__name", "pk")
+        )
+        context["people"], context["more_people"] = first(
+            org.people.select_related("country").order_by("name", "pk")
+        )
         context["json_ld"] = organization_json_ld(org, absolute=self.request.build_absolute_uri)
         return context
 

@@ -277,18 +277,20 @@ PAGES = {
         # the index version (the kept case counts' key); 21 events it took part in; 21
         # events it hosted; its 20 latest cases with their organization; its organizations;
         # the survey averages of its region and groups per edition; the latest scores of
-        # its peers (same region or group, with published cases)
-        warm=10,
-        cold=11,  # and the cases counted per country
+        # its peers (same region or group, with published cases); its 21 latest public
+        # presentations with their case and event
+        warm=11,
+        cold=12,  # and the cases counted per country
     ),
     "organization detail": Page(
         setup=lambda: OrganizationFactory(),
         url=lambda org: org.get_absolute_url(),
         add=_organization_detail_row,
         # the organization with its country and parent; its 21 latest roles in public events
-        # with the event; its 21 latest cases with their country; its units
-        warm=4,
-        cold=4,
+        # with the event; its 21 latest cases with their country; its units; its 21 first
+        # public focal points with user and country; its 21 first speakers and chairs
+        warm=6,
+        cold=6,
     ),
     "theme list": Page(
         url=lambda _: reverse("paks:theme-list"),

@@ -165,3 +165,39 @@ def test_compare_takes_four_countries_at_most(client):
     html = page.content.decode()
     assert "Only the first 4 countries are compared." in html
     assert countries[3].name in html and countries[4].name not in html
+
+
+@pytest.mark.parametrize("rows", [1, 4])
+def test_compare_reads_the_same_number_of_queries_for_one_country_or_four(client, rows):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    countries = [CountryFactory() for _ in range(rows)]
+    for country in countries:
+        score(country, 2024, "0.50000")
+        CaseStudyFactory(country=country, published=True)
+    asked = {"country": [c.iso3 for c in countries]}
+    client.get("/countries/compare/", asked)  # the case counts kept under the index version
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/countries/compare/", asked)
+    assert page.status_code == 200
+    # the countries named with their scores (and the scores prefetched); the cases by theme;
+    # the events attended; the index version (the kept case counts' key); the choices of
+    # the country fields
+    assert len(queries.captured_queries) == 6, [q["sql"] for q in queries.captured_queries]
+
+
+def test_the_country_page_lists_its_presentations_and_the_organization_page_its_people(client):
+    from paks.models import Document
+    from tests.factories import DocumentFactory, OrganizationFactory, PersonFactory
+
+    country = CountryFactory()
+    case = CaseStudyFactory(country=country, published=True)
+    DocumentFactory(case=case, title="Slides on one-stop shops", kind=Document.Kind.PRESENTATION)
+    DocumentFactory(case=CaseStudyFactory(country=country), title="Draft slides")
+    assert "Slides on one-stop shops" in client.get(country.get_absolute_url()).content.decode()
+    assert "Draft slides" not in client.get(country.get_absolute_url()).content.decode()
+    org = OrganizationFactory(country=country)
+    PersonFactory(name="Ana Lima", organization=org)
+    html = client.get(org.get_absolute_url()).content.decode()
+    assert "Speakers and chairs" in html and "Ana Lima" in html

@@ -176,3 +176,19 @@ def test_every_one_of_100000_cases_is_exported(client):
     assert response["X-Total-Count"] == "100000"
     assert len(lines) == 100_001  # the header and every case
     assert len({line.split(",", 1)[0] for line in lines[1:]}) == 100_000
+
+
+@pytest.mark.parametrize(
+    ("page", "tables"),
+    [
+        ("/events/", ["events"]),
+        ("/countries/", ["countries", "egov-survey-scores"]),
+        ("/organizations/", ["organizations"]),
+        ("/themes/", ["themes"]),
+        ("/sdgs/", ["sdgs"]),
+    ],
+)
+def test_every_public_list_links_its_downloads(client, page, tables):
+    html = client.get(page).content.decode()
+    for table in tables:
+        assert f'href="/data/{table}.csv"' in html and f'href="/data/{table}.json"' in html
