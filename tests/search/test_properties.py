@@ -432,6 +432,9 @@ def filter_sets(draw, anchor: Case | None = None) -> Filters:
     for facet in draw(CHOSEN_FACETS):
         values = draw(CHOSEN_VALUES[facet])
         own = sorted(reference.facet_values(anchor, facet)) if anchor else []
+        # Only values a visitor can choose: a filter on an event the public cannot see is
+        # left out (its own pinned test below), which the reference does not model.
+        own = [v for v in own if facet != "event" or v in FILTER_VALUES["event"]]
         if own and draw(BOOLEANS):
             own_value = pick(draw, own)
             values = (int(own_value) if facet in ("sdg", "year") else own_value, *values[1:])
@@ -868,6 +871,20 @@ def test_a_filter_on_an_event_the_public_cannot_see_is_left_out_and_said():
     with loaded([case("centre", country=BANGLADESH, year=2018)]):
         got = run(q("centre"), Filters(event=(ROUNDTABLE.slug,)), "relevance")
         assert got.total == 1
+        assert got.message == f"There is no event “{ROUNDTABLE.slug}”; it was left out."
+
+
+def test_a_hidden_event_filter_beside_a_country_filter_is_left_out_and_the_country_kept():
+    # Found by the property test, through a case presented at the hidden event: its own
+    # event offered as a filter value.
+    cases = [
+        case("centre", country=BANGLADESH, year=2018, event=ROUNDTABLE),
+        case("centre", country=BHUTAN, year=2018),
+    ]
+    with loaded(cases):
+        got = run(q("centre"), Filters(country=("BGD",), event=(ROUNDTABLE.slug,)), "relevance")
+        assert got.total == 1
+        assert facet_counts(got)["country"] == {"BGD": 1, "BTN": 1}
         assert got.message == f"There is no event “{ROUNDTABLE.slug}”; it was left out."
 
 
