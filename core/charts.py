@@ -66,11 +66,14 @@ def _marker(shape: str, x: float, y: float, size: float = 3.5) -> str:
     return f'<circle cx="{_number(x)}" cy="{_number(y)}" r="{_number(size)}" {paint}/>'
 
 
-def _open(kind: str, title: str, description: str, width: int, height: int) -> tuple[str, str]:
-    """The opening tag with its accessible name and description, and the id prefix."""
+def _open(
+    kind: str, title: str, description: str, width: int, height: int, *, role: str = "img"
+) -> tuple[str, str]:
+    """The opening tag with its accessible name and description, and the id prefix. A chart
+    whose marks are links is a group of them, not an image (an image holds no controls)."""
     prefix = f"chart-{next(_ids)}"
     head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-{kind}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-{kind}" role="{role}" '
         f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMidYMid meet" '
         f'aria-labelledby="{prefix}-title {prefix}-desc" font-family="inherit" font-size="13">'
         f'<title id="{prefix}-title">{escape(title)}</title>'
@@ -184,7 +187,10 @@ def bar_chart(
     plot_w = width - 48
     # About 7.2 units a character at this size: a longer label is cut, whole in the table.
     fits = int(width / 7.2)
-    head, _prefix = _open("bar", title, description, width, height)
+    linked = any(bar.href for bar in bars)
+    head, _prefix = _open(
+        "bar", title, description, width, height, role="group" if linked else "img"
+    )
     parts = [head]
     for n, bar in enumerate(bars):
         y = top + n * row

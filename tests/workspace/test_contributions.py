@@ -307,8 +307,13 @@ CONTRIBUTION_URLS = [
 def test_another_countrys_contribution_is_not_found_on_any_url(
     client, focal, event, status, method, name
 ):
+    other = CountryFactory(iso3="BBB", name="Beland")
+    ParticipationFactory(event=event, country=other)
     theirs = ContributionFactory(
-        event=event, status=status, published_at=timezone.now() if status == "published" else None
+        event=event,
+        country=other,
+        status=status,
+        published_at=timezone.now() if status == "published" else None,
     )
     before = rows()
     response = getattr(client, method)(reverse(name, args=[theirs.pk]))
