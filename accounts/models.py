@@ -51,6 +51,10 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
 class ApiToken(models.Model):
     """A personal API token. Only a SHA-256 digest of the key is stored; the key is shown once."""
 
+    class Scope(models.TextChoices):
+        READ = "read", "Read only"
+        WRITE = "write", "Read and write"
+
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100, help_text="What the token is for, e.g. 'ministry CMS'.")
     prefix = models.CharField(
@@ -61,6 +65,12 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    scope = models.CharField(
+        max_length=10,
+        choices=Scope.choices,
+        default=Scope.WRITE,
+        help_text="Read only: the token reads what its person may see and changes nothing.",
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 

@@ -51,6 +51,7 @@ class Country(models.Model):
     is_ldc = models.BooleanField("LDC", default=False)
     is_lldc = models.BooleanField("LLDC", default=False)
     is_sids = models.BooleanField("SIDS", default=False)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = CountryQuerySet.as_manager()
     history = HistoricalRecords()
@@ -140,9 +141,16 @@ class Organization(models.Model):
         PRIVATE = "private", "Private sector"
         OTHER = "other", "Other"
 
-    name = models.CharField(max_length=200, unique=True)
+    # Official names run long ("Ministry of ... and ...": 434 characters seen in one import).
+    name = models.CharField(max_length=500, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
     acronym = models.CharField(max_length=30, blank=True)
+    short_name = models.CharField(
+        max_length=150,
+        blank=True,
+        help_text="How lists name it when the official name is long; the acronym or the "
+        "official name otherwise.",
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
     country = models.ForeignKey(
         Country, on_delete=models.PROTECT, null=True, blank=True, related_name="organizations"
@@ -157,6 +165,7 @@ class Organization(models.Model):
     )
     website = models.URLField(blank=True)
     description = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
 
@@ -174,8 +183,8 @@ class Organization(models.Model):
         return reverse("countries:organization-detail", kwargs={"slug": self.slug})
 
     @property
-    def short_name(self) -> str:
-        return self.acronym or self.name
+    def display_name(self) -> str:
+        return self.short_name or self.acronym or self.name
 
 
 class FocalPointQuerySet(models.QuerySet["FocalPoint"]):

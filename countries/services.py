@@ -45,7 +45,7 @@ def check_no_open_appointment(*, user: User, country: Country, lock: bool = Fals
     if current is not None:
         raise FocalPointError(
             f"{user.email} is already a focal point for {country.name} "
-            f"(appointed by {current.organization.short_name} since {current.since:%Y-%m-%d}); "
+            f"(appointed by {current.organization.display_name} since {current.since:%Y-%m-%d}); "
             "end that appointment first."
         )
 

@@ -253,7 +253,7 @@ class EventOrganizer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organization.short_name} — {self.get_role_display()}"
+        return f"{self.organization.display_name} — {self.get_role_display()}"
 
 
 class Participation(models.Model):
@@ -307,7 +307,7 @@ class Person(models.Model):
         """Position, organization and country as one line ("Director, DICT, Philippines")."""
         parts = [self.position]
         if self.organization is not None:
-            parts.append(self.organization.short_name)
+            parts.append(self.organization.display_name)
         if self.country is not None:
             parts.append(self.country.name)
         return ", ".join(part for part in parts if part)

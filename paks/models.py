@@ -365,6 +365,9 @@ class Document(models.Model):
     )
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PRESENTATION)
+    language = models.CharField(
+        max_length=10, blank=True, choices=settings.LANGUAGES, help_text="The document's language."
+    )
     file = models.FileField(upload_to=document_upload_to, max_length=200, blank=True)
     external_url = models.URLField(
         max_length=500, blank=True, help_text="For a video or a document hosted elsewhere."
@@ -390,6 +393,8 @@ class Document(models.Model):
     )
     uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
     download_count = models.PositiveIntegerField(default=0, editable=False)
+    # Metadata, processing and moves; downloads are counted by UPDATE and leave it.
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = DocumentQuerySet.as_manager()
     # The extracted text is the file's, not an edit; counts change on every download.
@@ -485,3 +490,41 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class Tombstone(models.Model):
+    """An item that left what an API list shows (deleted, archived, hidden), for mirrors.
+
+    A mirror that reads the lists with `updated_since` learns of removals here. `public`:
+    the item had been on the public lists, so anyone may read its tombstone; otherwise only
+    those who could see the item (its country's focal points, editors). An item that becomes
+    visible again loses its tombstone and is listed as updated.
+    """
+
+    class Kind(models.TextChoices):
+        CASE = "case", "Case"
+        DOCUMENT = "document", "Document"
+        EVENT = "event", "Event"
+        CONTRIBUTION = "contribution", "Contribution"
+        ORGANIZATION = "organization", "Organization"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField()
+    key = models.CharField(max_length=200, help_text="The item's slug or id in the API's URLs.")
+    country = models.ForeignKey(
+        Country, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    public = models.BooleanField(default=True)
+    removed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="tombstone_unique_item")
+        ]
+        indexes = [
+            # The feed: removals since a moment, in order.
+            models.Index(fields=["removed_at", "id"], name="tombstone_removed_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} removed {self.removed_at:%Y-%m-%d %H:%M}"

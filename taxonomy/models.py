@@ -18,6 +18,7 @@ class Theme(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         db_table = "paks_theme"
@@ -41,6 +42,7 @@ class SDG(models.Model):
     colour = models.CharField(
         max_length=7, validators=[RegexValidator(r"^#[0-9A-F]{6}$", "Use #RRGGBB in capitals.")]
     )
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         db_table = "paks_sdg"

@@ -220,10 +220,11 @@ class OrganizationRef(NamedTuple):
     slug: str
     name: str
     acronym: str
+    short_name: str
 
     @property
-    def short_name(self) -> str:
-        return self.acronym or self.name
+    def display_name(self) -> str:
+        return self.short_name or self.acronym or self.name
 
     def __str__(self) -> str:
         return f"{self.name} ({self.acronym})" if self.acronym else self.name

@@ -367,12 +367,13 @@ def case_rows(ids: list[int], labels: Labels, *, sections: bool) -> dict[int, Ca
         "organization__slug",
         "organization__name",
         "organization__acronym",
+        "organization__short_name",
         *(SECTIONS if sections else ()),
     ]
     rows = CaseStudy.objects.filter(pk__in=ids).order_by().values_list(*columns)
     found = {}
     for pk, slug, title, year, summary, language, published, updated, country, *rest in rows:
-        organization_slug, organization_name, acronym, *texts = rest
+        organization_slug, organization_name, acronym, short_name, *texts = rest
         named = labels.countries.get(country) or _country_named(country)
         found[pk] = CaseRow(
             pk=pk,
@@ -386,7 +387,7 @@ def case_rows(ids: list[int], labels: Labels, *, sections: bool) -> dict[int, Ca
             country=CountryRef(named.iso3, named.name),
             organization=None
             if organization_slug is None
-            else OrganizationRef(organization_slug, organization_name, acronym),
+            else OrganizationRef(organization_slug, organization_name, acronym, short_name),
             sections=tuple(texts),
         )
     return found

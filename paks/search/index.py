@@ -60,7 +60,7 @@ def parts(case: CaseStudy, documents: Iterable[Document]) -> dict[str, list[str]
     """The case's searchable texts, by field. `documents`: the case's, oldest first."""
     names = [case.country.name]
     if case.organization:
-        names += [case.organization.name, case.organization.acronym]
+        names += [case.organization.name, case.organization.acronym, case.organization.short_name]
     names += [theme.name for theme in case.themes.all()]
     for sdg in sorted(case.sdgs.all(), key=lambda s: s.number):
         names += [f"SDG {sdg.number}", sdg.short_title, sdg.title]

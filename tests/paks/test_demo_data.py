@@ -107,7 +107,7 @@ def load_demo_in_a_fresh_database():
 
 def roles(slug):
     return {
-        (r.organization.short_name, r.role)
+        (r.organization.display_name, r.role)
         for r in EventOrganizer.objects.filter(event__slug=slug).select_related("organization")
     }
 

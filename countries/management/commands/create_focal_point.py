@@ -73,7 +73,7 @@ class Command(BaseCommand):
 
         self.stdout.write(
             f"Appointed {user.email} as focal point for {country.name} ({country.iso3}) "
-            f"on behalf of {organization.short_name}, since {appointment.since:%Y-%m-%d}; "
+            f"on behalf of {organization.display_name}, since {appointment.since:%Y-%m-%d}; "
             f"contact {'public' if appointment.is_contact_public else 'not public'}."
         )
         if created:

@@ -32,7 +32,7 @@ class Command(BaseCommand):
         for appointment in result.ended:
             self.stdout.write(
                 f"Ended the appointment of {user.email} for {appointment.country.name} "
-                f"({appointment.organization.short_name}) on {appointment.until:%Y-%m-%d}."
+                f"({appointment.organization.display_name}) on {appointment.until:%Y-%m-%d}."
             )
         if result.user_deactivated:
             self.stdout.write(

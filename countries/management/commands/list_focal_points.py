@@ -35,7 +35,7 @@ class Command(BaseCommand):
             (
                 fp.user.email,
                 fp.country.iso3,
-                fp.organization.short_name,
+                fp.organization.display_name,
                 f"{fp.since:%Y-%m-%d}",
                 f"{fp.until:%Y-%m-%d}" if fp.until else "",
                 "yes" if fp.is_active else "no",
