@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
 # Editors curate everything in these apps (themes and SDGs are in taxonomy since paks 0006).
-EDITOR_APPS = ("taxonomy", "countries", "events", "paks")
+EDITOR_APPS = ("taxonomy", "countries", "events", "paks", "webhooks")
 # Editors manage focal points' accounts and tokens, invite people and read the audit log;
 # never permissions or staff status (the user admin keeps those for superusers).
 ACCOUNT_PERMISSIONS = (

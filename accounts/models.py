@@ -134,6 +134,13 @@ class AuditEvent(models.Model):
         CONTRIBUTION_DELETED = "contribution_deleted", "Draft contribution deleted"
         CONTRIBUTION_WITHDRAWN = "contribution_withdrawn", "Contribution withdrawn"
         PEOPLE_MERGED = "people_merged", "People merged"
+        ORGANIZATION_CREATED = "organization_created", "Organization created"
+        ORGANIZATION_CHANGED = "organization_changed", "Organization changed"
+        DOCUMENT_EDITED = "document_edited", "Document details edited"
+        EVENT_CREATED = "event_created", "Event created"
+        EVENT_CHANGED = "event_changed", "Event changed"
+        PARTICIPATION_SET = "participation_set", "Participation recorded"
+        DATA_IMPORTED = "data_imported", "Data imported"
 
     at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     action = models.CharField(max_length=30, choices=Action.choices)

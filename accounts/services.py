@@ -20,21 +20,30 @@ def issue_token(
     name: str,
     valid_for: datetime.timedelta | None = datetime.timedelta(days=365),
     created_by: User | None = None,
+    scope: str = ApiToken.Scope.WRITE,
+    expires_at: datetime.datetime | None = None,
 ) -> tuple[ApiToken, str]:
-    """Create a token and return it with its key, which is never stored nor shown again."""
+    """Create a token and return it with its key, which is never stored nor shown again.
+
+    It expires `valid_for` from now, or at `expires_at` when that is given."""
     if not user.is_active:
         raise ValueError("An inactive account cannot be given a token.")
     if not name.strip():
         raise ValueError("Give the token a name that says what it is for.")
-    key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    if scope not in ApiToken.Scope.values:
+        raise ValueError(f"A token's scope is one of {', '.join(ApiToken.Scope.values)}.")
     now = timezone.now()
+    if expires_at is not None and expires_at <= now:
+        raise ValueError("A token must expire in the future.")
+    key = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
         name=name.strip(),
         prefix=key[: len(TOKEN_PREFIX) + 6],
         digest=ApiToken.digest_of(key),
         created_at=now,
-        expires_at=now + valid_for if valid_for else None,
+        expires_at=expires_at or (now + valid_for if valid_for else None),
+        scope=scope,
     )
     audit.record(
         audit.Action.TOKEN_CREATED, actor=created_by or user, target=token, detail=user.email

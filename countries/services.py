@@ -11,13 +11,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from accounts import audit
 from accounts.models import Invitation, User
 from countries import notifications
-from countries.models import Country, FocalPoint, Organization
+from countries.models import Country, FocalPoint, Organization, countries_of
 
 
 class FocalPointError(Exception):
@@ -248,3 +250,180 @@ def accept_invitation(
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     audit.record(audit.Action.INVITATION_ACCEPTED, actor=user, target=invitation, request=request)
     return user
+
+
+class OrganizationError(Exception):
+    """A write to an organization that cannot happen; `field` names the field at fault.
+
+    `errors` holds every field's messages when the model's validation found several.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str = "non_field_errors",
+        errors: dict[str, list[str]] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.field = field
+        self.errors = errors or {field: [message]}
+
+
+class OrganizationNotAllowed(OrganizationError):
+    """The person may not write this organization at all (not a field's fault)."""
+
+
+class OrganizationChanged(OrganizationError):
+    """Someone saved the organization after the caller read it."""
+
+
+# What a write may set; `updated_at` is the database's and the history is simple-history's.
+ORGANIZATION_FIELDS = (
+    "name",
+    "slug",
+    "acronym",
+    "short_name",
+    "kind",
+    "country",
+    "parent",
+    "website",
+    "description",
+)
+
+ORGANIZATION_CREATED = audit.Action.ORGANIZATION_CREATED
+ORGANIZATION_CHANGED = audit.Action.ORGANIZATION_CHANGED
+
+
+def unique_organization_slug(name: str, *, exclude_pk: int | None = None) -> str:
+    """A slug from the name, with a number appended when another organization has it."""
+    limit = Organization._meta.get_field("slug").max_length or 200
+    base = slugify(name)[: limit - 4].strip("-") or "organization"
+    taken = Organization.objects.all()
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    slug, n = base, 2
+    while taken.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def _check_organization_country(
+    user: User | None, country: Country | None, *, verb: str = "add"
+) -> None:
+    """Editors and the system write any organization; a focal point its countries' ones."""
+    if user is None or user.is_editor:
+        return
+    own = countries_of(user)
+    if not own.exists():
+        raise OrganizationNotAllowed("Only country focal points and editors may do this.")
+    if country is None:
+        raise OrganizationError(
+            f"Say which of your countries the organization is in; only editors {verb} "
+            "organizations without a country.",
+            field="country",
+        )
+    if not own.filter(pk=country.pk).exists():
+        raise OrganizationError(
+            f"You are not a focal point for {country.name}; you may {verb} organizations "
+            "of your own countries only.",
+            field="country",
+        )
+
+
+def _check_parent(organization: Organization) -> None:
+    """A body cannot be part of itself, directly or through its parents."""
+    seen: set[int | None] = {organization.pk} if organization.pk else set()
+    parent = organization.parent
+    while parent is not None:
+        if parent.pk in seen:
+            raise OrganizationError(
+                "An organization cannot be part of itself or of one of its own units.",
+                field="parent",
+            )
+        seen.add(parent.pk)
+        parent = parent.parent
+
+
+def _validate(organization: Organization) -> None:
+    """The model's own rules, the admin's too: lengths, choices, unique name and slug."""
+    try:
+        organization.full_clean()
+    except ValidationError as exc:
+        errors = {name: [str(m) for m in messages] for name, messages in exc.message_dict.items()}
+        field = next(iter(errors), "non_field_errors")
+        name = "" if field == "non_field_errors" else f"{field}: "
+        raise OrganizationError(
+            f"{name}{errors[field][0]}" if errors else str(exc), field=field, errors=errors
+        ) from None
+
+
+@transaction.atomic
+def create_organization(*, user: User | None, data: dict[str, Any]) -> Organization:
+    """A new organization. `user` None is an operator's write (an import, a command).
+
+    Editors add any organization; a focal point one of its countries (its only country
+    when it leaves the country out). The slug comes from the name unless given.
+    """
+    data = dict(data)
+    if user is not None and not user.is_editor and "country" not in data:
+        own = list(countries_of(user)[:2])
+        if len(own) == 1:
+            data["country"] = own[0]
+    _check_organization_country(user, data.get("country"))
+    organization = Organization(**{n: data[n] for n in ORGANIZATION_FIELDS if n in data})
+    if not organization.slug:
+        organization.slug = unique_organization_slug(organization.name)
+    _check_parent(organization)
+    _validate(organization)
+    organization._history_user = user  # type: ignore[attr-defined]
+    organization._change_reason = "Created"  # type: ignore[attr-defined]
+    organization.save()
+    _record(ORGANIZATION_CREATED, by=user, target=organization)
+    return organization
+
+
+@transaction.atomic
+def update_organization(
+    *,
+    organization: Organization,
+    user: User | None,
+    data: dict[str, Any],
+    expected_updated_at: datetime.datetime | None = None,
+) -> Organization:
+    """Change an organization's fields; with `expected_updated_at`, only if nobody saved it
+    since that version was read. A focal point changes its countries' organizations and
+    cannot move one to a country that is not its own."""
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    if user is not None and not user.is_editor:
+        if not countries_of(user).exists():
+            raise OrganizationNotAllowed("Only country focal points and editors may do this.")
+        if (
+            organization.country_id is None
+            or not countries_of(user).filter(pk=organization.country_id).exists()
+        ):
+            raise OrganizationNotAllowed(
+                "Only editors and the focal points of its country may change this organization."
+            )
+    if expected_updated_at is not None and organization.updated_at != expected_updated_at:
+        raise OrganizationChanged(
+            "Someone saved this organization after you read it. Read it again and apply your "
+            "changes to it."
+        )
+    changed = [n for n in ORGANIZATION_FIELDS if n in data and getattr(organization, n) != data[n]]
+    if not changed:
+        return organization
+    if "country" in changed:
+        _check_organization_country(user, data["country"], verb="move")
+    for name in changed:
+        setattr(organization, name, data[name])
+    if not organization.slug:
+        organization.slug = unique_organization_slug(organization.name, exclude_pk=organization.pk)
+    _check_parent(organization)
+    _validate(organization)
+    organization._history_user = user  # type: ignore[attr-defined]
+    organization._change_reason = "Edited: " + ", ".join(changed)  # type: ignore[attr-defined]
+    organization.save()
+    _record(ORGANIZATION_CHANGED, by=user, target=organization, detail=", ".join(changed))
+    return organization

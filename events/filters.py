@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from core.filters import StrictFilterSet
 from countries.models import Country, Organization
 from events.models import Event, Participation
 from taxonomy.models import SDG, Theme
@@ -81,7 +82,7 @@ class EventFilter(django_filters.FilterSet):
         return (hosted | took_part).distinct()
 
 
-class EventApiFilter(EventFilter):
+class EventApiFilter(StrictFilterSet, EventFilter):
     """The API's filters take any value: one that matches nothing finds no events."""
 
     year = IntegerFilter(label="Year", field_name="start__year", min_value=1900, max_value=2100)

@@ -479,7 +479,7 @@ class DocumentAdmin(SimpleHistoryAdmin):
         "uploaded_at",
         "download_count",
     ]
-    fields = ["title", "kind", "case", "event", "external_url", *readonly_fields]
+    fields = ["title", "kind", "language", "case", "event", "external_url", *readonly_fields]
 
     def save_model(self, request: HttpRequest, obj: Document, form: Any, change: bool) -> None:
         """Changes go through the service; new documents come through `add_view`."""

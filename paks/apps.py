@@ -9,7 +9,10 @@ class PaksConfig(AppConfig):
         from django.apps import apps
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from paks import sync
         from paks.public_cache import public_content_changed
+
+        sync.connect()  # tombstones for mirrors
 
         # Whatever the public sees; a change to any of them makes cached API reads stale.
         for label in (

@@ -22,18 +22,10 @@ from countries.models import Country, Organization, countries_of
 from events.models import Event, Person, Session
 from paks import roles
 from paks.models import CaseStudy, Contribution, ContributionSpeaker
-from paks.services import InvalidTransition, NotAllowed, ServiceError, StaleVersion
+from paks.services import InvalidTransition, NotAllowed, Refused, StaleVersion
 
 # The fields a contributor writes; status, version and dates are the services' own.
 CONTRIBUTION_FIELDS = ("title", "kind", "abstract", "session", "case", "position")
-
-
-class Refused(ServiceError):
-    """A value the person may not give; `field` names it (the API answers 400 with it)."""
-
-    def __init__(self, message: str, *, field: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def _country_of_new(user: User, event: Event, requested: Country | None) -> Country | None:

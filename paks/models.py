@@ -514,6 +514,12 @@ class Tombstone(models.Model):
     country = models.ForeignKey(
         Country, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+
+    class Reason(models.TextChoices):
+        DELETED = "deleted", "Deleted"
+        WITHDRAWN = "withdrawn", "No longer public (archived, unpublished, hidden)"
+
+    reason = models.CharField(max_length=10, choices=Reason.choices, default=Reason.DELETED)
     public = models.BooleanField(default=True)
     removed_at = models.DateTimeField(default=timezone.now)
 

@@ -219,6 +219,45 @@ def cases_table(request: HttpRequest) -> Table:
     )
 
 
+def workspace_cases_table(request: HttpRequest, cases: QuerySet[CaseStudy]) -> Table:
+    """A focal point's (or an editor's) own cases in every status: the public table's columns
+    with the status, version and dates of the review. Not part of the open data package."""
+    public = cases_table(request)
+
+    def rows(_request: HttpRequest) -> tuple[QuerySet[Any], list[str]]:
+        columns = ["pk", "slug", "title", "country__iso3", "country__name"]
+        columns += ["organization__slug", "organization__name", "year", "event__slug"]
+        columns += ["language", "summary", "published_at", "status", "version"]
+        columns += ["created_at", "updated_at", "submitted_at"]
+        return cases.order_by("-updated_at", "pk").values(*columns), []
+
+    return Table(
+        name="my-cases",
+        title="My countries' cases",
+        description="The cases of the countries you keep current, in every status.",
+        columns=(
+            *public.columns,
+            Column(
+                "status",
+                "string",
+                "draft, submitted, changes_requested, published or archived.",
+                _field("status"),
+            ),
+            Column("version", "integer", "Raised by every edit.", _field("version")),
+            Column("created_at", "datetime", "When it was created (UTC).", _field("created_at")),
+            Column("updated_at", "datetime", "When it last changed (UTC).", _field("updated_at")),
+            Column(
+                "submitted_at",
+                "datetime",
+                "When it was last submitted for review (UTC).",
+                _field("submitted_at"),
+            ),
+        ),
+        rows=rows,
+        extra=_case_lists,
+    )
+
+
 # Events ------------------------------------------------------------------------------------
 
 

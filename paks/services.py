@@ -5,6 +5,7 @@ Views, admin actions, API views and management commands all call these.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
@@ -17,7 +18,7 @@ from django.utils.text import slugify
 from accounts import audit
 from accounts.models import User
 from countries.models import Country, countries_of
-from paks import notifications, roles
+from paks import notifications, roles, webhooks
 from paks.models import CaseComment, CaseLink, CaseStudy, Contribution, Document
 from taxonomy.models import SDG, Theme
 
@@ -35,6 +36,14 @@ class InvalidTransition(ServiceError):
 
 class NotAllowed(ServiceError):
     pass
+
+
+class Refused(ServiceError):
+    """A value the person may not give; `field` names it (the API answers 400 with it)."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class StaleVersion(ServiceError):
@@ -118,8 +127,9 @@ def _transition(
 
 
 @transaction.atomic
-def submit_case(*, case: CaseStudy, user: User) -> CaseStudy:
-    """A focal point (or an editor) sends a draft or returned case for review."""
+def submit_case(*, case: CaseStudy, user: User, notify: bool = True) -> CaseStudy:
+    """A focal point (or an editor) sends a draft or returned case for review. `notify`:
+    e-mail the editors (not for a bulk import by an editor, who publishes at once)."""
     case = _locked(case)
     check_country_access(case=case, user=user, verb="submit")
     case = _transition(
@@ -131,13 +141,15 @@ def submit_case(*, case: CaseStudy, user: User) -> CaseStudy:
         reason="Submitted for review",
         submitted_at=timezone.now(),
     )
-    notifications.case_submitted(case)
+    if notify:
+        notifications.case_submitted(case)
     return case
 
 
 @transaction.atomic
-def publish_case(*, case: CaseStudy, editor: User) -> CaseStudy:
-    """Only editors publish, and only what was submitted for review."""
+def publish_case(*, case: CaseStudy, editor: User, notify: bool = True) -> CaseStudy:
+    """Only editors publish, and only what was submitted for review. `notify`: e-mail the
+    country's focal points (not for a bulk import; webhooks are told either way)."""
     if not roles.may_review(editor):
         raise NotAllowed("Only editors may publish cases.")
     case = _locked(case)
@@ -151,7 +163,9 @@ def publish_case(*, case: CaseStudy, editor: User) -> CaseStudy:
         published_at=timezone.now(),
     )
     audit.record(audit.Action.CASE_PUBLISHED, actor=editor, target=case)
-    notifications.case_published(case)
+    if notify:
+        notifications.case_published(case)
+    webhooks.emit(webhooks.CASE_PUBLISHED, case)
     return case
 
 
@@ -192,6 +206,7 @@ def archive_case(*, case: CaseStudy, editor: User) -> CaseStudy:
         reason="Archived",
     )
     audit.record(audit.Action.CASE_ARCHIVED, actor=editor, target=case)
+    webhooks.emit(webhooks.CASE_ARCHIVED, case)
     return case
 
 
@@ -234,15 +249,25 @@ def _delete_files_on_commit(documents: Iterable[Document]) -> None:
 
 
 def country_for_new_case(user: User, requested: Country | None) -> Country:
-    """A focal point's cases are always its own country's; editors say which country."""
+    """A focal point's cases are its own country's (said, or the only one), never another's;
+    editors say which country."""
     if roles.is_editor(user):
         if requested is None:
-            raise ServiceError("Say which country the case is about.")
+            raise Refused("Say which country the case is about.", field="country")
         return requested
     own = list(countries_of(user).order_by("name"))
     if not own:
         raise NotAllowed("Only country focal points and editors may create cases.")
-    return requested if requested in own else own[0]
+    if requested is None:
+        if len(own) > 1:
+            raise Refused("Say which of your countries this case is about.", field="country")
+        return own[0]
+    if requested not in own:
+        raise Refused(
+            f"You are not a focal point of {requested.name}: create cases of your own country.",
+            field="country",
+        )
+    return requested
 
 
 @transaction.atomic
@@ -292,7 +317,10 @@ def update_case(
     check_version(case, expected_version)
     if country is not None and country.pk != case.country_id:
         if not roles.is_editor(user):
-            raise NotAllowed("Only editors may move a case to another country.")
+            raise Refused(
+                f"The case is {case.country.name}'s; only editors move a case to another country.",
+                field="country",
+            )
         case.country = country
     for name in CASE_FIELDS:
         if name in data:
@@ -304,6 +332,7 @@ def update_case(
         _set_relations(case, data)
     case.save()  # one version in the history, themes and SDGs included
     audit.record(audit.Action.CASE_EDITED, actor=user, target=case, detail=f"v{case.version}")
+    webhooks.emit(webhooks.CASE_UPDATED, case)  # when published
     return case
 
 
@@ -332,36 +361,85 @@ def add_comment(*, case: CaseStudy, user: User, body: str) -> CaseComment:
     return CaseComment.objects.create(case=case, author=user, body=body.strip())
 
 
-@transaction.atomic
-def delete_document(*, document: Document, user: User) -> None:
-    """Remove a document, and its stored files once that commits: from a case or a
-    contribution that its remover may still edit (locked meanwhile, so no submit slips in
-    between), or by an editor from anywhere (an event's documents too)."""
+def document_version(document: Document) -> str:
+    """A short fingerprint of what may change of a document: its details and its file.
+
+    Processing (the preview, the text) leaves it as it is, so an upload's answer stays
+    current while the preview is made; two writes based on the same reading cannot both win.
+    """
+    parts = (
+        document.sha256,
+        document.title,
+        document.kind,
+        document.language,
+        document.case_id,
+        document.event_id,
+        document.contribution_id,
+        document.external_url,
+    )
+    # str(), not repr(): a choice is the same version as its value ("report").
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:12]
+
+
+def _check_document_access(document: Document, user: User, *, verb: str) -> None:
+    """A document changes with its case or contribution (locked meanwhile, so no submit
+    slips in between), by those who may still edit that; an event's own only by editors."""
     if document.case_id is not None:
         case = CaseStudy.objects.select_for_update().get(pk=document.case_id)
         if not roles.may_edit(user, case):
-            raise NotAllowed("Documents can be removed only from a case you may edit.")
+            raise NotAllowed(f"You may {verb} documents only of a case you may edit.")
     elif document.contribution_id is not None:
         contribution = Contribution.objects.select_for_update().get(pk=document.contribution_id)
         if not roles.may_edit_contribution(user, contribution):
-            raise NotAllowed("Documents can be removed only from a contribution you may edit.")
+            raise NotAllowed(f"You may {verb} documents only of a contribution you may edit.")
     elif not roles.is_editor(user):
-        raise NotAllowed("Only editors may remove an event's documents.")
+        raise NotAllowed(f"Only editors may {verb} an event's documents.")
+
+
+@transaction.atomic
+def delete_document(*, document: Document, user: User) -> None:
+    """Remove a document, and its stored files once that commits: from a case or a
+    contribution that its remover may still edit, or by an editor from anywhere (an event's
+    documents too)."""
+    _check_document_access(document, user, verb="remove")
     _delete_files_on_commit([document])
     audit.record(audit.Action.DOCUMENT_DELETED, actor=user, target=document)
     document.delete()
 
 
+# What those who may edit a document's case or contribution change of it.
+DOCUMENT_DETAILS = ("title", "kind", "language")
 # What an editor may change of a stored document; its file and what was read from it stay.
-DOCUMENT_FIELDS = ("title", "kind", "case", "event", "external_url")
+DOCUMENT_FIELDS = (*DOCUMENT_DETAILS, "case", "event", "external_url")
 
 
 @transaction.atomic
-def update_document(*, document: Document, user: User, data: Mapping[str, Any]) -> Document:
-    """Editors retitle a document or attach it elsewhere; it keeps its file."""
-    if not roles.is_editor(user):
-        raise NotAllowed("Only editors may change a stored document.")
+def update_document(
+    *,
+    document: Document,
+    user: User,
+    data: Mapping[str, Any],
+    expected_version: str | None = None,
+) -> Document:
+    """Change a document's title, kind or language (who may edit its case or contribution);
+    editors also attach it elsewhere. With `expected_version` (`document_version` as read),
+    only if nobody changed it since. It keeps its file."""
     document = Document.objects.select_for_update().get(pk=document.pk)
+    _check_document_access(document, user, verb="change")
+    moved = [
+        n
+        for n in DOCUMENT_FIELDS
+        if n not in DOCUMENT_DETAILS and n in data
+        if getattr(document, n) != data[n]
+    ]
+    if moved and not roles.is_editor(user):
+        raise NotAllowed("Only editors may attach a document elsewhere or change its link.")
+    if expected_version is not None and document_version(document) != expected_version:
+        raise StaleVersion(
+            "Someone changed this document after you opened it. Open it again to see their "
+            "changes, then make yours.",
+            current=document,  # type: ignore[arg-type]
+        )
     for name in DOCUMENT_FIELDS:
         if name in data:
             setattr(document, name, data[name])
@@ -369,5 +447,7 @@ def update_document(*, document: Document, user: User, data: Mapping[str, Any]) 
         raise ServiceError("A document belongs to a case, an event, or both.")
     document.full_clean(exclude=["file", "thumbnail"])
     document._history_user = user  # type: ignore[attr-defined]
+    document._change_reason = "Details edited"  # type: ignore[attr-defined]
     document.save()
+    audit.record(audit.Action.DOCUMENT_EDITED, actor=user, target=document)
     return document

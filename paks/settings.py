@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "events",
     "paks",
     "paks.search",
+    "paks.webhooks",
     "workspace",
 ]
 
@@ -73,6 +74,10 @@ MIDDLEWARE = [
     # Pages and JSON compressed (static files come compressed from WhiteNoise). CSRF tokens
     # are masked anew on each response, which keeps BREACH from reading them.
     "django.middleware.gzip.GZipMiddleware",
+    # An ETag (of the content) on every page and API read that sets none itself, and 304 for
+    # a client that has it already: mirrors re-read details cheaply. After GZip, so that it
+    # reads the body before compression.
+    "django.middleware.http.ConditionalGetMiddleware",
     "paks.middleware.UploadSizeLimitMiddleware",
     "paks.middleware.DatabaseBusyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -236,6 +241,10 @@ if PAKS_TASK_BACKEND == "rq" and not REDIS_URL:
 # Limits on reading one document, in its own process: CPU and wall-clock seconds, memory.
 PAKS_PROCESSING_SECONDS = env_int("PAKS_PROCESSING_SECONDS", 60)
 PAKS_PROCESSING_MEMORY_MB = env_int("PAKS_PROCESSING_MEMORY_MB", 768)
+# Webhooks: http:// and this machine's addresses as endpoints (local development and tests;
+# production posts to public https:// addresses only), and how long deliveries are logged.
+PAKS_WEBHOOKS_ALLOW_HTTP = env_bool("PAKS_WEBHOOKS_ALLOW_HTTP", not PRODUCTION)
+PAKS_WEBHOOKS_KEEP_DAYS = env_int("PAKS_WEBHOOKS_KEEP_DAYS", 30)
 RQ_QUEUES = {
     "default": {
         "URL": REDIS_URL or "redis://127.0.0.1:6379/0",
@@ -373,6 +382,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "paks.api.schema.add_error_responses",
+        "paks.api.schema.either_page_of_cases",
     ],
     "ENUM_NAME_OVERRIDES": {
         "EventKindEnum": "events.models.Event.Kind",

@@ -30,6 +30,7 @@ from accounts.audit import record
 from accounts.services import issue_token
 from countries.services import invite
 from paks.search.index import reindex_batch
+from paks.webhooks import models as webhooks
 from tests.factories import (
     CaseStudyFactory,
     ContributionFactory,
@@ -633,6 +634,23 @@ CHANGE_LISTS = {
     "paks.document": ChangeList(
         lambda n: DocumentFactory(event=EventFactory()),
         # the date hierarchy's first and last day, its days; the media type filter's values
+        LISTED + 3,
+    ),
+    "webhooks.endpoint": ChangeList(
+        lambda n: webhooks.Endpoint.objects.create(
+            owner=UserFactory(), url=f"https://h.example/{n}"
+        ),
+        LISTED,
+    ),
+    "webhooks.delivery": ChangeList(
+        lambda n: webhooks.Delivery.objects.create(
+            endpoint=webhooks.Endpoint.objects.create(
+                owner=UserFactory(), url="https://h.example/"
+            ),
+            event="case.published",
+            payload={},
+        ),
+        # the date hierarchy's first and last day, its days; the event filter's values
         LISTED + 3,
     ),
 }

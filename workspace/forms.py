@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from countries.models import Country, Organization
@@ -83,6 +84,19 @@ class UploadForm(forms.Form):
         max_length=300, required=False, help_text="Defaults to the file's name."
     )
     kind = forms.ChoiceField(choices=Document.Kind.choices, initial=Document.Kind.PRESENTATION)
+
+
+class DocumentDetailsForm(forms.Form):
+    """A document's title, kind and language; its file stays as uploaded."""
+
+    title = forms.CharField(max_length=300)
+    kind = forms.ChoiceField(choices=Document.Kind.choices)
+    language = forms.ChoiceField(
+        choices=[("", "Not said"), *settings.LANGUAGES],  # the model's choices
+        required=False,
+    )
+    # The details as the person read them; a save on top of someone else's is refused.
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class CommentForm(forms.Form):

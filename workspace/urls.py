@@ -9,11 +9,21 @@ urlpatterns = [
     path("invitation/<str:key>/", views.AcceptInvitationView.as_view(), name="accept-invitation"),
     path("confirm/<str:iso3>/", views.confirm_current, name="confirm-current"),
     path("cases/new/", views.case_create, name="case-create"),
+    path(
+        "cases/download.<str:suffix>",
+        views.cases_download,
+        name="cases-download",
+    ),
     path("cases/<slug:slug>/", views.case_edit, name="case-edit"),
     path("cases/<slug:slug>/preview/", views.case_preview, name="case-preview"),
     path("cases/<slug:slug>/submit/", views.case_submit, name="case-submit"),
     path("cases/<slug:slug>/delete/", views.case_delete, name="case-delete"),
     path("cases/<slug:slug>/documents/", views.document_upload, name="document-upload"),
+    path(
+        "cases/<slug:slug>/documents/<int:pk>/",
+        views.document_edit,
+        name="document-edit",
+    ),
     path(
         "cases/<slug:slug>/documents/<int:pk>/remove/",
         views.document_remove,

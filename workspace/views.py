@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -37,7 +37,7 @@ from countries.services import (
     open_invitation,
 )
 from events.models import Event, Participation, Person
-from paks import contributions, roles, services
+from paks import contributions, opendata, roles, services
 from paks.documents import DocumentRejected, accept_document
 from paks.models import CaseComment, CaseStudy, Contribution, Document
 from paks.review import field_changes
@@ -45,6 +45,7 @@ from workspace.forms import (
     CaseForm,
     CommentForm,
     ContributionForm,
+    DocumentDetailsForm,
     LinkFormSet,
     Speaker,
     UploadForm,
@@ -128,6 +129,17 @@ def _accepted(request: HttpRequest, form: UploadForm, **owner: Any) -> Document 
     except DocumentRejected as exc:
         form.add_error("file" if exc.field == "file" else None, exc.message)
         return None
+
+
+@login_required
+@never_cache
+def cases_download(request: HttpRequest, suffix: str) -> HttpResponseBase:
+    """Every case of the focal point's countries, in every status, as CSV or JSON."""
+    if suffix not in ("csv", "json") or not countries_of(request.user).exists():
+        raise Http404
+    return opendata.download(
+        request, opendata.workspace_cases_table(request, _own_cases(request)), suffix
+    )
 
 
 @login_required
@@ -218,7 +230,7 @@ def confirm_current(request: HttpRequest, iso3: str) -> HttpResponse:
     return redirect("workspace:home")
 
 
-def _save_errors(form: CaseForm, error: ValidationError) -> None:
+def _save_errors(form: CaseForm | DocumentDetailsForm, error: ValidationError) -> None:
     """The model's own validation (run by the services) shown on the form's fields."""
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
@@ -386,6 +398,69 @@ def document_upload(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("workspace:case-edit", slug=case.slug)
     context = _edit_context(request, case, upload_form=form)
     return render(request, "workspace/case_edit.html", context, status=400)
+
+
+def _details(document: Document) -> str:
+    language = document.get_language_display() or "no language said"
+    return f"“{document.title}”, {document.get_kind_display().lower()}, {language}"
+
+
+@login_required
+@never_cache
+def document_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A document's title, kind and language, while its case may be edited."""
+    case = _own_case(request, slug)
+    document = get_object_or_404(case.documents.defer("extracted_text"), pk=pk)
+    if not case.is_editable_by(request.user):
+        messages.error(
+            request,
+            f"A {case.get_status_display().lower()} case's documents are not changed here; "
+            "ask the editors if something must change.",
+        )
+        return redirect("workspace:case-edit", slug=case.slug)
+    if request.method != "POST":
+        form = DocumentDetailsForm(
+            initial={
+                "title": document.title,
+                "kind": document.kind,
+                "language": document.language,
+                "version": services.document_version(document),
+            }
+        )
+        context = {"case": case, "document": document, "form": form}
+        return render(request, "workspace/document_edit.html", context)
+    form = DocumentDetailsForm(request.POST)
+    if form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.DOCUMENT_DETAILS}
+        try:
+            services.update_document(
+                document=document,
+                user=signed_in(request.user),
+                data=data,
+                # A form without the version it was read at is taken as out of date.
+                expected_version=form.cleaned_data["version"] or "unknown",
+            )
+        except services.StaleVersion:
+            document.refresh_from_db()
+            form.add_error(
+                None,
+                "Someone else changed this document's details while you were editing them; "
+                f"they are now {_details(document)}. Your changes are not saved; saving this "
+                "form again replaces theirs with what is in it.",
+            )
+            # The next save is made knowing what it replaces.
+            resubmitted = request.POST.copy()  # the form's data, which is immutable
+            resubmitted["version"] = services.document_version(document)
+            form.data = resubmitted
+        except ValidationError as error:
+            _save_errors(form, error)
+        except services.ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"The details of “{data['title']}” are saved.")
+            return redirect("workspace:case-edit", slug=case.slug)
+    context = {"case": case, "document": document, "form": form}
+    return render(request, "workspace/document_edit.html", context, status=400)
 
 
 @login_required

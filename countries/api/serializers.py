@@ -1,5 +1,9 @@
+from collections.abc import Mapping
+from typing import Any
+
 from rest_framework import serializers
 
+from core.serializers import refuse_non_text
 from countries.models import Country, EGovScore, Organization
 
 
@@ -38,6 +42,7 @@ class CountrySerializer(serializers.HyperlinkedModelSerializer):
             "is_lldc",
             "is_sids",
             "groups",
+            "updated_at",
         ]
 
 
@@ -64,6 +69,75 @@ class OrganizationSerializer(serializers.HyperlinkedModelSerializer):
         slug_field="slug", read_only=True, allow_null=True
     )
 
+    display_name = serializers.CharField(
+        read_only=True, help_text="The short name, else the acronym, else the official name."
+    )
+
     class Meta:
         model = Organization
-        fields = ["url", "slug", "name", "acronym", "kind", "country", "parent", "website"]
+        fields = [
+            "url",
+            "slug",
+            "name",
+            "short_name",
+            "display_name",
+            "acronym",
+            "kind",
+            "country",
+            "parent",
+            "website",
+            "description",
+            "updated_at",
+        ]
+
+
+class OrganizationWriteSerializer(serializers.ModelSerializer):
+    """What a focal point or an editor sends to add or correct an organization."""
+
+    slug = serializers.SlugField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="Made from the name when not given (with a number when another has it).",
+    )
+    country = serializers.SlugRelatedField(
+        slug_field="iso3",
+        queryset=Country.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="ISO 3166 alpha-3. A focal point names one of its own countries (its only "
+        "one when it names none); editors any, or none.",
+    )
+    parent = serializers.SlugRelatedField(  # type: ignore[assignment]  # as above
+        slug_field="slug",
+        queryset=Organization.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The slug of the body this one is part of.",
+    )
+
+    class Meta:
+        model = Organization
+        fields = [
+            "name",
+            "slug",
+            "acronym",
+            "short_name",
+            "kind",
+            "country",
+            "parent",
+            "website",
+            "description",
+        ]
+
+    def to_internal_value(self, data: object) -> dict[str, Any]:
+        if not isinstance(data, Mapping):  # a JSON object, or a form's QueryDict
+            raise serializers.ValidationError(
+                {"non_field_errors": ["Send a JSON object with the organization's fields."]},
+                code="invalid",
+            )
+        refuse_non_text(data, self.Meta.fields)
+        country = data.get("country")
+        if isinstance(country, str):
+            data = {**data, "country": country.upper()}
+        return super().to_internal_value(data)

@@ -55,6 +55,7 @@ class EventSerializer(serializers.HyperlinkedModelSerializer):
             "country",
             "part_of",
             "website",
+            "updated_at",
         ]
 
     def get_part_of(self, event: Event) -> str | None:

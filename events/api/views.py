@@ -7,12 +7,13 @@ from rest_framework import filters, viewsets
 from rest_framework.request import Request
 
 from core.renderers import CSVExportMixin
+from core.sync import ChangesList
 from events.api.serializers import EventDetailSerializer, EventSerializer
 from events.filters import EventApiFilter
 from events.models import Event, EventOrganizer, Participation, Person, Session
 
 
-class EventViewSet(CSVExportMixin, viewsets.ReadOnlyModelViewSet):
+class EventViewSet(CSVExportMixin, ChangesList, viewsets.ReadOnlyModelViewSet):
     """Public events: workshops, conferences, study visits, trainings."""
 
     csv_filename = "events"

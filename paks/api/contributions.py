@@ -28,6 +28,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from accounts.models import signed_in
+from core.sync import ChangesList
 from countries.api.serializers import CountryRefSerializer, OrganizationRefSerializer
 from countries.models import Country, Organization, countries_of
 from events.models import Event, Person, Session
@@ -275,7 +276,9 @@ def _people(speakers: Sequence[Mapping[str, Any]]) -> list[Person]:
 
 
 @extend_schema(parameters=[EVENT_SLUG])
-class ContributionViewSet(VersionedWrites, mixins.ListModelMixin, viewsets.GenericViewSet):
+class ContributionViewSet(
+    ChangesList, VersionedWrites, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     """The contributions to an event: presentations, talks, papers and statements.
 
     Anyone reads the published ones; a country's focal points also their countries' ones in

@@ -25,6 +25,17 @@ class StandardPagination(PageNumberPagination):
             )
         return int(values[0])
 
+    def get_page_number(self, request: Request, paginator: Any) -> Any:
+        """A malformed page (`?page=`, `?page=two`) is the client's error too."""
+        values = request.query_params.getlist(self.page_query_param)
+        if not values or values == ["last"]:  # "last": DRF's name for the last page
+            return super().get_page_number(request, paginator)
+        if len(values) > 1 or not values[0].isdigit() or int(values[0]) < 1:
+            raise ValidationError(
+                {self.page_query_param: ["Give one whole number from 1."]}, code="invalid"
+            )
+        return super().get_page_number(request, paginator)
+
     def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:

@@ -14,7 +14,9 @@ from typing import Any
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
+from accounts.models import ApiToken
 from paks import roles
+from paks.api.authentication import token_of
 from paks.models import Contribution
 
 ANYONE = "anyone"
@@ -39,6 +41,15 @@ class Roles(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         if getattr(view, "action", "") is None:
             return True  # no handler for the method: the view answers 405
+        token = token_of(request)
+        writes = request.method not in SAFE_METHODS
+        if writes and token is not None and token.scope == ApiToken.Scope.READ:
+            self.message = (
+                "This token is read-only: it may read but change nothing. "
+                "Use a token with the write scope."
+            )
+            self.code = "read_only_token"
+            return False
         role = required_role(request.method, view)
         if role is None:
             return False

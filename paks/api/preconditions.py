@@ -9,9 +9,15 @@ from rest_framework.exceptions import APIException, PermissionDenied, Validation
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from paks.contributions import Refused
 from paks.models import CaseStudy, Contribution, Document
-from paks.services import InvalidTransition, NotAllowed, ServiceError, StaleVersion
+from paks.services import (
+    InvalidTransition,
+    NotAllowed,
+    Refused,
+    ServiceError,
+    StaleVersion,
+    document_version,
+)
 
 
 class PreconditionRequired(APIException):
@@ -66,7 +72,9 @@ def case_etag(case: CaseStudy) -> str:
 
 
 def document_etag(document: Document) -> str:
-    return f'"document-{document.pk}-{document.sha256[:16] or "link"}"'
+    """Names the file and the details as read: a new title or language makes a new tag."""
+    file = document.sha256[:16] or "link"
+    return f'"document-{document.pk}-{file}-{document_version(document)}"'
 
 
 def _if_match(request: Request, *, required: bool) -> list[str] | None:

@@ -3,13 +3,36 @@
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 
+from core.sync import CURSOR, UPDATED_SINCE, ChangesList
 from paks.api.permissions import ANYONE, Roles, required_role
+
+CHANGE_PARAMETERS = [
+    OpenApiParameter(
+        UPDATED_SINCE,
+        OpenApiTypes.DATETIME,
+        description="Only items changed at or after this moment (ISO 8601, e.g. "
+        "2026-12-01T09:30:00Z), oldest change first, in cursor pages (`next`). Items that "
+        "left the list are in /api/v1/deleted/.",
+    ),
+    OpenApiParameter(
+        CURSOR, str, description="The page after another, as given in `next` or `previous`."
+    ),
+]
 
 
 class RoleAwareSchema(AutoSchema):
     """Operations open to anyone (the role their view declares) are documented as needing
     no credentials: drf-spectacular knows this of DRF's own permission classes only."""
+
+    def get_override_parameters(self) -> list[Any]:
+        parameters = list(super().get_override_parameters())
+        if isinstance(self.view, ChangesList) and getattr(self.view, "action", None) == "list":
+            named = {getattr(p, "name", None) for p in parameters}
+            parameters += [p for p in CHANGE_PARAMETERS if p.name not in named]
+        return parameters
 
     def get_auth(self) -> list[dict[str, Any]]:
         auths = super().get_auth()
@@ -66,4 +89,14 @@ def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]
                 operation["responses"].setdefault(
                     status, {"description": description, "content": reference}
                 )
+    return result
+
+
+def either_page_of_cases(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """The case list answers a search page or, with `updated_since`, a page of changes; an
+    empty page is both, so the list's schema is anyOf, not the oneOf drf-spectacular writes
+    for alternatives."""
+    page = result.get("components", {}).get("schemas", {}).get("CaseListPage")
+    if page and "oneOf" in page:
+        page["anyOf"] = page.pop("oneOf")
     return result

@@ -8,6 +8,7 @@ from rest_framework import ISO_8601, serializers
 from rest_framework.relations import PKOnlyObject
 from rest_framework.settings import api_settings
 
+from core.serializers import refuse_non_text
 from countries.api.serializers import CountryRefSerializer, OrganizationRefSerializer
 from countries.models import Country, Organization, countries_of
 from events.models import Event
@@ -50,6 +51,7 @@ class DocumentSerializer(serializers.HyperlinkedModelSerializer):
             "id",
             "title",
             "kind",
+            "language",
             "case",
             "event",
             "original_filename",
@@ -60,6 +62,7 @@ class DocumentSerializer(serializers.HyperlinkedModelSerializer):
             "state",
             "processing_error",
             "uploaded_at",
+            "updated_at",
             "download_url",
             "thumbnail_url",
             "external_url",
@@ -244,8 +247,8 @@ class CaseWriteSerializer(serializers.ModelSerializer):
         slug_field="iso3",
         queryset=Country.objects.all(),
         required=False,
-        help_text="ISO 3166 alpha-3. Editors choose it; a focal point's case is always "
-        "of its own country, whatever is sent.",
+        help_text="ISO 3166 alpha-3. Editors name it; a focal point of one country may leave "
+        "it out, and naming a country it is not the focal point of is refused (400).",
     )
     organization = serializers.SlugRelatedField(
         slug_field="slug", queryset=Organization.objects.all(), required=False, allow_null=True
@@ -288,6 +291,23 @@ class CaseReviewSerializer(serializers.Serializer):
     comment = serializers.CharField(
         max_length=5000, help_text="What should change; the focal point sees it."
     )
+
+
+class DocumentDetailsSerializer(serializers.ModelSerializer):
+    """A document's details that those who may edit its case or contribution change."""
+
+    class Meta:
+        model = Document
+        fields = ["title", "kind", "language"]
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, Mapping):
+            raise serializers.ValidationError(
+                {"non_field_errors": ["Send a JSON object with the document's details."]},
+                code="invalid",
+            )
+        refuse_non_text(data, self.Meta.fields)
+        return super().to_internal_value(data)
 
 
 class DocumentUploadSerializer(serializers.Serializer):

@@ -6,7 +6,9 @@ from rest_framework.routers import DefaultRouter
 
 from countries.api.views import CountryViewSet, OrganizationViewSet
 from events.api.views import EventViewSet
-from paks.api import contributions, views
+from paks.api import contributions, sync, views
+from paks.api.tokens import TokenViewSet
+from paks.webhooks.api import WebhookViewSet
 from taxonomy.api.views import SDGViewSet, ThemeViewSet
 
 app_name = "api-v1"
@@ -25,6 +27,9 @@ router.register("countries", CountryViewSet, basename="country")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("themes", ThemeViewSet, basename="theme")
 router.register("sdgs", SDGViewSet, basename="sdg")
+router.register("tokens", TokenViewSet, basename="token")
+router.register("webhooks", WebhookViewSet, basename="webhook")
+router.register("deleted", sync.TombstoneViewSet, basename="deleted")
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -8,7 +8,12 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponseBase
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import filters, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import (
@@ -24,7 +29,10 @@ from rest_framework.reverse import reverse
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from accounts.models import signed_in
+from core.filters import StrictFilterSet
 from core.renderers import CSVExportMixin
+from core.sync import CURSOR, PAGE_SIZE, UPDATED_SINCE, ChangePagination, ChangesList, wants_changes
+from core.sync import updated_since as changed_since
 from countries.models import countries_of
 from paks import opendata, roles
 from paks.api.idempotency import HEADER as IDEMPOTENCY_HEADER
@@ -38,13 +46,14 @@ from paks.api.preconditions import (
     expected_version,
     service_error,
 )
-from paks.api.schema import RoleAwareSchema
+from paks.api.schema import CHANGE_PARAMETERS, RoleAwareSchema
 from paks.api.serializers import (
     CaseDetailSerializer,
     CaseReviewSerializer,
     CaseSearchParamsSerializer,
     CaseSerializer,
     CaseWriteSerializer,
+    DocumentDetailsSerializer,
     DocumentSerializer,
     DocumentUploadSerializer,
     FacetValueSerializer,
@@ -62,10 +71,12 @@ from paks.services import (
     create_case,
     delete_case,
     delete_document,
+    document_version,
     publish_case,
     request_changes,
     submit_case,
     update_case,
+    update_document,
 )
 
 IF_MATCH = OpenApiParameter(
@@ -254,28 +265,53 @@ class CaseViewSet(CSVExportMixin, VersionedWrites, viewsets.ModelViewSet):
         return CaseDetailSerializer
 
     @extend_schema(
-        parameters=[CaseSearchParamsSerializer],
+        parameters=[CaseSearchParamsSerializer, *CHANGE_PARAMETERS],
+        description="The search: one page of hits with facets and counts. With `updated_since` "
+        "or `cursor` (and no search parameters), every published case in the order of change "
+        "instead, in cursor pages of cases (`next`, `previous`, `results`), for mirrors.",
         responses={
             (200, "text/csv"): OpenApiTypes.STR,
-            (200, "application/json"): inline_serializer(
-                "CaseSearchPage",
-                {
-                    "count": serializers.IntegerField(),
-                    "next": serializers.URLField(allow_null=True),
-                    "previous": serializers.URLField(allow_null=True),
-                    "results": SearchHitSerializer(many=True),
-                    "facets": inline_serializer(
-                        "Facets", {name: FacetValueSerializer(many=True) for name in FACETS}
+            (200, "application/json"): PolymorphicProxySerializer(
+                component_name="CaseListPage",
+                serializers=[
+                    inline_serializer(
+                        "CaseSearchPage",
+                        {
+                            "count": serializers.IntegerField(),
+                            "next": serializers.URLField(allow_null=True),
+                            "previous": serializers.URLField(allow_null=True),
+                            "results": SearchHitSerializer(many=True),
+                            "facets": inline_serializer(
+                                "Facets",
+                                # None of them with `facets=false`.
+                                {
+                                    name: FacetValueSerializer(many=True, required=False)
+                                    for name in FACETS
+                                },
+                            ),
+                            "suggestion": serializers.CharField(allow_null=True),
+                            "message": serializers.CharField(allow_null=True),
+                        },
                     ),
-                    "suggestion": serializers.CharField(allow_null=True),
-                    "message": serializers.CharField(allow_null=True),
-                },
+                    inline_serializer(
+                        "CaseChangePage",
+                        {
+                            "count": serializers.IntegerField(),
+                            "next": serializers.URLField(allow_null=True),
+                            "previous": serializers.URLField(allow_null=True),
+                            "results": CaseSerializer(many=True),
+                        },
+                    ),
+                ],
+                resource_type_field_name=None,
             ),
         },
     )
     # DRF sends whatever HttpResponse a handler returns (a streamed CSV, a cached page); the
     # stubs say Response.
     def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:  # type: ignore[override]
+        if wants_changes(request):
+            return self._changes(request)
         search = _search_from(request)
         if self.wants_csv(request):
             return self._csv(request, search)
@@ -320,6 +356,31 @@ class CaseViewSet(CSVExportMixin, VersionedWrites, viewsets.ModelViewSet):
                 "suggestion": results.suggestion,
                 "message": results.message,
             }
+        )
+
+    def _changes(self, request: Request) -> Response:
+        """Published cases in the order of change, for mirrors (see core.sync): the same
+        objects as the search's hits, without ranking, words or facets."""
+        others = sorted(set(request.query_params) - {UPDATED_SINCE, CURSOR, PAGE_SIZE, "format"})
+        if others:
+            raise ValidationError(
+                {
+                    others[0]: [
+                        "With updated_since or cursor the list gives every published case "
+                        "in the order of change; search with words and filters without them."
+                    ]
+                },
+                code="invalid",
+            )
+        cases = CaseStudy.objects.published().select_related("country", "organization")
+        since = changed_since(request)
+        if since is not None:
+            cases = cases.filter(updated_at__gte=since)
+        paginator = ChangePagination()
+        page = paginator.paginate_queryset(cases, request, view=self)
+        context = self.get_serializer_context()
+        return paginator.get_paginated_response(
+            CaseSerializer(page, many=True, context=context).data
         )
 
     def _csv(self, request: Request, search: CaseSearch) -> HttpResponseBase:
@@ -367,10 +428,13 @@ class CaseViewSet(CSVExportMixin, VersionedWrites, viewsets.ModelViewSet):
         )
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        data.pop("country", None)  # a case stays with its country
         try:
             case = update_case(
-                case=case, user=signed_in(request.user), data=data, expected_version=version
+                case=case,
+                user=signed_in(request.user),
+                data=data,
+                expected_version=version,
+                country=data.pop("country", None),  # editors move cases; others are told
             )
         except ServiceError as exc:
             raise service_error(exc) from None
@@ -474,14 +538,20 @@ class CaseViewSet(CSVExportMixin, VersionedWrites, viewsets.ModelViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class WorkspaceCaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class WorkspaceCaseFilter(StrictFilterSet):
+    class Meta:
+        model = CaseStudy
+        fields = ["status"]
+
+
+class WorkspaceCaseViewSet(ChangesList, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Your countries' cases in every status (all cases for editors), newest change first."""
 
     serializer_class = WorkspaceCaseSerializer
     queryset = CaseStudy.objects.none()  # for the schema; get_queryset picks the rows
-    required_roles = {"list": SIGNED_IN}
+    required_roles = {"list": SIGNED_IN, "download": SIGNED_IN}
     filter_backends = [DjangoFilterBackend]
-    filterset_fields = ["status"]
+    filterset_class = WorkspaceCaseFilter
 
     def get_queryset(self) -> QuerySet[CaseStudy]:
         cases = CaseStudy.objects.select_related("country", "organization")
@@ -489,8 +559,22 @@ class WorkspaceCaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             cases = cases.filter(country__in=countries_of(self.request.user))
         return cases.order_by("-updated_at", "pk")
 
+    @extend_schema(
+        parameters=[OpenApiParameter("suffix", str, OpenApiParameter.PATH, enum=["csv", "json"])],
+        responses={
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "application/json"): OpenApiTypes.OBJECT,
+        },
+    )
+    @action(detail=False, url_path=r"download\.(?P<suffix>csv|json)", pagination_class=None)
+    def download(self, request: Request, suffix: str) -> HttpResponseBase:
+        """Every case of your countries (all for editors) in every status, streamed as CSV
+        or JSON with the public table's columns and the review's (status, version, dates)."""
+        cases = self.filter_queryset(self.get_queryset())
+        return opendata.download(request, opendata.workspace_cases_table(request, cases), suffix)
 
-class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
+
+class DocumentViewSet(ChangesList, viewsets.ReadOnlyModelViewSet):
     """Documents of published cases and public events: metadata and a download link.
 
     Signed in, also the documents of the cases you may see (your country's drafts)."""
@@ -499,6 +583,11 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends = [filters.OrderingFilter]
     ordering_fields = ["uploaded_at", "title", "size"]
     ordering = ["-uploaded_at", "pk"]
+    # Who may change a document's details depends on its case or contribution: the service
+    # decides (403 otherwise).
+    required_roles = {"partial_update": SIGNED_IN}
+    http_method_names = ["get", "patch", "head", "options"]
+    parser_classes = [LimitedJSONParser]
 
     def get_queryset(self) -> QuerySet[Document]:
         return (
@@ -506,3 +595,37 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
             .defer("extracted_text")
             .select_related("case", "event")
         )
+
+    def _detail_response(self, document: Document) -> Response:
+        body = DocumentSerializer(document, context=self.get_serializer_context()).data
+        response = Response(body)
+        response["ETag"] = document_etag(document)
+        return response
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._detail_response(self.get_object())
+
+    @extend_schema(
+        parameters=[IF_MATCH],
+        request=DocumentDetailsSerializer,
+        responses={200: DocumentSerializer},
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Change a document's title, kind or language, for those who may edit its case or
+        contribution (editors: any document)."""
+        document = self.get_object()
+        check_document_etag(request, document)
+        details = DocumentDetailsSerializer(document, data=request.data, partial=True)
+        details.is_valid(raise_exception=True)
+        try:
+            document = update_document(
+                document=document,
+                user=signed_in(request.user),
+                data=details.validated_data,
+                expected_version=document_version(document),
+            )
+        except ServiceError as exc:
+            raise service_error(exc) from None
+        except DjangoValidationError as exc:
+            raise _django_validation(exc) from None
+        return self._detail_response(self.get_queryset().get(pk=document.pk))

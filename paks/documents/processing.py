@@ -35,6 +35,7 @@ from paks.documents import extract
 from paks.models import Document
 from paks.public_cache import public_content_changed
 from paks.search.index import reindex_later
+from paks.webhooks import DOCUMENT_PROCESSED, emit
 
 logger = logging.getLogger(__name__)
 
@@ -172,6 +173,7 @@ def _finish(document: Document, result: dict[str, Any], thumbnail_path: Path) ->
             if document.case_id:
                 # The text can now be found; update() sends no signal, so say so here.
                 reindex_later([document.case_id])
+            emit(DOCUMENT_PROCESSED, document)
     except Exception:
         new_thumbnail = document.thumbnail.name
         if new_thumbnail and new_thumbnail != old_thumbnail:

@@ -1,7 +1,8 @@
 """Serving stored documents with headers that keep browsers from running what they download."""
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import wraps
 
 from django.core.files import File
 from django.db.models import F
@@ -12,12 +13,17 @@ from django.http import (
     HttpResponse,
     HttpResponseBase,
     HttpResponseNotModified,
+    JsonResponse,
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
+from rest_framework import exceptions
+from rest_framework.request import Request
 
+from paks.api.authentication import TokenAuthentication
 from paks.models import Document
 
 # Shown in the browser only where that is safe; everything else is saved to disk.
@@ -58,6 +64,32 @@ def _read(file: File, start: int, length: int) -> Iterator[bytes]:
             yield chunk
 
 
+DocumentView = Callable[[HttpRequest, int], HttpResponseBase]
+
+
+def token_or_session(view: DocumentView) -> DocumentView:
+    """An API client fetches a document with its token (`Authorization: Token <key>`) as a
+    browser does with its session: the same rules, through the API's own authentication, so
+    a focal point's script downloads its country's drafts. A bad token is refused (401), as
+    the API refuses it, rather than served as if anonymous."""
+
+    @wraps(view)
+    def with_token(request: HttpRequest, pk: int) -> HttpResponseBase:
+        try:
+            found = TokenAuthentication().authenticate(Request(request))
+        except exceptions.APIException as exc:
+            headers = {"WWW-Authenticate": TokenAuthentication.keyword}
+            if wait := getattr(exc, "wait", None):  # too many wrong keys from this address
+                headers = {"Retry-After": str(int(wait))}
+            body = {"code": exc.default_code, "message": str(exc.detail)}
+            return JsonResponse(body, status=exc.status_code, headers=headers)
+        if found is not None:
+            request.user = found[0]
+        return view(request, pk)
+
+    return with_token
+
+
 def _visible_document(request: HttpRequest, pk: int) -> Document:
     # Drafts' files only to their country's focal points and editors; to others, 404.
     visible = Document.objects.visible_to(request.user).select_related("case", "event")
@@ -73,6 +105,8 @@ def _safe_headers(document: Document) -> dict[str, str]:
 
 
 @require_safe
+@vary_on_headers("Authorization")
+@token_or_session
 def thumbnail(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The small JPEG made when the document was processed, under the document's own rules."""
     document = _visible_document(request, pk)
@@ -90,6 +124,8 @@ def thumbnail(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 @require_safe
+@vary_on_headers("Authorization")
+@token_or_session
 def download(request: HttpRequest, pk: int) -> HttpResponseBase:
     document = _visible_document(request, pk)
     stored = document.file.name

@@ -41,6 +41,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('case', 'Case'), ('document', 'Document'), ('event', 'Event'), ('contribution', 'Contribution'), ('organization', 'Organization')], max_length=20)),
                 ('object_id', models.PositiveBigIntegerField()),
                 ('key', models.CharField(help_text="The item's slug or id in the API's URLs.", max_length=200)),
+                ('reason', models.CharField(choices=[('deleted', 'Deleted'), ('withdrawn', 'No longer public (archived, unpublished, hidden)')], default='deleted', max_length=10)),
                 ('public', models.BooleanField(default=True)),
                 ('removed_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('country', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='countries.country')),

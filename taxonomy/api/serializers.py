@@ -8,7 +8,7 @@ class ThemeSerializer(serializers.HyperlinkedModelSerializer):
 
     class Meta:
         model = Theme
-        fields = ["url", "slug", "name", "description"]
+        fields = ["url", "slug", "name", "description", "updated_at"]
 
 
 class SDGSerializer(serializers.HyperlinkedModelSerializer):
@@ -16,4 +16,4 @@ class SDGSerializer(serializers.HyperlinkedModelSerializer):
 
     class Meta:
         model = SDG
-        fields = ["url", "number", "short_title", "title", "colour"]
+        fields = ["url", "number", "short_title", "title", "colour", "updated_at"]

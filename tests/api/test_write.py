@@ -54,14 +54,14 @@ def new_case_body(**extra):
     return {"title": "Digital land registry", "summary": "Titles online.", "year": 2024, **extra}
 
 
-def test_focal_point_creates_a_draft_of_its_own_country_whatever_the_body_says(
+def test_focal_point_creates_a_draft_of_its_own_country_whatever_status_it_sends(
     fp_client, focal_point
 ):
     elsewhere = CountryFactory(iso3="XYZ")
     theme, sdg = ThemeFactory(slug="land"), SDGFactory(number=16)
     response = fp_client.post(
         api("case-list"),
-        new_case_body(country="xyz", status="published", themes=["land"], sdgs=[16]),
+        new_case_body(status="published", themes=["land"], sdgs=[16]),
         format="json",
     )
     assert response.status_code == 201, response.json()
@@ -74,6 +74,25 @@ def test_focal_point_creates_a_draft_of_its_own_country_whatever_the_body_says(
     assert response["Location"].endswith(f"/api/v1/cases/{case.slug}/")
     # The draft is not public.
     assert APIClient().get(api("case-detail", case.slug)).status_code == 404
+
+
+def test_focal_point_naming_another_country_is_a_400_naming_the_country(fp_client):
+    CountryFactory(iso3="XYZ", name="Elsewhere")
+    response = fp_client.post(api("case-list"), new_case_body(country="xyz"), format="json")
+    assert response.status_code == 400
+    assert response.json()["field"] == "country"
+    assert "Elsewhere" in response.json()["errors"]["country"][0]
+    assert CaseStudy.objects.count() == 0
+
+
+def test_focal_point_of_two_countries_says_which_one(focal_point):
+    other = FocalPointFactory(user=focal_point.user, country=CountryFactory(iso3="XYZ"))
+    client = client_for(focal_point.user)
+    response = client.post(api("case-list"), new_case_body(), format="json")
+    assert response.status_code == 400 and response.json()["field"] == "country"
+    response = client.post(api("case-list"), new_case_body(country="XYZ"), format="json")
+    assert response.status_code == 201
+    assert CaseStudy.objects.get().country == other.country
 
 
 def test_invalid_body_is_a_400_naming_the_field_and_saves_nothing(fp_client):
@@ -504,3 +523,33 @@ def test_an_etag_weakened_by_compression_still_names_the_version(focal_point):
     assert changed.status_code == 200
     stale = client.patch(url, {"title": "Again"}, format="json", HTTP_IF_MATCH=read["ETag"])
     assert stale.status_code == 412
+
+
+def test_a_focal_point_moving_its_case_to_another_country_is_refused_naming_the_field(
+    fp_client, focal_point
+):
+    case = CaseStudyFactory(country=focal_point.country)
+    elsewhere = CountryFactory(iso3="XYZ")
+    url = api("case-detail", case.slug)
+    etag = fp_client.get(url)["ETag"]
+    response = fp_client.patch(
+        url, {"country": "XYZ", "title": "Moved"}, format="json", HTTP_IF_MATCH=etag
+    )
+    assert response.status_code == 400
+    assert response.json()["field"] == "country"
+    case.refresh_from_db()
+    assert (case.country, case.title, case.version) == (focal_point.country, case.title, 1)
+    assert case.country != elsewhere and case.title != "Moved"
+
+
+def test_an_editor_moves_a_case_to_another_country(db):
+    case = CaseStudyFactory()
+    elsewhere = CountryFactory(iso3="XYZ")
+    editor = client_for(EditorFactory())
+    url = api("case-detail", case.slug)
+    response = editor.patch(
+        url, {"country": "XYZ"}, format="json", HTTP_IF_MATCH=editor.get(url)["ETag"]
+    )
+    assert response.status_code == 200
+    case.refresh_from_db()
+    assert case.country == elsewhere

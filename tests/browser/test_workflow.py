@@ -77,7 +77,8 @@ def test_invitation_to_publication_in_the_browser(demo_site, browser):
     focal.get_by_label("Title", exact=True).fill("Country presentation")
     focal.get_by_role("button", name="Upload").click()
     assert "is uploaded" in focal.content()
-    assert focal.get_by_role("link", name="Country presentation").count() == 1
+    assert focal.get_by_role("link", name="Country presentation", exact=True).count() == 1
+    assert focal.get_by_role("link", name="Edit details of “Country presentation”").count() == 1
     # Three forms on one page: each label must still name its own field.
     assert duplicate_ids(focal) == []
     assert run_axe(focal) == []
