@@ -24,6 +24,8 @@ from events.models import Event, Person, Session
 from paks import contributions, services
 from paks.documents.accept import DocumentRejected, accept_document
 from paks.documents.processing import process_again
+from paks.imports import admin as imports_admin
+from paks.imports.resources import CaseResource, EventResource, ParticipationResource
 from paks.models import (
     CaseComment,
     CaseLink,
@@ -168,8 +170,10 @@ class RequestChangesForm(forms.Form):
 
 
 @admin.register(CaseStudy)
-class CaseStudyAdmin(SimpleHistoryAdmin):
+class CaseStudyAdmin(imports_admin.ServiceImportMixin, SimpleHistoryAdmin):
     form = CaseStudyAdminForm
+    resource_classes = [CaseResource]
+    offers_publish = True
     list_display = [
         "title",
         "country",
@@ -571,13 +575,18 @@ class EventContributionInline(admin.TabularInline):
         return False
 
 
+# Organizations and invitations are imported through this layer's resources (paks/imports).
+imports_admin.register()
+
+
 # The events app cannot name contributions (they are the portal's); its event admin is
 # extended here, in the app that may import both.
 admin.site.unregister(Event)
 
 
 @admin.register(Event)
-class EventAdmin(BaseEventAdmin):
+class EventAdmin(imports_admin.ServiceImportMixin, BaseEventAdmin):
+    resource_classes = [EventResource, ParticipationResource]
     inlines = [*BaseEventAdmin.inlines, EventContributionInline]
     readonly_fields = [*BaseEventAdmin.readonly_fields, "add_contribution"]
     fieldsets = [

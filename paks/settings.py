@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_rq",
     "simple_history",
+    "import_export",
     "django_guid",
     # The project's apps from the bottom of the stack up: each imports only those before it
     # (the import-linter contracts in pyproject.toml keep it so).
@@ -364,6 +365,8 @@ PAKS_TOKEN_FAILURE_LIMIT = env_int("PAKS_TOKEN_FAILURE_LIMIT", 10)
 PAKS_TOKEN_LOCKOUT_SECONDS = env_int("PAKS_TOKEN_LOCKOUT_SECONDS", 900)
 # Uploads larger than this are refused, before their body is read when they declare their size.
 PAKS_MAX_UPLOAD_BYTES = env_int("PAKS_MAX_UPLOAD_MB", 50) * 1024 * 1024
+# Admin and command imports (paks/imports): a sheet is saved whole or not at all.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "PAKS API",

@@ -7,8 +7,11 @@ import warnings
 import zipfile
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from PIL import Image
 from pypdf import PdfReader
 from pypdf.errors import DependencyError
@@ -237,6 +240,32 @@ def _check_contribution_open(contribution: Contribution, user: User) -> None:
     )
 
 
+def check_upload(upload: File[bytes]) -> str:
+    """Everything checked of a file itself (size, type by content, name against content,
+    the type's own checks); its media type. A dry run calls this alone and stores nothing."""
+    if upload.size == 0:
+        raise DocumentRejected("The file is empty.", code="empty")
+    if upload.size > max_upload_bytes():
+        limit_mb = max_upload_bytes() // (1024 * 1024)
+        raise DocumentRejected(f"The file is larger than {limit_mb} MB.", code="too_large")
+    media_type = detect_media_type(upload)
+    if media_type is None:
+        upload.seek(0)
+        if upload.read(8) == OLE_MAGIC:
+            raise DocumentRejected(
+                "Password-protected Office files and old Office formats (.doc, .ppt, .xls) "
+                f"are not accepted. Upload a {ALLOWED_NAMES} file.",
+                code="unsupported_type",
+            )
+        raise DocumentRejected(
+            f"This file type is not accepted. Upload a {ALLOWED_NAMES} file.",
+            code="unsupported_type",
+        )
+    check_name((upload.name or "upload").rsplit("/", 1)[-1], media_type)
+    check_content(upload, media_type)
+    return media_type
+
+
 def accept_document(
     *,
     upload: File[bytes],
@@ -259,26 +288,7 @@ def accept_document(
             "A document belongs to a case or an event.", code="no_owner", field="case"
         )
     name = upload.name or "upload"
-    if upload.size == 0:
-        raise DocumentRejected("The file is empty.", code="empty")
-    if upload.size > max_upload_bytes():
-        limit_mb = max_upload_bytes() // (1024 * 1024)
-        raise DocumentRejected(f"The file is larger than {limit_mb} MB.", code="too_large")
-    media_type = detect_media_type(upload)
-    if media_type is None:
-        upload.seek(0)
-        if upload.read(8) == OLE_MAGIC:
-            raise DocumentRejected(
-                "Password-protected Office files and old Office formats (.doc, .ppt, .xls) "
-                f"are not accepted. Upload a {ALLOWED_NAMES} file.",
-                code="unsupported_type",
-            )
-        raise DocumentRejected(
-            f"This file type is not accepted. Upload a {ALLOWED_NAMES} file.",
-            code="unsupported_type",
-        )
-    check_name(name.rsplit("/", 1)[-1], media_type)
-    check_content(upload, media_type)
+    media_type = check_upload(upload)
     digest = sha256_of(upload)
     if case is not None and case.documents.filter(sha256=digest).exists():
         raise DocumentRejected("This file is already attached to the case.", code="duplicate")
@@ -317,4 +327,46 @@ def accept_document(
             ) from exc
         raise
     queue_processing(document)
+    return document
+
+
+# Addresses a link may have; anything else (javascript:, file:) is refused.
+LINK_SCHEMES = ["http", "https"]
+
+
+@transaction.atomic
+def accept_link(
+    *,
+    url: str,
+    case: CaseStudy,
+    uploaded_by: User,
+    title: str = "",
+    kind: str = Document.Kind.OTHER,
+) -> Document:
+    """Record a document hosted elsewhere (a report on another site, a video): there is no
+    file to check or process, only its address. The same rule as for files says who may add
+    it to the case."""
+    url = url.strip()
+    try:
+        URLValidator(schemes=LINK_SCHEMES)(url)
+    except ValidationError:
+        raise DocumentRejected(
+            f"{url!r} is not a web address (http:// or https://).",
+            code="invalid_url",
+            field="external_url",
+        ) from None
+    _check_open(case, uploaded_by)
+    if case.documents.filter(external_url=url).exists():
+        raise DocumentRejected(f"{url} is already attached to the case.", code="duplicate")
+    document = Document(
+        case=case,
+        title=title.strip() or url[:300],
+        kind=kind,
+        external_url=url,
+        state=Document.State.READY,
+        processed_at=timezone.now(),
+        uploaded_by=uploaded_by,
+    )
+    document.full_clean(exclude=["file", "thumbnail"])
+    document.save()
     return document

@@ -288,6 +288,24 @@ def reindex_later(case_ids: Iterable[int], *, labels: bool = False) -> None:
     transaction.on_commit(_Reindex(ids, labels=labels))
 
 
+def merge_reindexing(*, since: int = 0) -> None:
+    """Make the reindexing that waits for this transaction's commit one callback, from the
+    `since`-th callback on. A bulk write saves each row in a savepoint of its own, released
+    by now, so `reindex_later` could not merge them: merged, each case is indexed once."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return
+    ids: set[int] = set()
+    labels = False
+    for _savepoints, callback, _robust in connection.run_on_commit[since:]:
+        if isinstance(callback, _Reindex):
+            ids |= callback.ids
+            labels |= callback.labels
+            callback.ids, callback.labels = set(), False
+    if ids or labels:
+        reindex_later(ids, labels=labels)
+
+
 @task()
 def reindex_batch(case_ids: list[int]) -> int:
     return reindex_cases(case_ids)

@@ -1,0 +1,106 @@
+"""Read a sheet from a file and say, row by row, what its import did or would do."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from import_export.formats.base_formats import CSV, JSON, XLSX, Format
+from import_export.results import Result, RowResult
+from tablib import Dataset
+
+FORMATS: dict[str, type[Format]] = {"csv": CSV, "xlsx": XLSX, "json": JSON}
+
+OUTCOMES = {
+    RowResult.IMPORT_TYPE_NEW: "created",
+    RowResult.IMPORT_TYPE_UPDATE: "updated",
+    RowResult.IMPORT_TYPE_SKIP: "skipped",
+    RowResult.IMPORT_TYPE_DELETE: "deleted",
+    RowResult.IMPORT_TYPE_INVALID: "refused",
+    RowResult.IMPORT_TYPE_ERROR: "refused",
+}
+
+
+class UnreadableFile(Exception):
+    pass
+
+
+def read_dataset(path: Path, file_format: str | None = None) -> Dataset:
+    """The sheet in `path`, read as its extension (or `file_format`) says."""
+    name = (file_format or path.suffix.lstrip(".")).lower()
+    if name not in FORMATS:
+        raise UnreadableFile(f"Cannot read {path.name}: say --format csv, xlsx or json.")
+    reader = FORMATS[name](encoding="utf-8-sig")
+    data: str | bytes = path.read_bytes() if reader.is_binary() else path.read_text("utf-8-sig")
+    try:
+        dataset: Dataset = reader.create_dataset(data)
+    except Exception as exc:  # each format's parser raises its own errors
+        raise UnreadableFile(f"Cannot read {path.name} as {name.upper()}: {exc}") from exc
+    return dataset
+
+
+def reasons(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [
+            message
+            if name in (NON_FIELD_ERRORS, "__all__") or name in message
+            else f"{name}: {message}"
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return list(error.messages)
+
+
+@dataclass
+class RowReport:
+    number: int  # the row's place in the sheet, the header not counted
+    outcome: str
+    text: str
+
+
+def row_reports(result: Result) -> list[RowReport]:
+    reports = []
+    for number, row in enumerate(result.rows, start=1):
+        outcome = OUTCOMES.get(row.import_type, row.import_type)
+        if row.validation_error is not None:
+            text = "; ".join(reasons(row.validation_error))
+        elif row.errors:
+            text = "; ".join(str(error.error) for error in row.errors)
+        else:
+            text = row.object_repr or ""
+        reports.append(RowReport(number, outcome, text))
+    return reports
+
+
+def counts(result: Result) -> Counter[str]:
+    found = Counter(report.outcome for report in row_reports(result))
+    found["refused"] += len(result.base_errors)
+    return found
+
+
+def summary(result: Result, *, dry_run: bool) -> str:
+    found = counts(result)
+    done = ", ".join(f"{found[o]} {o}" for o in ("created", "updated", "skipped", "refused"))
+    if found["refused"]:
+        return f"{result.total_rows} rows: {done}. Nothing was saved."
+    if dry_run:
+        return f"{result.total_rows} rows: {done}. Dry run: nothing was saved."
+    return f"{result.total_rows} rows: {done}."
+
+
+def base_errors(result: Result) -> list[str]:
+    return [str(error.error) for error in result.base_errors]
+
+
+def import_kwargs(**kwargs: Any) -> dict[str, Any]:
+    """How the admin's confirmed import and the command call `import_data`: in one
+    transaction that a single refused row rolls back."""
+    return {
+        "raise_errors": False,
+        "use_transactions": True,
+        "rollback_on_validation_errors": True,
+        **kwargs,
+    }
