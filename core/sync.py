@@ -49,8 +49,13 @@ def updated_since(request: Request) -> datetime.datetime | None:
             code="invalid",
         )
     if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, datetime.UTC)
-    return moment
+        return timezone.make_aware(moment, datetime.UTC)
+    try:
+        # In UTC: PostgreSQL takes offsets up to 15:59 only, ISO 8601 writes up to 23:59.
+        return moment.astimezone(datetime.UTC)
+    except OverflowError:  # past the ends of the calendar in UTC: before year 1, after 9999
+        edge = datetime.datetime.max if moment.year == 9999 else datetime.datetime.min
+        return edge.replace(tzinfo=datetime.UTC)
 
 
 def wants_changes(request: Request) -> bool:

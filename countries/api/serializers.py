@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from core.serializers import refuse_non_text
 from countries.models import Country, EGovScore, Organization
+from countries.services import ORGANIZATION_FIELDS
 
 
 class EGovScoreSerializer(serializers.ModelSerializer):
@@ -118,17 +119,7 @@ class OrganizationWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organization
-        fields = [
-            "name",
-            "slug",
-            "acronym",
-            "short_name",
-            "kind",
-            "country",
-            "parent",
-            "website",
-            "description",
-        ]
+        fields = list(ORGANIZATION_FIELDS)  # what the service lets a write set
 
     def to_internal_value(self, data: object) -> dict[str, Any]:
         if not isinstance(data, Mapping):  # a JSON object, or a form's QueryDict

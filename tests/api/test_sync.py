@@ -95,6 +95,17 @@ def test_a_malformed_moment_answers_400_and_an_unknown_cursor_404_naming_them(na
     assert response.json()["field"] == "cursor"
 
 
+@pytest.mark.parametrize(
+    "value", ["0505-05-27T21:32:26+23:02", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-12:00"]
+)
+def test_any_moment_iso_8601_can_write_is_read_on_both_databases(value):
+    # PostgreSQL takes offsets up to 15:59 only; found by the schema's fuzzing.
+    ThemeFactory()
+    response = client_for().get(reverse("api-v1:theme-list"), {"updated_since": value})
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == (0 if value.startswith("9999") else 1)
+
+
 def test_updated_since_lists_what_changed_at_or_after_the_moment_oldest_first():
     old = OrganizationFactory(name="Old agency")
     moment = timezone.now()

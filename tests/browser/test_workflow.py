@@ -83,6 +83,16 @@ def test_invitation_to_publication_in_the_browser(demo_site, browser):
     assert duplicate_ids(focal) == []
     assert run_axe(focal) == []
     shot(focal, "2-case-in-the-workspace")
+    # The presentation's details, corrected after the upload.
+    focal.get_by_role("link", name="Edit details of “Country presentation”").click()
+    assert run_axe(focal) == []
+    shot(focal, "2b-document-details")
+    focal.get_by_label("Title (required)").fill("Country presentation, Dhaka 2024")
+    focal.get_by_label("Language").select_option(label="English")
+    focal.get_by_role("button", name="Save details").click()
+    assert (
+        focal.get_by_role("link", name="Country presentation, Dhaka 2024", exact=True).count() == 1
+    )
     focal.get_by_role("link", name="Preview as the public will see it").click()
     assert "Preview of a draft case" in focal.content()
     assert run_axe(focal) == []
