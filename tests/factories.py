@@ -3,6 +3,7 @@
 import datetime
 
 import factory
+from django.db.models import Q
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
@@ -57,7 +58,16 @@ class CountryFactory(DjangoModelFactory):
         model = Country
         django_get_or_create = ("iso3",)
 
-    iso3 = factory.Sequence(lambda n: f"Q{chr(65 + n // 26 % 26)}{chr(65 + n % 26)}")
+    @factory.lazy_attribute_sequence
+    def iso3(self, n):
+        """The next made-up code no country has yet (nor its two letters): a test's own
+        country ("QBD") must not come back from get_or_create as another test country."""
+        for k in range(n, n + 26 * 26):
+            code = f"Q{chr(65 + k // 26 % 26)}{chr(65 + k % 26)}"
+            if not Country.objects.filter(Q(iso3=code) | Q(iso2=code[1:])).exists():
+                return code
+        raise RuntimeError("Every made-up country code is taken.")
+
     iso2 = factory.LazyAttribute(lambda o: o.iso3[1:])
     m49 = factory.Sequence(lambda n: f"{900 + n % 99:03d}"[-3:])
     name = factory.Sequence(lambda n: f"Testland {n}")
