@@ -28,9 +28,15 @@ from accounts.models import Invitation
 from countries.admin import InvitationAdmin, OrganizationAdmin
 from countries.models import Organization
 from paks import roles
+from paks.imports.columns import ColumnMapping, MappingError, parse_mapping
 from paks.imports.files import MAX_ENTRIES, Bundle, FilesRefused, zip_bundle
 from paks.imports.report import base_errors, row_reports
-from paks.imports.resources import InvitationResource, OrganizationResource
+from paks.imports.resources import (
+    InvitationResource,
+    OrganizationResource,
+    ServiceResource,
+    column_name,
+)
 
 PUBLISH_HELP = (
     "Publish the imported cases at once. Left unticked, they come in as drafts for their "
@@ -40,6 +46,12 @@ FILES_HELP = (
     "The files the sheet's documents column names (slides.pdf; report.docx), in one ZIP: a "
     "name is found as its path in the ZIP, or as the only file of that name. At most "
     f"{MAX_ENTRIES} files."
+)
+MAPPING_HELP = (
+    "For a sheet whose headers are not this import's own: one line a column, "
+    "<code>sheet header = field</code> (or <code>-&gt;</code>), e.g. "
+    "<code>Nom du pays = country</code>. Case and spaces do not count. The dry run lists the "
+    "columns it does not import and the fields it knows."
 )
 # The confirm form carries the stored ZIP's name signed: a forged name reads no other file.
 FILES_SALT = "paks.imports.files"
@@ -57,7 +69,86 @@ class KeptFiles:
     bundle: Bundle | None = None
 
 
-class PublishImportForm(ImportForm):
+def chosen_resource(resources: Any, index: Any) -> ServiceResource:
+    """The form's resource class, by the index it was chosen at, made to read its fields."""
+    classes = list(resources)
+    try:
+        resource_class = classes[int(index or 0)]
+    except (IndexError, ValueError):
+        resource_class = classes[0]
+    resource: ServiceResource = resource_class()
+    return resource
+
+
+class MappingImportForm(ImportForm):
+    """The import form, with a mapping of the sheet's headers to the import's fields."""
+
+    column_mapping = forms.CharField(
+        required=False,
+        label="Column mapping",
+        help_text=MAPPING_HELP,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+    )
+
+    def __init__(self, formats: Any, resources: Any, **kwargs: Any) -> None:
+        super().__init__(formats, resources, **kwargs)
+        self.import_formats, self.import_resources = list(formats), list(resources)
+
+    def clean_column_mapping(self) -> ColumnMapping:
+        text = self.cleaned_data.get("column_mapping") or ""
+        resource = chosen_resource(self.import_resources, self.cleaned_data.get("resource"))
+        try:
+            mapping = parse_mapping(text, fields=resource.known_fields(), column_name=column_name)
+            headers = self.sheet_headers() if mapping else None
+            if headers is not None:
+                mapping.check_headers(headers, column_name)
+        except MappingError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return mapping
+
+    def sheet_headers(self) -> list[Any] | None:
+        """The uploaded sheet's headers; None when it cannot be read (the import says so)."""
+        upload, chosen = self.cleaned_data.get("import_file"), self.cleaned_data.get("format")
+        if not upload or chosen in (None, ""):
+            return None
+        reader = self.import_formats[int(chosen)](encoding="utf-8-sig")
+        data: str | bytes = b"".join(upload.chunks())
+        upload.seek(0)
+        try:
+            if not reader.is_binary():
+                data = data.decode("utf-8-sig")  # type: ignore[union-attr]
+            headers = reader.create_dataset(data).headers
+        except Exception:  # each format's parser raises its own errors
+            return None
+        return list(headers or [])
+
+
+class MappingConfirmForm(ConfirmImportForm):
+    """The confirm form, carrying the dry run's mapping (checked again: it is posted)."""
+
+    column_mapping = forms.CharField(required=False, widget=forms.HiddenInput())
+
+    def __init__(self, *args: Any, resources: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.import_resources = list(resources)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean()
+        text = cleaned.get("column_mapping") or ""
+        if not self.import_resources or not text.strip():
+            cleaned["column_mapping"] = ColumnMapping()
+            return cleaned
+        resource = chosen_resource(self.import_resources, cleaned.get("resource"))
+        try:
+            cleaned["column_mapping"] = parse_mapping(
+                text, fields=resource.known_fields(), column_name=column_name
+            )
+        except MappingError as exc:
+            raise forms.ValidationError(f"Column mapping: {exc}") from None
+        return cleaned
+
+
+class PublishImportForm(MappingImportForm):
     publish = forms.BooleanField(
         required=False, label="Publish the imported cases", help_text=PUBLISH_HELP
     )
@@ -74,7 +165,7 @@ class PublishImportForm(ImportForm):
         return upload
 
 
-class PublishConfirmForm(ConfirmImportForm):
+class PublishConfirmForm(MappingConfirmForm):
     publish = forms.BooleanField(required=False, widget=forms.HiddenInput())
     files_name = forms.CharField(required=False, widget=forms.HiddenInput())
     files_original_name = forms.CharField(required=False, widget=forms.HiddenInput())
@@ -105,10 +196,15 @@ class ServiceImportMixin(ImportMixin):
         return roles.is_editor(request.user)
 
     def get_import_form_class(self, request: HttpRequest) -> type[forms.Form]:
-        return PublishImportForm if self.offers_publish else ImportForm
+        return PublishImportForm if self.offers_publish else MappingImportForm
 
     def get_confirm_form_class(self, request: HttpRequest) -> type[forms.Form]:
-        return PublishConfirmForm if self.offers_publish else ConfirmImportForm
+        return PublishConfirmForm if self.offers_publish else MappingConfirmForm
+
+    def get_confirm_form_kwargs(self, request: HttpRequest, import_form: Any = None) -> Any:
+        kwargs = super().get_confirm_form_kwargs(request, import_form)
+        kwargs["resources"] = self.get_import_resource_classes(request)
+        return kwargs
 
     def takes_files(self, request: HttpRequest) -> bool:
         return self.offers_publish and any(
@@ -123,6 +219,9 @@ class ServiceImportMixin(ImportMixin):
 
     def get_confirm_form_initial(self, request: HttpRequest, import_form: Any) -> dict[str, Any]:
         initial: dict[str, Any] = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            mapping = import_form.cleaned_data.get("column_mapping")
+            initial["column_mapping"] = mapping.text() if mapping else ""
         if import_form is not None and self.offers_publish:
             initial["publish"] = import_form.cleaned_data.get("publish", False)
             kept: KeptFiles | None = getattr(request, REQUEST_FILES, None)
@@ -207,8 +306,10 @@ class ServiceImportMixin(ImportMixin):
     def get_import_resource_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict[str, Any]:
         form = kwargs.get("form")
         cleaned = getattr(form, "cleaned_data", None) or {}
+        mapping = cleaned.get("column_mapping")
         resource_kwargs: dict[str, Any] = {
-            "publish": bool(self.offers_publish and cleaned.get("publish"))
+            "publish": bool(self.offers_publish and cleaned.get("publish")),
+            "column_mapping": mapping if isinstance(mapping, ColumnMapping) else None,
         }
         if form is not None and self.takes_files(request):
             resource_kwargs["files"] = self.import_files(request, form)

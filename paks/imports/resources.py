@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, cast
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 from import_export import resources
 from import_export.fields import Field
+from import_export.results import Result
 from import_export.widgets import ForeignKeyWidget
 from tablib import Dataset
 
@@ -35,6 +36,7 @@ from paks.documents.accept import (
     detect_media_type,
     sha256_of,
 )
+from paks.imports.columns import ColumnMapping, ColumnReport, MappingError
 from paks.imports.files import Bundle, NamedFile, is_link
 from paks.imports.matching import Matcher, Unmatched, cell_text, key, split_list
 from paks.models import CaseStudy, Document
@@ -69,6 +71,14 @@ def column_name(header: object) -> str:
     return COLUMN_ALIASES.get(name, name)
 
 
+class ImportResult(Result):
+    """import-export's result, with what the import made of the sheet's columns."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.columns = ColumnReport()
+
+
 def choice(value: Any, choices: Iterable[tuple[str, str]], *, column: str) -> str:
     """A choice by its stored value or its label ("Government agency" is "government")."""
     text = cell_text(value)
@@ -95,23 +105,76 @@ class ServiceResource(resources.ModelResource):
     kind_label: ClassVar[str] = "rows"
     # Whether rows name files given with the sheet (a ZIP), passed as `files`.
     takes_files: ClassVar[bool] = False
+    # Columns a row may leave out though the model needs them: the service fills them in.
+    derived_columns: ClassVar[tuple[str, ...]] = ("slug",)
 
     class Meta:
         clean_model_instances = False  # the services validate, in the dry run too
         report_skipped = True
         use_transactions = True
 
-    def __init__(self, *, publish: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        publish: bool = False,
+        column_mapping: ColumnMapping | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.publish = publish
+        self.column_mapping = column_mapping or ColumnMapping()
+        self.columns = ColumnReport(mapping=self.column_mapping)
         self.user: User | None = None
         self.matcher = Matcher()
+
+    def get_result_class(self) -> type[Result]:
+        return ImportResult
+
+    def known_fields(self) -> list[str]:
+        """The columns this import reads, by the names a mapping maps to."""
+        return [f.column_name for f in self.get_import_fields()]
+
+    def required_fields(self) -> set[str]:
+        """The columns whose every row needs a value: the model's fields that may be left
+        neither blank nor to a default, nor to the service."""
+        meta = self._meta.model._meta
+        required = set()
+        for name in self.known_fields():
+            if name in self.derived_columns:
+                continue
+            try:
+                model_field = meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if not (getattr(model_field, "blank", True) or model_field.has_default()):
+                required.add(name)
+        return required
+
+    def column_report(self, headers: list[Any]) -> ColumnReport:
+        known, required = self.known_fields(), self.required_fields()
+        return ColumnReport(
+            unused=[str(h) for h in headers if h is not None and self.rename(h) not in known],
+            fields=[(name, name in required) for name in known],
+            mapping=self.column_mapping,
+        )
+
+    def rename(self, header: object) -> str:
+        """The column a header names: as the mapping says, else by its name or alias."""
+        return self.column_mapping.field_for(header) or column_name(header)
 
     def matchers(self) -> dict[str, Callable[[Any, str], Any]]:
         return {}
 
     def before_import(self, dataset: Dataset, **kwargs: Any) -> None:
-        dataset.headers = [column_name(h) for h in dataset.headers or []]
+        headers = list(dataset.headers or [])
+        self.columns = self.column_report(headers)
+        try:
+            self.column_mapping.check_headers(headers, column_name)
+        except MappingError as exc:
+            # The admin's form and the command check first; read no row under wrong names.
+            dataset.wipe()
+            raise ValueError(f"Column mapping: {exc}") from None
+        dataset.headers = [self.rename(h) for h in headers]
         self.user = kwargs.get("user")
         self.matcher = Matcher()  # read afresh: another import may have added rows
 
@@ -195,6 +258,7 @@ class ServiceResource(resources.ModelResource):
 
     def after_import(self, dataset: Dataset, result: Any, **kwargs: Any) -> None:
         super().after_import(dataset, result, **kwargs)
+        result.columns = self.columns
         if kwargs.get("dry_run") or result.has_errors() or result.has_validation_errors():
             return
         totals = result.totals
@@ -202,6 +266,8 @@ class ServiceResource(resources.ModelResource):
             f"{self.kind_label} from {kwargs.get('file_name') or 'a file'}: "
             f"{totals['new']} created, {totals['update']} updated, {totals['skip']} skipped"
         )
+        if self.column_mapping:
+            detail += f"; columns mapped: {self.column_mapping.describe()}"
         audit.record(DATA_IMPORTED, actor=self.user, detail=detail)
 
 

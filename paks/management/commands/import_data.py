@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
+from paks.imports.columns import MappingError, parse_mapping
 from paks.imports.files import Bundle, FilesRefused, open_bundle
 from paks.imports.report import (
     FORMATS,
@@ -17,7 +18,7 @@ from paks.imports.report import (
     row_reports,
     summary,
 )
-from paks.imports.resources import RESOURCES
+from paks.imports.resources import RESOURCES, column_name
 
 
 class Command(BaseCommand):
@@ -45,6 +46,13 @@ class Command(BaseCommand):
             help="the files a cases sheet's documents column names, in a ZIP or a folder",
         )
         parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="HEADER=FIELD",
+            help=('read the sheet\'s column HEADER as FIELD ("Nom du pays=country"); repeatable'),
+        )
+        parser.add_argument(
             "--as",
             dest="as_email",
             metavar="EMAIL",
@@ -66,6 +74,15 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
 
         resource_class = RESOURCES[options["kind"]]
+        try:
+            mapping = parse_mapping(
+                options["map"], fields=resource_class().known_fields(), column_name=column_name
+            )
+            mapping.check_headers(dataset.headers or [], column_name)
+        except MappingError as exc:
+            # The lines of a mapping are the command's --map options, in their order.
+            raise CommandError(str(exc).replace("Line ", "--map option ", 1)) from None
+
         files: Bundle | None = None
         if options["files"] is not None:
             if not resource_class.takes_files:
@@ -77,7 +94,7 @@ class Command(BaseCommand):
 
         dry_run = options["dry_run"]
         extra = {"files": files} if files is not None else {}
-        resource = resource_class(publish=options["publish"], **extra)
+        resource = resource_class(publish=options["publish"], column_mapping=mapping, **extra)
         try:
             result = resource.import_data(
                 dataset, **import_kwargs(dry_run=dry_run, user=user, file_name=path.name)
@@ -94,6 +111,9 @@ class Command(BaseCommand):
                 outcome = f"would be {outcome}"
             # Line numbers as a spreadsheet shows them: the header is line 1.
             self.stdout.write(f"line {report.number + 1}: {outcome}: {report.text}")
+        not_imported = resource.columns.not_imported()
+        if not_imported:
+            self.stdout.write(not_imported)
         self.stdout.write(summary(result, dry_run=dry_run))
         if counts(result)["refused"]:
             raise CommandError("Some rows were refused (see above); nothing was saved.")
