@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core import signing
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -23,6 +24,7 @@ from import_export.formats.base_formats import CSV, JSON, XLSX
 from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.results import Result
 from import_export.tmp_storages import BaseStorage
+from tablib import Dataset
 
 from accounts.models import Invitation
 from countries.admin import InvitationAdmin, OrganizationAdmin
@@ -106,21 +108,42 @@ class MappingImportForm(ImportForm):
             raise forms.ValidationError(str(exc)) from None
         return mapping
 
-    def sheet_headers(self) -> list[Any] | None:
-        """The uploaded sheet's headers; None when it cannot be read (the import says so)."""
+    def sheet(self) -> Dataset | None:
+        """The uploaded sheet, read once; None when it cannot be read (the import says so)."""
+        if "_sheet" in self.__dict__:
+            return self.__dict__["_sheet"]
         upload, chosen = self.cleaned_data.get("import_file"), self.cleaned_data.get("format")
-        if not upload or chosen in (None, ""):
-            return None
-        reader = self.import_formats[int(chosen)](encoding="utf-8-sig")
-        data: str | bytes = b"".join(upload.chunks())
-        upload.seek(0)
-        try:
-            if not reader.is_binary():
-                data = data.decode("utf-8-sig")  # type: ignore[union-attr]
-            headers = reader.create_dataset(data).headers
-        except Exception:  # each format's parser raises its own errors
-            return None
-        return list(headers or [])
+        sheet = None
+        if upload and chosen not in (None, ""):
+            reader = self.import_formats[int(chosen)](encoding="utf-8-sig")
+            data: str | bytes = b"".join(upload.chunks())
+            upload.seek(0)
+            try:
+                if not reader.is_binary():
+                    data = data.decode("utf-8-sig")  # type: ignore[union-attr]
+                sheet = reader.create_dataset(data)
+            except Exception:  # each format's parser raises its own errors
+                sheet = None
+        self.__dict__["_sheet"] = sheet
+        return sheet
+
+    def sheet_headers(self) -> list[Any] | None:
+        sheet = self.sheet()
+        return None if sheet is None else list(sheet.headers or [])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        sheet, limit = self.sheet(), settings.PAKS_IMPORT_MAX_ROWS
+        if sheet is not None and len(sheet) > limit:
+            # A web request must end within the server's time limit (about 35 ms a row on
+            # PostgreSQL); past it the worker is stopped and the editor sees an error page.
+            self.add_error(
+                "import_file",
+                f"This sheet has {len(sheet):,} rows; the admin imports up to {limit:,} at a "
+                "time. Split it into several sheets, or have an operator run "
+                "manage.py import_data, which takes any number of rows.",
+            )
+        return cleaned
 
 
 class MappingConfirmForm(ConfirmImportForm):

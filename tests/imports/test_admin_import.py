@@ -176,3 +176,19 @@ def test_only_editors_may_import(client, organizations):
     client.force_login(staff)
 
     assert client.get(IMPORT_URL).status_code == 403
+
+
+def test_a_sheet_longer_than_the_admin_takes_is_refused_with_the_way_round(
+    signed_in, organizations, settings
+):
+    # One request must end within the server's time limit; the command takes any length.
+    settings.PAKS_IMPORT_MAX_ROWS = 3
+    response = upload(signed_in, sheet(CASE_HEADERS, case_rows(4, organizations), "csv"), "c.csv")
+    assert response.status_code == 200
+    error = response.context["form"].errors["import_file"][0]
+    assert error.startswith("This sheet has 4 rows; the admin imports up to 3 at a time.")
+    assert "manage.py import_data" in error
+    assert response.context.get("confirm_form") is None
+    assert not CaseStudy.objects.exists()
+    response = upload(signed_in, sheet(CASE_HEADERS, case_rows(3, organizations), "csv"), "c.csv")
+    assert response.context["confirm_form"] is not None
