@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from paks.webhooks import EVENTS
 from paks.webhooks.delivery import retry_now, send_test
 from paks.webhooks.models import Delivery, Endpoint
+from paks.webhooks.services import save_endpoint
 
 
 class EndpointForm(forms.ModelForm[Endpoint]):
@@ -68,9 +69,7 @@ class EndpointAdmin(admin.ModelAdmin[Endpoint]):
         return [name for name in self.fields if name != "secret" or mine]
 
     def save_model(self, request: HttpRequest, obj: Endpoint, form: Any, change: bool) -> None:
-        if change and "active" in form.changed_data and obj.active:
-            obj.consecutive_failures = 0  # turned on again: a fresh start
-        super().save_model(request, obj, form, change)
+        save_endpoint(obj)
 
     @admin.action(description="Send a test ping to the selected endpoints", permissions=["change"])
     def send_test_ping(self, request: HttpRequest, queryset: QuerySet[Endpoint]) -> None:

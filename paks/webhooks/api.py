@@ -23,6 +23,7 @@ from paks.webhooks.models import (
     scope_of,
     validate_events,
 )
+from paks.webhooks.services import save_endpoint
 
 DELIVERY_LOG_LIMIT = 100  # the newest; older ones are in the admin until pruned
 
@@ -68,9 +69,15 @@ class EndpointSerializer(serializers.ModelSerializer[Endpoint]):
                 raise serializers.ValidationError(
                     f"You have {owned} webhook endpoints, the most allowed; remove one first."
                 )
-        elif attrs.get("active") and not self.instance.active:
-            attrs["consecutive_failures"] = 0  # turned on again: a fresh start
         return attrs
+
+    def create(self, validated_data: dict[str, Any]) -> Endpoint:
+        return save_endpoint(Endpoint(**validated_data))
+
+    def update(self, instance: Endpoint, validated_data: dict[str, Any]) -> Endpoint:
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return save_endpoint(instance)
 
 
 class EndpointCreatedSerializer(EndpointSerializer):
