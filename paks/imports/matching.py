@@ -2,7 +2,8 @@
 the names the UN reference lists use), organizations, themes, SDGs and events by slug or name.
 
 One `Matcher` serves one import: it reads each table once, so a 1,000-row sheet costs a few
-queries, not thousands. Names compare without case, accents or spacing mattering.
+queries, not thousands. Names compare without case, accents or spacing mattering. A value
+mapping (`values.ValueMapping`) has it read a value the sheet names as another, existing one.
 """
 
 from __future__ import annotations
@@ -13,12 +14,15 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from countries.models import Country, Organization
 from countries.reference import EGOV_CSV, M49_CSV
 from events.models import Event
 from taxonomy.models import SDG, Theme
+
+if TYPE_CHECKING:
+    from paks.imports.values import ValueMapping
 
 # Cells that list several values separate them so (a comma may be part of a name).
 LIST_SEPARATORS = re.compile(r"[;|\n]")
@@ -27,7 +31,27 @@ SDG_NAME = re.compile(r"^(?:sdg|goal)?\s*#?\s*(\d{1,2})$")
 
 
 class Unmatched(ValueError):
-    """A cell names nothing known; the message names the column and the value."""
+    """A cell names nothing known; the message names the column and the value.
+
+    `kind` says what the value should have named (one of `values.KINDS`, so that a value
+    mapping can map it), None for what no mapping maps (a choice, a file); `value` is the
+    sheet's text (of the one part, in a cell that lists several).
+    """
+
+    def __init__(self, message: str, *, kind: str | None = None, value: str = "") -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.value = value
+
+
+def unmatched(
+    kind: str, text: str, replacement: str | None, *, column: str, message: str, mapped: str
+) -> Unmatched:
+    """Why `text` named nothing: `message`, or, when the value mapping replaced it, that its
+    replacement (`mapped` says how) is no better."""
+    if replacement is not None:
+        message = f'Column "{column}": "{text}" is mapped to "{replacement}", which {mapped}.'
+    return Unmatched(message, kind=kind, value=text)
 
 
 def key(value: object) -> str:
@@ -77,13 +101,19 @@ def _index(pairs: Iterable[tuple[str, Any]]) -> tuple[dict[str, Any], dict[str, 
 class Matcher:
     """Looks cells up in tables read once; `remember` adds rows the import itself created."""
 
-    def __init__(self) -> None:
+    def __init__(self, values: ValueMapping | None = None) -> None:
+        self.values = values
         self._countries: dict[str, Country] | None = None
         self._organizations: tuple[dict[str, Organization], dict[str, list[Organization]]] | None
         self._organizations = None
         self._themes: dict[str, Theme] | None = None
         self._sdgs: dict[str, SDG] | None = None
         self._events: tuple[dict[str, Event], dict[str, list[Event]]] | None = None
+
+    def _replaced(self, kind: str, text: str) -> tuple[str, str | None]:
+        """The text to look up, and the replacement the value mapping gives, if any."""
+        replacement = self.values.replacement(kind, text) if self.values else None
+        return (text if replacement is None else replacement), replacement
 
     # Countries
 
@@ -103,15 +133,21 @@ class Matcher:
 
     def country(self, value: Any, *, column: str = "country") -> Country:
         text = cell_text(value)
-        k = key(text)
+        looked_up, replacement = self._replaced("country", text)
+        k = key(looked_up)
         if M49_NUMBER.match(k):
             # M49 codes lose their leading zeros in spreadsheets, and gain a ".0" in some.
             k = k.split(".")[0].zfill(3)
         found = self._country_index().get(k)
         if found is None:
-            raise Unmatched(
-                f'Column "{column}": no country has the code or name "{text}" '
-                "(use its ISO3, ISO2 or M49 code or its name)."
+            raise unmatched(
+                "country",
+                text,
+                replacement,
+                column=column,
+                message=f'Column "{column}": no country has the code or name "{text}" '
+                "(use its ISO3, ISO2 or M49 code or its name).",
+                mapped="is the code or name of no country",
             )
         return found
 
@@ -130,19 +166,30 @@ class Matcher:
 
     def organization(self, value: Any, *, column: str = "organization") -> Organization:
         text = cell_text(value)
+        looked_up, replacement = self._replaced("organization", text)
         unique, shared = self._organization_index()
-        k = key(text)
+        k = key(looked_up)
         if k in shared:
             names = "; ".join(sorted(o.name for o in shared[k]))
-            raise Unmatched(
-                f'Column "{column}": "{text}" names several organizations ({names}); '
-                "use the full name or the slug."
+            raise unmatched(
+                "organization",
+                text,
+                replacement,
+                column=column,
+                message=f'Column "{column}": "{text}" names several organizations ({names}); '
+                "use the full name or the slug.",
+                mapped=f"names several organizations ({names}); use the full name or the slug",
             )
         found = unique.get(k)
         if found is None:
-            raise Unmatched(
-                f'Column "{column}": no organization is named "{text}" '
-                "(by its name, short name, acronym or slug); import it first."
+            raise unmatched(
+                "organization",
+                text,
+                replacement,
+                column=column,
+                message=f'Column "{column}": no organization is named "{text}" '
+                "(by its name, short name, acronym or slug); import it first.",
+                mapped="names no organization",
             )
         return found
 
@@ -165,9 +212,17 @@ class Matcher:
             self._themes = {key(k): t for t in Theme.objects.all() for k in (t.slug, t.name)}
         found = []
         for part in split_list(value):
-            theme = self._themes.get(key(part))
+            looked_up, replacement = self._replaced("theme", part)
+            theme = self._themes.get(key(looked_up))
             if theme is None:
-                raise Unmatched(f'Column "{column}": no theme is named "{part}".')
+                raise unmatched(
+                    "theme",
+                    part,
+                    replacement,
+                    column=column,
+                    message=f'Column "{column}": no theme is named "{part}".',
+                    mapped="names no theme",
+                )
             found.append(theme)
         return found
 
@@ -179,11 +234,17 @@ class Matcher:
                 self._sdgs[key(sdg.short_title)] = sdg
         found = []
         for part in split_list(value):
-            number = SDG_NAME.match(key(part))
-            found_sdg = self._sdgs.get(number.group(1).lstrip("0") if number else key(part))
+            looked_up, replacement = self._replaced("sdg", part)
+            number = SDG_NAME.match(key(looked_up))
+            found_sdg = self._sdgs.get(number.group(1).lstrip("0") if number else key(looked_up))
             if found_sdg is None:
-                raise Unmatched(
-                    f'Column "{column}": no SDG is "{part}" (write its number, 1 to 17).'
+                raise unmatched(
+                    "sdg",
+                    part,
+                    replacement,
+                    column=column,
+                    message=f'Column "{column}": no SDG is "{part}" (write its number, 1 to 17).',
+                    mapped="is no SDG (write its number, 1 to 17)",
                 )
             found.append(found_sdg)
         return found
@@ -196,12 +257,27 @@ class Matcher:
                 (key(k), e) for e in Event.objects.all() for k in (e.slug, e.title)
             )
         text = cell_text(value)
+        looked_up, replacement = self._replaced("event", text)
         unique, shared = self._events
-        if key(text) in shared:
-            raise Unmatched(f'Column "{column}": several events are titled "{text}"; use the slug.')
-        found = unique.get(key(text))
+        if key(looked_up) in shared:
+            raise unmatched(
+                "event",
+                text,
+                replacement,
+                column=column,
+                message=f'Column "{column}": several events are titled "{text}"; use the slug.',
+                mapped="is the title of several events; use the slug",
+            )
+        found = unique.get(key(looked_up))
         if found is None:
-            raise Unmatched(f'Column "{column}": no event has the slug or title "{text}".')
+            raise unmatched(
+                "event",
+                text,
+                replacement,
+                column=column,
+                message=f'Column "{column}": no event has the slug or title "{text}".',
+                mapped="is the slug or title of no event",
+            )
         return found
 
     def remember_event(self, event: Event) -> None:

@@ -33,12 +33,17 @@ def read_dataset(path: Path, file_format: str | None = None) -> Dataset:
     name = (file_format or path.suffix.lstrip(".")).lower()
     if name not in FORMATS:
         raise UnreadableFile(f"Cannot read {path.name}: say --format csv, xlsx or json.")
-    reader = FORMATS[name](encoding="utf-8-sig")
-    data: str | bytes = path.read_bytes() if reader.is_binary() else path.read_text("utf-8-sig")
+    return read_sheet(path.read_bytes(), name, name=path.name)
+
+
+def read_sheet(data: bytes, file_format: str, *, name: str) -> Dataset:
+    """A sheet's rows from its bytes, read as `file_format` (csv, xlsx or json)."""
+    reader = FORMATS[file_format](encoding="utf-8-sig")
     try:
-        dataset: Dataset = reader.create_dataset(data)
+        content: str | bytes = data if reader.is_binary() else data.decode("utf-8-sig")
+        dataset: Dataset = reader.create_dataset(content)
     except Exception as exc:  # each format's parser raises its own errors
-        raise UnreadableFile(f"Cannot read {path.name} as {name.upper()}: {exc}") from exc
+        raise UnreadableFile(f"Cannot read {name} as {file_format.upper()}: {exc}") from exc
     return dataset
 
 
@@ -89,6 +94,35 @@ def summary(result: Result, *, dry_run: bool) -> str:
     if dry_run:
         return f"{result.total_rows} rows: {done}. Dry run: nothing was saved."
     return f"{result.total_rows} rows: {done}."
+
+
+@dataclass(frozen=True)
+class UnknownValue:
+    """A value that rows named and nothing matched: to create, or to map to an existing one."""
+
+    kind: str  # one of values.KINDS
+    value: str  # as the sheet first wrote it
+    rows: int  # how many rows name it
+
+
+def unknown_values(result: Result) -> list[UnknownValue]:
+    found: dict[str, dict[str, int]] = getattr(result, "unknown", {})
+    return [
+        UnknownValue(kind, value, rows)
+        for kind, values in found.items()
+        for value, rows in values.items()
+    ]
+
+
+def unknown_lines(result: Result) -> list[str]:
+    """The unknown values, as `import_data` lists them after its rows."""
+    unknown = unknown_values(result)
+    if not unknown:
+        return []
+    return [
+        "Unknown values: create them first, or map each to an existing one with --map-value:",
+        *(f'  {u.kind} "{u.value}": {u.rows} {"row" if u.rows == 1 else "rows"}' for u in unknown),
+    ]
 
 
 def base_errors(result: Result) -> list[str]:

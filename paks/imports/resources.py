@@ -5,10 +5,14 @@ instance (`import_instance`) and saves it (`save_instance`). Here the cells that
 rows are matched by `matching.Matcher`, the save is the service's, and a refused row says
 why: a cell that names nothing, or the service's own refusal. The admin and `import_data`
 import with `rollback_on_validation_errors`, so one refused row saves nothing.
+
+The values no row matched are counted, by kind, for the editor to create them or to map
+them to existing ones (a `values.ValueMapping`, which the Matcher then applies).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, cast
 
@@ -39,6 +43,7 @@ from paks.documents.accept import (
 from paks.imports.columns import ColumnMapping, ColumnReport, MappingError
 from paks.imports.files import Bundle, NamedFile, is_link
 from paks.imports.matching import Matcher, Unmatched, cell_text, key, split_list
+from paks.imports.values import KINDS, ValueMapping
 from paks.models import CaseStudy, Document
 from paks.search.index import merge_reindexing
 
@@ -72,11 +77,40 @@ def column_name(header: object) -> str:
 
 
 class ImportResult(Result):
-    """import-export's result, with what the import made of the sheet's columns."""
+    """import-export's result, with what the import made of the sheet's columns, and the
+    values its rows named that match nothing: kind -> value -> number of rows naming it."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.columns = ColumnReport()
+        self.unknown: dict[str, dict[str, int]] = {}
+
+
+class UnknownValues:
+    """The values an import's rows named that match nothing, each counted once a row, and
+    listed as first written (values differing only in case, accents or spacing are one)."""
+
+    def __init__(self) -> None:
+        self.spelling: dict[tuple[str, str], str] = {}  # (kind, key) -> the value first met
+        self.rows: Counter[tuple[str, str]] = Counter()
+
+    def count_row(self, failures: Iterable[Unmatched]) -> None:
+        """The values one row named that match nothing: those a value mapping could map."""
+        row: dict[tuple[str, str], str] = {}
+        for failure in failures:
+            if failure.kind and key(failure.value):
+                row.setdefault((failure.kind, key(failure.value)), failure.value)
+        for found, value in row.items():
+            self.spelling.setdefault(found, value)
+            self.rows[found] += 1
+
+    def by_kind(self) -> dict[str, dict[str, int]]:
+        found: dict[str, dict[str, int]] = {}
+        for kind in KINDS:
+            values = {v: self.rows[k] for k, v in self.spelling.items() if k[0] == kind}
+            if values:
+                found[kind] = values
+        return found
 
 
 def choice(value: Any, choices: Iterable[tuple[str, str]], *, column: str) -> str:
@@ -118,14 +152,17 @@ class ServiceResource(resources.ModelResource):
         *,
         publish: bool = False,
         column_mapping: ColumnMapping | None = None,
+        value_mapping: ValueMapping | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.publish = publish
         self.column_mapping = column_mapping or ColumnMapping()
+        self.value_mapping = value_mapping or ValueMapping()
         self.columns = ColumnReport(mapping=self.column_mapping)
         self.user: User | None = None
-        self.matcher = Matcher()
+        self.matcher = Matcher(self.value_mapping)
+        self.unknown = UnknownValues()
 
     def get_result_class(self) -> type[Result]:
         return ImportResult
@@ -176,7 +213,9 @@ class ServiceResource(resources.ModelResource):
             raise ValueError(f"Column mapping: {exc}") from None
         dataset.headers = [self.rename(h) for h in headers]
         self.user = kwargs.get("user")
-        self.matcher = Matcher()  # read afresh: another import may have added rows
+        # Read afresh: another import may have added rows.
+        self.matcher = Matcher(self.value_mapping)
+        self.unknown = UnknownValues()
 
     def import_instance(
         self, instance: models.Model, row: Mapping[str, Any], **kwargs: Any
@@ -187,6 +226,7 @@ class ServiceResource(resources.ModelResource):
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         relations: dict[str, Any] = {}
+        failures: list[Unmatched] = []
         for column, read in self.matchers().items():
             if column not in row:
                 continue
@@ -196,16 +236,35 @@ class ServiceResource(resources.ModelResource):
                 if not empty:
                     value = read(row[column], column)
             except Unmatched as exc:
-                errors[column] = [str(exc)]
+                found = [exc]
+                if column in self.list_columns and exc.kind is not None:
+                    found = self.unmatched_parts(read, row[column], column) or found
+                failures += found
+                errors[column] = list(dict.fromkeys(str(f) for f in found))
                 continue
             if column in self.list_columns:
                 relations[column] = value
             else:
                 setattr(instance, column, value)
+        # Counted here only, once a row: `get_instance` may have matched the same cells.
+        self.unknown.count_row(failures)
         instance._import_relations = relations  # type: ignore[attr-defined]
         instance._import_columns = set(row)  # type: ignore[attr-defined]
         if errors:
             raise ValidationError(errors)
+
+    def unmatched_parts(
+        self, read: Callable[[Any, str], Any], value: Any, column: str
+    ) -> list[Unmatched]:
+        """Every part of a list cell that names nothing, not just the first: the editor
+        creates or maps them all before the next run."""
+        found = []
+        for part in split_list(value):
+            try:
+                read(part, column)
+            except Unmatched as exc:
+                found.append(exc)
+        return found
 
     def skip_row(
         self,
@@ -259,6 +318,7 @@ class ServiceResource(resources.ModelResource):
     def after_import(self, dataset: Dataset, result: Any, **kwargs: Any) -> None:
         super().after_import(dataset, result, **kwargs)
         result.columns = self.columns
+        result.unknown = self.unknown.by_kind()
         if kwargs.get("dry_run") or result.has_errors() or result.has_validation_errors():
             return
         totals = result.totals
@@ -268,6 +328,8 @@ class ServiceResource(resources.ModelResource):
         )
         if self.column_mapping:
             detail += f"; columns mapped: {self.column_mapping.describe()}"
+        if self.value_mapping:
+            detail += f"; values mapped: {self.value_mapping.describe()}"
         audit.record(DATA_IMPORTED, actor=self.user, detail=detail)
 
 

@@ -17,8 +17,10 @@ from paks.imports.report import (
     read_dataset,
     row_reports,
     summary,
+    unknown_lines,
 )
 from paks.imports.resources import RESOURCES, column_name
+from paks.imports.values import parse_values
 
 
 class Command(BaseCommand):
@@ -53,6 +55,17 @@ class Command(BaseCommand):
             help=('read the sheet\'s column HEADER as FIELD ("Nom du pays=country"); repeatable'),
         )
         parser.add_argument(
+            "--map-value",
+            action="append",
+            default=[],
+            metavar="KIND:VALUE=EXISTING",
+            help=(
+                "read a VALUE the sheet names as an EXISTING one, KIND being country, "
+                'organization, theme, sdg or event ("organization:Min. of ICT=Ministry of '
+                'ICT of Kenya"); repeatable'
+            ),
+        )
+        parser.add_argument(
             "--as",
             dest="as_email",
             metavar="EMAIL",
@@ -82,6 +95,10 @@ class Command(BaseCommand):
         except MappingError as exc:
             # The lines of a mapping are the command's --map options, in their order.
             raise CommandError(str(exc).replace("Line ", "--map option ", 1)) from None
+        try:
+            values = parse_values(options["map_value"])
+        except MappingError as exc:
+            raise CommandError(str(exc).replace("Line ", "--map-value option ", 1)) from None
 
         files: Bundle | None = None
         if options["files"] is not None:
@@ -94,7 +111,9 @@ class Command(BaseCommand):
 
         dry_run = options["dry_run"]
         extra = {"files": files} if files is not None else {}
-        resource = resource_class(publish=options["publish"], column_mapping=mapping, **extra)
+        resource = resource_class(
+            publish=options["publish"], column_mapping=mapping, value_mapping=values, **extra
+        )
         try:
             result = resource.import_data(
                 dataset, **import_kwargs(dry_run=dry_run, user=user, file_name=path.name)
@@ -111,6 +130,8 @@ class Command(BaseCommand):
                 outcome = f"would be {outcome}"
             # Line numbers as a spreadsheet shows them: the header is line 1.
             self.stdout.write(f"line {report.number + 1}: {outcome}: {report.text}")
+        for line in unknown_lines(result):
+            self.stdout.write(line)
         not_imported = resource.columns.not_imported()
         if not_imported:
             self.stdout.write(not_imported)
