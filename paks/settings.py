@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "django.contrib.sitemaps",
     "rest_framework",
     "django_filters",
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "paks",
     "paks.search",
     "paks.webhooks",
+    "paks.imports",
     "workspace",
 ]
 
@@ -367,9 +369,9 @@ PAKS_TOKEN_LOCKOUT_SECONDS = env_int("PAKS_TOKEN_LOCKOUT_SECONDS", 900)
 PAKS_MAX_UPLOAD_BYTES = env_int("PAKS_MAX_UPLOAD_MB", 50) * 1024 * 1024
 # Admin and command imports (paks/imports): a sheet is saved whole or not at all.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
-# The most rows the admin imports in one request (each takes some 35 ms on PostgreSQL; the
-# request must end within GUNICORN_TIMEOUT); `manage.py import_data` takes any number.
-PAKS_IMPORT_MAX_ROWS = env_int("PAKS_IMPORT_MAX_ROWS", 1200)
+# The most rows of one sheet the admin imports: the task worker holds the sheet and its
+# report in memory (some 2 KB a row); `manage.py import_data` takes any number.
+PAKS_IMPORT_MAX_ROWS = env_int("PAKS_IMPORT_MAX_ROWS", 50_000)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "PAKS API",

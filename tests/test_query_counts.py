@@ -29,6 +29,7 @@ from django.utils import timezone
 from accounts.audit import record
 from accounts.services import issue_token
 from countries.services import invite
+from paks.imports.models import ImportJob
 from paks.search.index import reindex_batch
 from paks.webhooks import models as webhooks
 from tests.factories import (
@@ -652,6 +653,16 @@ CHANGE_LISTS = {
         ),
         # the date hierarchy's first and last day, its days; the event filter's values
         LISTED + 3,
+    ),
+    "imports.importjob": ChangeList(
+        lambda n: ImportJob.objects.create(
+            kind="cases",
+            sheet_format="csv",
+            file_name=f"sheet-{n}.csv",
+            requested_by=EditorFactory(),
+        ),
+        # the date hierarchy's first and last day, its days
+        LISTED + 2,
     ),
 }
 # Registered, but with no change list of database rows to count.

@@ -1,5 +1,8 @@
-"""Import buttons in the admin: a dry run lists every row as created, changed, skipped or
-refused (with why), and only a sheet without refusals may then be imported, whole.
+"""Imports in the admin: the form keeps the sheet and queues its dry run; the import's
+page (`ImportJobAdmin`) shows the report, row by row, as created, changed, skipped or
+refused with why, lets the editor map values that name nothing known to rows that exist,
+and imports a sheet that refused nothing, whole. The task worker does the work
+(`paks.imports.jobs`), so a sheet of any length stays within every web request's time.
 
 Organizations and invitations have their admin in `countries`, which cannot import the
 resources (they live here, in the layer that may read every table); `register` extends
@@ -9,36 +12,38 @@ those admin classes here, as `paks.admin` extends the events' own.
 from __future__ import annotations
 
 import contextlib
-import os
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core import signing
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, JSON, XLSX
-from import_export.forms import ConfirmImportForm, ImportForm
-from import_export.results import Result
-from import_export.tmp_storages import BaseStorage
+from import_export.forms import ImportForm
 from tablib import Dataset
 
-from accounts.models import Invitation
+from accounts.models import Invitation, signed_in
 from countries.admin import InvitationAdmin, OrganizationAdmin
-from countries.models import Organization
+from countries.models import Country, Organization
 from paks import roles
+from paks.imports import jobs
 from paks.imports.columns import ColumnMapping, MappingError, parse_mapping
-from paks.imports.files import MAX_ENTRIES, Bundle, FilesRefused, zip_bundle
-from paks.imports.report import base_errors, row_reports
+from paks.imports.files import MAX_ENTRIES, FilesRefused, zip_bundle
+from paks.imports.models import ImportJob
+from paks.imports.report import FORMATS, UnreadableFile, read_sheet
 from paks.imports.resources import (
+    RESOURCES,
     InvitationResource,
     OrganizationResource,
     ServiceResource,
     column_name,
 )
+from taxonomy.models import SDG, Theme
 
 PUBLISH_HELP = (
     "Publish the imported cases at once. Left unticked, they come in as drafts for their "
@@ -55,20 +60,6 @@ MAPPING_HELP = (
     "<code>Nom du pays = country</code>. Case and spaces do not count. The dry run lists the "
     "columns it does not import and the fields it knows."
 )
-# The confirm form carries the stored ZIP's name signed: a forged name reads no other file.
-FILES_SALT = "paks.imports.files"
-FILES_MAX_AGE = 24 * 60 * 60
-# The request's attribute that holds its KeptFiles.
-REQUEST_FILES = "_paks_import_files"
-
-
-@dataclass
-class KeptFiles:
-    """A request's ZIP: where it is kept, its reader once opened, the name it was given."""
-
-    storage: BaseStorage
-    label: str
-    bundle: Bundle | None = None
 
 
 def chosen_resource(resources: Any, index: Any) -> ServiceResource:
@@ -108,22 +99,25 @@ class MappingImportForm(ImportForm):
             raise forms.ValidationError(str(exc)) from None
         return mapping
 
+    def format_name(self) -> str | None:
+        """The chosen format as the imports name it (csv, xlsx, json)."""
+        chosen = self.cleaned_data.get("format")
+        if chosen in (None, ""):
+            return None
+        reader = self.import_formats[int(chosen)]
+        return next((name for name, cls in FORMATS.items() if cls is reader), None)
+
     def sheet(self) -> Dataset | None:
-        """The uploaded sheet, read once; None when it cannot be read (the import says so)."""
+        """The uploaded sheet, read once; None when it cannot be read (the form says so)."""
         if "_sheet" in self.__dict__:
             return self.__dict__["_sheet"]
-        upload, chosen = self.cleaned_data.get("import_file"), self.cleaned_data.get("format")
+        upload, file_format = self.cleaned_data.get("import_file"), self.format_name()
         sheet = None
-        if upload and chosen not in (None, ""):
-            reader = self.import_formats[int(chosen)](encoding="utf-8-sig")
-            data: str | bytes = b"".join(upload.chunks())
+        if upload and file_format:
+            data = b"".join(upload.chunks())
             upload.seek(0)
-            try:
-                if not reader.is_binary():
-                    data = data.decode("utf-8-sig")  # type: ignore[union-attr]
-                sheet = reader.create_dataset(data)
-            except Exception:  # each format's parser raises its own errors
-                sheet = None
+            with contextlib.suppress(UnreadableFile):
+                sheet = read_sheet(data, file_format, name=upload.name)
         self.__dict__["_sheet"] = sheet
         return sheet
 
@@ -133,41 +127,26 @@ class MappingImportForm(ImportForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        if self.errors or not cleaned.get("import_file"):
+            return cleaned
         sheet, limit = self.sheet(), settings.PAKS_IMPORT_MAX_ROWS
-        if sheet is not None and len(sheet) > limit:
-            # A web request must end within the server's time limit (about 35 ms a row on
-            # PostgreSQL); past it the worker is stopped and the editor sees an error page.
+        chosen = self.import_formats[int(cleaned["format"])]
+        if sheet is None:
+            self.add_error(
+                "import_file",
+                f"This file cannot be read as {chosen.__name__}: choose its format, or save "
+                "the sheet again as CSV (UTF-8), XLSX or JSON.",
+            )
+        elif not len(sheet):
+            self.add_error("import_file", "This sheet has no rows under its header line.")
+        elif len(sheet) > limit:
+            # The worker holds the sheet and its report in memory.
             self.add_error(
                 "import_file",
                 f"This sheet has {len(sheet):,} rows; the admin imports up to {limit:,} at a "
                 "time. Split it into several sheets, or have an operator run "
                 "manage.py import_data, which takes any number of rows.",
             )
-        return cleaned
-
-
-class MappingConfirmForm(ConfirmImportForm):
-    """The confirm form, carrying the dry run's mapping (checked again: it is posted)."""
-
-    column_mapping = forms.CharField(required=False, widget=forms.HiddenInput())
-
-    def __init__(self, *args: Any, resources: Any = (), **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.import_resources = list(resources)
-
-    def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean()
-        text = cleaned.get("column_mapping") or ""
-        if not self.import_resources or not text.strip():
-            cleaned["column_mapping"] = ColumnMapping()
-            return cleaned
-        resource = chosen_resource(self.import_resources, cleaned.get("resource"))
-        try:
-            cleaned["column_mapping"] = parse_mapping(
-                text, fields=resource.known_fields(), column_name=column_name
-            )
-        except MappingError as exc:
-            raise forms.ValidationError(f"Column mapping: {exc}") from None
         return cleaned
 
 
@@ -188,30 +167,12 @@ class PublishImportForm(MappingImportForm):
         return upload
 
 
-class PublishConfirmForm(MappingConfirmForm):
-    publish = forms.BooleanField(required=False, widget=forms.HiddenInput())
-    files_name = forms.CharField(required=False, widget=forms.HiddenInput())
-    files_original_name = forms.CharField(required=False, widget=forms.HiddenInput())
-
-    def clean_files_name(self) -> str:
-        signed = self.cleaned_data.get("files_name") or ""
-        if not signed:
-            return ""
-        try:
-            name = signing.loads(signed, salt=FILES_SALT, max_age=FILES_MAX_AGE)
-        except signing.BadSignature:
-            raise forms.ValidationError(
-                "The ZIP of this import is no longer kept: upload the sheet and the ZIP again."
-            ) from None
-        return os.path.basename(str(name))  # as import-export reads the sheet's name
-
-
 class ServiceImportMixin(ImportMixin):
-    """Import for editors, through the resources' services, all rows or none."""
+    """Import for editors, through the resources' services, all rows or none: the form
+    keeps the sheet and queues its dry run, whose page then offers the import."""
 
     import_formats = [CSV, XLSX, JSON]
     import_template_name = "admin/paks/import.html"
-    import_error_display = ("message", "row")
     # Cases offer "publish" and a ZIP of files on the import form; other kinds have neither.
     offers_publish = False
 
@@ -220,14 +181,6 @@ class ServiceImportMixin(ImportMixin):
 
     def get_import_form_class(self, request: HttpRequest) -> type[forms.Form]:
         return PublishImportForm if self.offers_publish else MappingImportForm
-
-    def get_confirm_form_class(self, request: HttpRequest) -> type[forms.Form]:
-        return PublishConfirmForm if self.offers_publish else MappingConfirmForm
-
-    def get_confirm_form_kwargs(self, request: HttpRequest, import_form: Any = None) -> Any:
-        kwargs = super().get_confirm_form_kwargs(request, import_form)
-        kwargs["resources"] = self.get_import_resource_classes(request)
-        return kwargs
 
     def takes_files(self, request: HttpRequest) -> bool:
         return self.offers_publish and any(
@@ -240,129 +193,35 @@ class ServiceImportMixin(ImportMixin):
             del form.fields["files"]
         return form
 
-    def get_confirm_form_initial(self, request: HttpRequest, import_form: Any) -> dict[str, Any]:
-        initial: dict[str, Any] = super().get_confirm_form_initial(request, import_form)
-        if import_form is not None:
-            mapping = import_form.cleaned_data.get("column_mapping")
-            initial["column_mapping"] = mapping.text() if mapping else ""
-        if import_form is not None and self.offers_publish:
-            initial["publish"] = import_form.cleaned_data.get("publish", False)
-            kept: KeptFiles | None = getattr(request, REQUEST_FILES, None)
-            if kept is not None:
-                initial["files_name"] = signing.dumps(kept.storage.name, salt=FILES_SALT)
-                initial["files_original_name"] = kept.label
-        return initial
-
-    def files_storage(self, name: str | None = None) -> BaseStorage:
-        """Where the ZIP waits between the dry run and the confirm: where the sheet does."""
-        storage: BaseStorage = self.get_tmp_storage_class()(
-            name=name, read_mode="rb", **self.get_tmp_storage_class_kwargs()
-        )
-        return storage
-
-    def import_files(self, request: HttpRequest, form: Any) -> Bundle | None:
-        """The ZIP given with the sheet (the dry run's upload, kept; or the one kept for the
-        confirm), opened once a request."""
-        kept: KeptFiles | None = getattr(request, REQUEST_FILES, None)
-        if kept is not None:
-            return kept.bundle
-        if not self.takes_files(request) or not form.is_bound or not form.is_valid():
-            return None
-        cleaned = form.cleaned_data
-        if isinstance(form, PublishImportForm) and cleaned.get("files"):
-            upload = cleaned["files"]
-            data = b"".join(upload.chunks())
-            storage, label = self.files_storage(), upload.name
-            storage.save(data)
-        elif isinstance(form, PublishConfirmForm) and cleaned.get("files_name"):
-            storage = self.files_storage(cleaned["files_name"])
-            label = cleaned["files_original_name"]
-            try:
-                data = storage.read()
-            except OSError:
-                raise FilesRefused(
-                    "The ZIP of this import is no longer kept: upload the sheet and the ZIP again."
-                ) from None
-        else:
-            return None
-        kept = KeptFiles(storage, label or "the ZIP")
-        setattr(request, REQUEST_FILES, kept)  # removed after the request, even if unread
-        kept.bundle = zip_bundle(data, label=kept.label)
-        return kept.bundle
-
-    def drop_files(self, request: HttpRequest, *, keep: bool) -> None:
-        """Close the request's ZIP and, unless its import is still to be confirmed, remove it."""
-        kept: KeptFiles | None = getattr(request, REQUEST_FILES, None)
-        if kept is None:
-            return
-        if kept.bundle is not None:
-            kept.bundle.close()
-        if not keep:
-            with contextlib.suppress(OSError):  # already gone
-                kept.storage.remove()
-        delattr(request, REQUEST_FILES)
-
     def import_action(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        """The dry run; its ZIP is kept for the confirm only if the sheet may be imported."""
-        confirmable = False
-        try:
-            response: HttpResponse = super().import_action(request, **kwargs)
-            context = getattr(response, "context_data", None) or {}
-            confirmable = bool(context.get("confirm_form"))
-        finally:
-            self.drop_files(request, keep=confirmable)
+        """The form; posted and valid, the sheet is kept and its dry run queued, and the
+        editor is sent to the import's page. An invalid form is shown again with why."""
+        if request.method == "POST" and self.has_import_permission(request):
+            form = self.create_import_form(request)
+            if form.is_valid():
+                return self.start_job(request, form)
+        response: HttpResponse = super().import_action(request, **kwargs)
         return response
+
+    def start_job(self, request: HttpRequest, form: Any) -> HttpResponse:
+        cleaned = form.cleaned_data
+        resource = chosen_resource(form.import_resources, cleaned.get("resource"))
+        sheet = form.sheet()
+        job = jobs.start(
+            kind=jobs.kind_of(type(resource)),
+            sheet=cleaned["import_file"],
+            sheet_format=form.format_name(),
+            rows=len(sheet) if sheet is not None else 0,
+            user=signed_in(request.user),
+            column_mapping=cleaned.get("column_mapping") or None,
+            publish=bool(cleaned.get("publish")),
+            files=cleaned.get("files") or None,
+        )
+        return HttpResponseRedirect(reverse("admin:imports_importjob_change", args=[job.pk]))
 
     def process_import(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        """The confirmed import; its ZIP is removed after it, imported or refused."""
-        try:
-            response: HttpResponse = super().process_import(request, **kwargs)
-        except FilesRefused as exc:
-            self.message_user(request, f"Nothing was imported: {exc}", messages.ERROR)
-            return HttpResponseRedirect(
-                reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
-            )
-        finally:
-            self.drop_files(request, keep=False)
-        return response
-
-    def get_import_resource_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict[str, Any]:
-        form = kwargs.get("form")
-        cleaned = getattr(form, "cleaned_data", None) or {}
-        mapping = cleaned.get("column_mapping")
-        resource_kwargs: dict[str, Any] = {
-            "publish": bool(self.offers_publish and cleaned.get("publish")),
-            "column_mapping": mapping if isinstance(mapping, ColumnMapping) else None,
-        }
-        if form is not None and self.takes_files(request):
-            resource_kwargs["files"] = self.import_files(request, form)
-        return resource_kwargs
-
-    def process_result(self, result: Result, request: HttpRequest) -> HttpResponse:
-        """After the confirm step: the import is done, or refused whole and said why (the
-        file changed since its dry run, or the database did)."""
-        if not (result.has_errors() or result.has_validation_errors()):
-            response: HttpResponse = super().process_result(result, request)
-            return response
-        refused = [r for r in row_reports(result) if r.outcome == "refused"]
-        lines = [f"line {r.number + 1}: {r.text}" for r in refused[:10]]
-        more = f" (and {len(refused) - 10} more)" if len(refused) > 10 else ""
-        self.message_user(
-            request,
-            f"Nothing was imported: {len(refused) or 'some'} rows were refused{more}. "
-            + " ".join(lines + base_errors(result)),
-            messages.ERROR,
-        )
-        return HttpResponseRedirect(
-            reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
-        )
-
-    def get_import_data_kwargs(self, **kwargs: Any) -> dict[str, Any]:
-        kwargs = super().get_import_data_kwargs(**kwargs)
-        kwargs.pop("request", None)
-        # A refused row rolls the whole import back (the dry run already refused to go on).
-        kwargs["rollback_on_validation_errors"] = True
-        return kwargs
+        """Imports are confirmed on their own page (see ImportJobAdmin)."""
+        return HttpResponseRedirect(reverse("admin:imports_importjob_changelist"))
 
 
 class OrganizationImportAdmin(ServiceImportMixin, OrganizationAdmin):
@@ -381,3 +240,179 @@ def register(site: admin.AdminSite = admin.site) -> None:
     ):
         site.unregister(model)
         site.register(model, model_admin)
+
+
+# The import's page
+
+# How each kind of value is chosen when the editor maps one the sheet names: from a list
+# where the list is short, else typed as the sheet would name it.
+VALUE_HELP = {
+    "organization": "the name, short name, acronym or slug of an existing organization",
+    "event": "the slug or title of an existing event",
+}
+KIND_LABELS = {
+    "country": "Country",
+    "organization": "Organization",
+    "theme": "Theme",
+    "sdg": "SDG",
+    "event": "Event",
+}
+# Rows of the report the page lists at most (the counts cover every row).
+ROWS_SHOWN = 2000
+REFRESH_SECONDS = 5
+
+
+def value_choices(kind: str) -> list[tuple[str, str]] | None:
+    if kind == "country":
+        return list(Country.objects.order_by("name").values_list("iso3", "name"))
+    if kind == "theme":
+        return list(Theme.objects.order_by("name").values_list("slug", "name"))
+    if kind == "sdg":
+        return [
+            (str(n), f"SDG {n}: {title}")
+            for n, title in SDG.objects.order_by("number").values_list("number", "short_title")
+        ]
+    return None
+
+
+class ValueMappingForm(forms.Form):
+    """One field for each value the dry run found no row for: the row meant instead."""
+
+    def __init__(self, *args: Any, unknown: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.unknown = unknown
+        choices: dict[str, list[tuple[str, str]] | None] = {}
+        for number, value in enumerate(unknown):
+            kind = value["kind"]
+            rows = value["rows"]
+            label = f"{KIND_LABELS[kind]} “{value['value']}” ({rows} row{'s' if rows != 1 else ''})"
+            if kind not in choices:
+                choices[kind] = value_choices(kind)
+            listed = choices[kind]
+            field: forms.Field
+            if listed is not None:
+                field = forms.ChoiceField(
+                    label=label, required=False, choices=[("", "— leave as it is —"), *listed]
+                )
+            else:
+                field = forms.CharField(
+                    label=label, required=False, max_length=500, help_text=VALUE_HELP.get(kind, "")
+                )
+            self.fields[f"value_{number}"] = field
+
+    def lines(self) -> list[str]:
+        """The mapping the editor chose, one `kind: value = existing` line each."""
+        return [
+            f"{value['kind']}: {value['value']} = {chosen}"
+            for number, value in enumerate(self.unknown)
+            if (chosen := " ".join(str(self.cleaned_data.get(f"value_{number}", "")).split()))
+        ]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin[ImportJob]):
+    """Every import the admin ran, newest first; each one's page is its dry run's report,
+    then its import's, with the buttons that take it on."""
+
+    list_display = ["created_at", "file_name", "kind", "status", "rows", "requested_by"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["requested_by"]
+    search_fields = ["file_name"]
+    date_hierarchy = "created_at"
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return roles.is_editor(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return roles.is_editor(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # an import starts from the list it imports into
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/import/", view(self.confirm_view), name="imports_importjob_confirm"),
+            path("<int:pk>/check/", view(self.check_view), name="imports_importjob_check"),
+            *super().get_urls(),
+        ]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        job = get_object_or_404(
+            ImportJob.objects.select_related("requested_by", "confirmed_by"),
+            pk=object_id if str(object_id).isdigit() else 0,
+        )
+        return self.render_job(request, job)
+
+    def render_job(
+        self, request: HttpRequest, job: ImportJob, values_form: ValueMappingForm | None = None
+    ) -> HttpResponse:
+        report = job.report or {}
+        rows = report.get("rows", [])
+        unknown = report.get("unknown", [])
+        if values_form is None and unknown and job.status == ImportJob.Status.CHECKED:
+            values_form = ValueMappingForm(unknown=unknown)
+        target = RESOURCES[job.kind]._meta.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Import of {job.file_name}",
+            "job": job,
+            "report": report,
+            "refused_rows": [row for row in rows if row["outcome"] == "refused"][:ROWS_SHOWN],
+            "shown_rows": rows[:ROWS_SHOWN],
+            "more_rows": max(0, len(rows) - ROWS_SHOWN),
+            "values_form": values_form,
+            "refresh": REFRESH_SECONDS if job.running else None,
+            "target_url": reverse(f"admin:{target.app_label}_{target.model_name}_changelist"),
+            "target_name": target.verbose_name_plural,
+            "again_url": reverse(f"admin:{target.app_label}_{target.model_name}_import"),
+        }
+        return TemplateResponse(request, "admin/imports/importjob/status.html", context)
+
+    def confirm_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        job = self._posted_job(request, pk)
+        try:
+            jobs.confirm(job, user=signed_in(request.user))
+        except jobs.JobRefused as exc:
+            self.message_user(request, f"Not imported: {exc}", messages.ERROR)
+        return HttpResponseRedirect(reverse("admin:imports_importjob_change", args=[job.pk]))
+
+    def check_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        job = self._posted_job(request, pk)
+        form = ValueMappingForm(request.POST, unknown=job.report.get("unknown", []))
+        if not form.is_valid():
+            return self.render_job(request, job, form)
+        lines = [line for line in job.value_mapping.splitlines() if line.strip()]
+        chosen = form.lines()
+        if not chosen:
+            self.message_user(request, "Choose a value to map first.", messages.WARNING)
+            return HttpResponseRedirect(reverse("admin:imports_importjob_change", args=[job.pk]))
+        try:
+            jobs.check_again(
+                job, value_mapping="\n".join([*lines, *chosen]), user=signed_in(request.user)
+            )
+        except jobs.JobRefused as exc:
+            self.message_user(request, f"Not checked again: {exc}", messages.ERROR)
+        return HttpResponseRedirect(reverse("admin:imports_importjob_change", args=[job.pk]))
+
+    def _posted_job(self, request: HttpRequest, pk: int) -> ImportJob:
+        if request.method != "POST":
+            raise Http404
+        if not roles.is_editor(request.user):
+            raise PermissionDenied
+        return get_object_or_404(ImportJob, pk=pk)

@@ -34,3 +34,10 @@ def organizations(reference) -> list[Organization]:
         )
         for c in countries
     ]
+
+
+@pytest.fixture(autouse=True)
+def worker_at_once(settings):
+    """The task worker checks and imports sheets and indexes cases; here each task runs as
+    it is queued."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

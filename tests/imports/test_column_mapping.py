@@ -1,7 +1,7 @@
 """A sheet exported by another portal, with headers that are not ours ("Nom du pays",
 "Ministry", "Title of practice"), is imported unedited: the dry run names the columns it
 does not import and the fields it knows, and a column mapping renames the headers, in the
-admin (through the confirm step) and in `import_data --map`.
+admin (kept with the import for its dry run and the import) and in `import_data --map`.
 """
 
 from io import StringIO
@@ -13,6 +13,7 @@ from django.utils.html import escape
 
 from accounts.models import AuditEvent
 from countries.models import Organization
+from paks.imports.models import ImportJob
 from paks.models import CaseStudy
 from tests.imports.sheets import case_rows, sheet, write
 from tests.imports.test_admin_import import confirm, upload
@@ -51,8 +52,8 @@ def test_the_dry_run_names_the_columns_it_does_not_import_and_the_fields(signed_
     assert "<code>title</code> (required)" in page
     assert "<code>country</code> (required)" in page
     assert "<code>organization</code>," in page  # known, not required
-    assert 'name="column_mapping"' in page  # the form, to upload again with a mapping
-    assert not response.context.get("confirm_form")
+    assert "Upload a corrected sheet" in page  # the form again, to give a mapping
+    assert not response.context["job"].confirmable
     assert not CaseStudy.objects.exists()
 
 
@@ -60,18 +61,18 @@ def test_a_mapped_sheet_is_dry_run_then_imported_with_its_mapping(signed_in, edi
     response = upload(signed_in, foreign_sheet(organizations), "portal.csv", column_mapping=MAPPING)
 
     page = response.content.decode()
-    assert f"{ROWS} rows: {ROWS} to create, 0 to change" in page
+    assert f"{ROWS} rows: {ROWS} created, 0 updated" in page
     assert "Not imported: columns Portal ID." in page
     assert (
         "Columns mapped: title of practice = title, NOM DU PAYS = country, "
         "Ministry = organization." in page
     )
-    assert response.context["confirm_form"] is not None
+    assert response.context["job"].confirmable
     assert not CaseStudy.objects.exists()
 
     response = confirm(signed_in, response)
 
-    assert response.status_code == 302
+    assert response.context["job"].status == "imported"
     assert CaseStudy.objects.count() == ROWS
     first = CaseStudy.objects.get(title="Imported practice 0000: one-stop service portal")
     assert first.country == organizations[0].country
@@ -91,8 +92,8 @@ def test_an_xlsx_sheet_is_mapped_as_a_csv_is(signed_in, organizations):
         column_mapping=MAPPING,
     )
 
-    assert response.context["confirm_form"] is not None
-    assert confirm(signed_in, response).status_code == 302
+    assert response.context["job"].confirmable
+    assert confirm(signed_in, response).context["job"].status == "imported"
     assert CaseStudy.objects.count() == ROWS
 
 
@@ -126,50 +127,25 @@ def test_a_wrong_mapping_is_a_form_error_and_imports_nothing(
     assert len(form_errors) == 1
     assert error in form_errors[0]
     assert escape(error) in response.content.decode()
-    assert "result" not in response.context or response.context["result"] is None
-    assert not CaseStudy.objects.exists()
-
-
-def test_a_confirm_whose_mapping_names_no_field_imports_nothing(signed_in, organizations):
-    response = upload(signed_in, foreign_sheet(organizations), "portal.csv", column_mapping=MAPPING)
-    data = {n: response.context["confirm_form"].initial.get(n, "") for n in ("import_file_name",)}
-    data |= {"original_file_name": "portal.csv", "format": "0", "resource": "0"}
-    data["column_mapping"] = "Nom du pays = nationality"
-
-    response = signed_in.post(reverse("admin:paks_casestudy_process_import"), data)
-
-    assert response.status_code == 200
-    [error] = response.context["confirm_form"].non_field_errors()
-    assert error.startswith('Column mapping: Line 1: "nationality" is no field of this import.')
+    assert not ImportJob.objects.exists()
     assert not CaseStudy.objects.exists()
 
 
 def test_organizations_take_a_mapping_too(signed_in, reference):
     content = sheet(("Ministry", "Pays"), [["Ministry of Digital Affairs", "FRA"]], "csv")
-    response = signed_in.post(
-        reverse("admin:countries_organization_import"),
-        {
-            "resource": "0",
-            "format": "0",
-            "column_mapping": "Ministry = name\nPays = country",
-            "import_file": _file("ministries.csv", content),
-        },
+    response = upload(
+        signed_in,
+        content,
+        "ministries.csv",
+        url=reverse("admin:countries_organization_import"),
+        column_mapping="Ministry = name\nPays = country",
     )
-    form = response.context["confirm_form"]
-    assert form.initial["column_mapping"] == "Ministry = name\nPays = country"
+    job = response.context["job"]
+    assert job.kind == "organizations" and job.column_mapping == "Ministry = name\nPays = country"
 
-    signed_in.post(
-        reverse("admin:countries_organization_process_import"),
-        {name: form.initial.get(name, "") for name in form.fields},
-    )
+    confirm(signed_in, response)
 
     assert Organization.objects.get(name="Ministry of Digital Affairs").country.iso3 == "FRA"
-
-
-def _file(name: str, content: bytes):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return SimpleUploadedFile(name, content)
 
 
 def run(*args: str) -> str:

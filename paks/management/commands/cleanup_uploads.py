@@ -1,4 +1,5 @@
-"""manage.py cleanup_uploads: remove stored files no document names, and expired upload keys.
+"""manage.py cleanup_uploads: remove stored files no document or import names, the files of
+imports nobody confirmed within a day, and expired upload keys.
 
 A file is stored before its row commits; if the process dies in between, the file stays
 behind with no row. This finds such orphans older than --min-age-hours (default 24, so an
@@ -17,9 +18,11 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from paks.api.idempotency import KEEP_FOR
+from paks.imports.jobs import expire_jobs
+from paks.imports.models import ImportJob
 from paks.models import Document, IdempotencyKey
 
-FOLDERS = ("documents", "thumbnails")
+FOLDERS = ("documents", "thumbnails", "imports")
 
 
 def _files(storage: Storage, folder: str) -> Iterator[str]:
@@ -34,8 +37,9 @@ def _files(storage: Storage, folder: str) -> Iterator[str]:
 
 class Command(BaseCommand):
     help = (
-        "Remove uploaded files that no document refers to and that are older than a day, "
-        "and idempotency keys older than a day; report what was removed."
+        "Remove uploaded files that no document or import refers to and that are older than a "
+        "day, the files of imports checked more than a day ago and never imported, and "
+        "idempotency keys older than a day; report what was removed."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -49,6 +53,9 @@ class Command(BaseCommand):
         cutoff = timezone.now() - datetime.timedelta(hours=options["min_age_hours"])
         named = set(Document.objects.exclude(file="").values_list("file", flat=True))
         named |= set(Document.objects.exclude(thumbnail="").values_list("thumbnail", flat=True))
+        expired = 0 if options["dry_run"] else expire_jobs()
+        for column in ("sheet", "files"):
+            named |= set(ImportJob.objects.exclude(**{column: ""}).values_list(column, flat=True))
         removed = kept_young = 0
         for folder in FOLDERS:
             for name in _files(storage, folder):
@@ -62,10 +69,11 @@ class Command(BaseCommand):
                     storage.delete(name)
                 removed += 1
         keys = IdempotencyKey.objects.filter(created_at__lt=timezone.now() - KEEP_FOR)
-        expired = keys.count() if options["dry_run"] else keys.delete()[0]
+        old_keys = keys.count() if options["dry_run"] else keys.delete()[0]
         verb = "Would remove" if options["dry_run"] else "Removed"
         self.stdout.write(
-            f"{verb} {removed} orphaned file(s) and {expired} expired idempotency key(s); "
+            f"{verb} {removed} orphaned file(s) and {old_keys} expired idempotency key(s); "
+            f"{expired} import(s) expired unconfirmed; "
             f"{kept_young} unreferenced file(s) younger than "
             f"{options['min_age_hours']:g} h left in place."
         )
