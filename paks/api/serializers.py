@@ -22,12 +22,18 @@ SLUG_PLACEHOLDER = "slug-placeholder-0"
 DATETIME = serializers.DateTimeField()  # as the model serializers write dates and times
 
 
-def _datetime(value: datetime.datetime) -> str:
+def _zone() -> datetime.tzinfo | None:
+    """The time zone times are written in, or None when DRF is set to write them otherwise
+    than in ISO 8601 (then DATETIME writes them)."""
+    return timezone.get_current_timezone() if api_settings.DATETIME_FORMAT == ISO_8601 else None
+
+
+def _datetime(value: datetime.datetime, zone: datetime.tzinfo | None) -> str:
     """What DATETIME writes for a time, without its per-call lookups (a page of results has
-    forty): ISO 8601 in the current time zone, UTC as Z."""
-    if timezone.is_naive(value) or api_settings.DATETIME_FORMAT != ISO_8601:
+    forty): ISO 8601 in `zone` (`_zone()`, read once a page), UTC as Z."""
+    if zone is None or timezone.is_naive(value):
         return str(DATETIME.to_representation(value))
-    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    text = value.astimezone(zone).isoformat()
     return f"{text[:-6]}Z" if text.endswith("+00:00") else text
 
 
@@ -167,9 +173,13 @@ class CaseSerializer(serializers.HyperlinkedModelSerializer):
         data["year"] = case.year
         data["summary"] = case.summary
         data["language"] = case.language
+        # The current time zone, read once for the page (a context variable lookup each time).
+        if "_zone" not in self.__dict__:
+            self.__dict__["_zone"] = _zone()
+        zone = self.__dict__["_zone"]
         for name in ("published_at", "updated_at"):
             value = getattr(case, name)
-            data[name] = None if value is None else _datetime(value)
+            data[name] = None if value is None else _datetime(value, zone)
         if len(self.Meta.fields) == len(data):
             return data  # building `self.fields` (model introspection) is costly too
         for field in self._readable_fields:
