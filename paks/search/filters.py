@@ -243,7 +243,7 @@ class Conditions:
 class Statement:
     """The facet counts, the total and one page, in one statement.
 
-    Rows are (kind, key, key, count, count, count, score). Every branch reads the matches
+    Rows are (kind, key, count, count, count, score). Every branch reads the matches
     `m`, one row per matching case with a flag per chosen facet. SQLite collects them once
     (a materialized CTE) and counts each facet in a pass over them; PostgreSQL counts every
     facet in one pass over the index (GROUPING SETS), which is three times faster than
@@ -295,42 +295,51 @@ class Statement:
 
     def _facet_branches(self) -> list[str]:
         """Each facet's counts; `{m}` stands for the matches. Themes and SDGs are counted per
-        distinct pair of bit sets (a few hundred at most) and split into their bits
-        afterwards, cheaper than testing each bit in each row."""
+        distinct bit set (a hundred or so of each) and split into their bits afterwards,
+        cheaper than testing each bit in each row."""
         count = self._count
         if self.grouping_sets:
-            kind = (
-                "CASE WHEN GROUPING(m.country_ref) = 0 THEN 'country' "
-                "WHEN GROUPING(m.organization_ref) = 0 THEN 'organization' "
-                "WHEN GROUPING(m.year) = 0 THEN 'year' ELSE 'bits' END"
+            grouped = {
+                "country": "m.country_ref",
+                "organization": "m.organization_ref",
+                "year": "m.year",
+                "themes": "m.theme_bits",
+            }
+            kind = " ".join(
+                f"WHEN GROUPING({column}) = 0 THEN '{name}'" for name, column in grouped.items()
+            )
+            counted = {"country": "country", "organization": "organization", "year": "year"}
+            first = " ".join(
+                f"WHEN GROUPING({grouped[name]}) = 0 THEN {count(facet)}"
+                for name, facet in {**counted, "themes": "theme"}.items()
             )
             branches = [
-                f"SELECT {kind}, COALESCE(m.country_ref, m.organization_ref, m.year, "
-                "m.theme_bits), CAST(m.sdg_bits AS BIGINT), "
-                f"CASE WHEN GROUPING(m.country_ref) = 0 THEN {count('country')} "
-                f"WHEN GROUPING(m.organization_ref) = 0 THEN {count('organization')} "
-                f"WHEN GROUPING(m.year) = 0 THEN {count('year')} ELSE {count('theme')} END, "
-                f"CASE WHEN GROUPING(m.country_ref) = 0 THEN {count('region')} "
-                f"ELSE {count('sdg')} END, "
+                f"SELECT CASE {kind} ELSE 'sdgs' END, COALESCE(m.country_ref, "
+                f"m.organization_ref, m.year, m.theme_bits, m.sdg_bits), "
+                f"CASE {first} ELSE {count('sdg')} END, "
+                f"CASE WHEN GROUPING(m.country_ref) = 0 THEN {count('region')} END, "
                 f"CASE WHEN GROUPING(m.country_ref) = 0 THEN {count('group')} "
-                f"ELSE {count()} END, {NO_SCORE} FROM {{m}} GROUP BY GROUPING SETS "
-                "((m.country_ref), (m.organization_ref), (m.year), (m.theme_bits, m.sdg_bits))"
+                f"WHEN GROUPING(m.sdg_bits) = 0 THEN {count()} END, {NO_SCORE} FROM {{m}} "
+                "GROUP BY GROUPING SETS ((m.country_ref), (m.organization_ref), (m.year), "
+                "(m.theme_bits), (m.sdg_bits))"
             ]
         else:
             branches = [
-                f"SELECT 'country', m.country_ref, {NONE}, {count('country')}, "
+                f"SELECT 'country', m.country_ref, {count('country')}, "
                 f"{count('region')}, {count('group')}, {NO_SCORE} FROM {{m}} "
                 "GROUP BY m.country_ref",
-                f"SELECT 'organization', m.organization_ref, {NONE}, {count('organization')}, "
+                f"SELECT 'organization', m.organization_ref, {count('organization')}, "
                 f"{NONE}, {NONE}, {NO_SCORE} FROM {{m}} GROUP BY m.organization_ref",
-                f"SELECT 'year', m.year, {NONE}, {count('year')}, {NONE}, {NONE}, {NO_SCORE} "
+                f"SELECT 'year', m.year, {count('year')}, {NONE}, {NONE}, {NO_SCORE} "
                 "FROM {m} GROUP BY m.year",
-                f"SELECT 'bits', m.theme_bits, m.sdg_bits, {count('theme')}, {count('sdg')}, "
-                f"{count()}, {NO_SCORE} FROM {{m}} GROUP BY m.theme_bits, m.sdg_bits",
+                f"SELECT 'themes', m.theme_bits, {count('theme')}, {NONE}, {NONE}, "
+                f"{NO_SCORE} FROM {{m}} GROUP BY m.theme_bits",
+                f"SELECT 'sdgs', m.sdg_bits, {count('sdg')}, {NONE}, {count()}, "
+                f"{NO_SCORE} FROM {{m}} GROUP BY m.sdg_bits",
             ]
         if self.labels.has_more_themes:
             branches.append(
-                f"SELECT 'theme', CAST(j.value AS INTEGER), {NONE}, {count('theme')}, {NONE}, "
+                f"SELECT 'theme', CAST(j.value AS INTEGER), {count('theme')}, {NONE}, "
                 f"{NONE}, {NO_SCORE} FROM {{m}} {self._elements('more_themes')} "
                 "WHERE m.more_themes <> '[]' GROUP BY CAST(j.value AS INTEGER)"
             )
@@ -342,7 +351,7 @@ class Statement:
         limit = f"LIMIT {int(self.search.per_page)} OFFSET {int(self.search.offset)}"
         numbered = order.replace("m.", "p.")
         return (
-            f"SELECT 'page', p.id, {NONE}, ROW_NUMBER() OVER (ORDER BY {numbered}), {NONE}, "
+            f"SELECT 'page', p.id, ROW_NUMBER() OVER (ORDER BY {numbered}), {NONE}, "
             f"{NONE}, p.score FROM (SELECT m.id, m.score, m.published_at, m.sort_title "
             f"FROM {{m}} WHERE {self.passes()} ORDER BY {order} {limit}) p"
         )
@@ -351,7 +360,7 @@ class Statement:
         branches = self._facet_branches() if self.counts and self.search.facets else []
         if self.counts and not self.search.facets:
             branches.append(
-                f"SELECT 'total', {NONE}, {NONE}, {NONE}, {NONE}, COUNT(*), {NO_SCORE} FROM {{m}}"
+                f"SELECT 'total', {NONE}, {NONE}, {NONE}, COUNT(*), {NO_SCORE} FROM {{m}}"
             )
         if page:
             branches.append(self._page_branch())
@@ -382,7 +391,7 @@ def count_and_page(
     total = 0
     numbered: list[tuple[int, int, float]] = []
     found: Counts = {facet: defaultdict(int) for facet in FACETS}
-    for kind, ref, other, a, b, c, score in rows:
+    for kind, ref, a, b, c, score in rows:
         if kind == "country" and ref in labels.countries:
             country = labels.countries[ref]
             found["country"][ref] += a
@@ -393,11 +402,12 @@ def count_and_page(
                     found["group"][group] += c
         elif kind in ("organization", "year", "theme") and ref is not None:
             found[kind][ref] += a  # "theme": past the bit set
-        elif kind == "bits":  # cases with this pair of theme and SDG bit sets
+        elif kind == "themes":  # cases with this set of themes
             for pk in _numbers(ref):
                 found["theme"][pk] += a
-            for number in _numbers(other):
-                found["sdg"][number] += b
+        elif kind == "sdgs":  # cases with this set of SDGs
+            for number in _numbers(ref):
+                found["sdg"][number] += a
             total += c
         elif kind == "total":
             total = c
