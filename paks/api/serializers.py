@@ -14,11 +14,10 @@ from countries.models import Country, Organization, countries_of
 from events.models import Event
 from paks import roles
 from paks.models import CaseComment, CaseLink, CaseStudy, Document
-from paks.search.base import CaseRow
+from paks.search.base import SLUG_PLACEHOLDER, CaseRow
 from paks.services import CASE_FIELDS
 from taxonomy.models import SDG, Theme
 
-SLUG_PLACEHOLDER = "slug-placeholder-0"
 DATETIME = serializers.DateTimeField()  # as the model serializers write dates and times
 
 

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
 from django.db.models import QuerySet
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from paks.models import CaseStudy
 from paks.search.query import CONTROL, MAX_QUERY_LENGTH, clean
@@ -250,7 +252,20 @@ class CaseRow:
     sections: tuple[str, ...] = ()
 
     def get_absolute_url(self) -> str:
-        return reverse("paks:case-detail", kwargs={"slug": self.slug})
+        prefix, suffix = _case_address(get_urlconf(), get_script_prefix(), get_language())
+        return f"{prefix}{self.slug}{suffix}"
+
+
+SLUG_PLACEHOLDER = "slug-placeholder-0"
+
+
+@functools.lru_cache(maxsize=64)
+def _case_address(urlconf: str | None, script_prefix: str, language: str | None) -> tuple[str, str]:
+    """A case page's path around its slug, reversed once for each prefix and language a
+    page of twenty results is written in (slugs need no quoting)."""
+    path = reverse("paks:case-detail", urlconf=urlconf, kwargs={"slug": SLUG_PLACEHOLDER})
+    prefix, suffix = path.split(SLUG_PLACEHOLDER)
+    return prefix, suffix
 
 
 @dataclass(frozen=True)

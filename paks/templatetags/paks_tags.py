@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote_plus
 
 import markdown as md
 import nh3
@@ -53,13 +54,32 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
 
 @register.simple_tag(takes_context=True)
 def query_toggle(context: dict[str, Any], key: str, value: Any) -> str:
-    """The current query string with one facet value added or, if present, removed."""
-    params: QueryDict = context["request"].GET.copy()
-    values = params.getlist(key)
+    """The current query string with one facet value added or, if present, removed, and
+    without its page: what QueryDict.urlencode writes for that change, in the same order.
+
+    A search page has some sixty of these links; the query's other parameters are encoded
+    once a request, not copied and encoded again for each link."""
+    request = context["request"]
+    encoded: list[tuple[str, list[str], list[str]]] | None
+    encoded = getattr(request, "_paks_query_toggle", None)
+    if encoded is None:
+        encoded = [
+            (name, values, [f"{quote_plus(name)}={quote_plus(v)}" for v in values])
+            for name, values in request.GET.lists()
+            if name != "page"
+        ]
+        request._paks_query_toggle = encoded
     value = str(value)
-    params.setlist(key, [v for v in values if v != value] if value in values else [*values, value])
-    params.pop("page", None)
-    return "?" + params.urlencode() if params else "?"
+    pieces: list[str] = []
+    for name, values, written in encoded:
+        if name != key:
+            pieces += written
+            continue
+        changed = [v for v in values if v != value] if value in values else [*values, value]
+        pieces += [f"{quote_plus(name)}={quote_plus(v)}" for v in changed]
+    if not any(name == key for name, _values, _written in encoded):
+        pieces.append(f"{quote_plus(key)}={quote_plus(value)}")
+    return "?" + "&".join(pieces)
 
 
 @register.filter
