@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -80,6 +80,35 @@ def query_toggle(context: dict[str, Any], key: str, value: Any) -> str:
     if not any(name == key for name, _values, _written in encoded):
         pieces.append(f"{quote_plus(key)}={quote_plus(value)}")
     return "?" + "&".join(pieces)
+
+
+@register.simple_tag(takes_context=True)
+def facet_items(context: dict[str, Any], name: str, values: Iterable[Any]) -> SafeString:
+    """A facet's values as list items, each a link that adds or removes it and its count.
+
+    Written here rather than looped over in the template: a search page lists some sixty
+    values, and the template's nodes for each took a third of the page's time."""
+    items = []
+    for value in values:
+        href = query_toggle(context, name, value.value)
+        if value.selected:
+            item = format_html(
+                '<li><a href="{}" aria-current="true" class="selected">'
+                '<span class="visually-hidden">Remove filter: </span>{}</a> '
+                '<span class="muted">({})</span></li>',
+                href,
+                value.label,
+                value.count,
+            )
+        else:
+            item = format_html(
+                '<li><a href="{}">{}</a> <span class="muted">({})</span></li>',
+                href,
+                value.label,
+                value.count,
+            )
+        items.append(item)
+    return mark_safe("".join(items))  # each item escaped by format_html
 
 
 @register.filter
