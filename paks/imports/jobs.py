@@ -29,9 +29,9 @@ from paks.imports.report import (
     UnreadableFile,
     base_errors,
     counts,
-    import_kwargs,
     read_sheet,
     row_reports,
+    run_import,
     summary,
     unknown_values,
 )
@@ -199,13 +199,9 @@ def execute(job: ImportJob, *, dry_run: bool) -> dict[str, Any]:
     resource = resource_class(
         publish=job.publish, column_mapping=columns, value_mapping=values, **extra
     )
-    try:
-        result = resource.import_data(
-            dataset, **import_kwargs(dry_run=dry_run, user=user, file_name=job.file_name)
-        )
-    finally:
-        if bundle is not None:
-            bundle.close()
+    result = run_import(
+        resource, dataset, files=bundle, dry_run=dry_run, user=user, file_name=job.file_name
+    )
     return report_of(result, dry_run=dry_run, values=values)
 
 

@@ -129,6 +129,27 @@ def base_errors(result: Result) -> list[str]:
     return [str(error.error) for error in result.base_errors]
 
 
+def run_import(
+    resource: Any,
+    dataset: Dataset,
+    *,
+    files: Any = None,
+    dry_run: bool,
+    user: Any,
+    file_name: str,
+) -> Result:
+    """Import (or dry-run) a sheet as the admin's jobs and `import_data` both do: in one
+    transaction a refused row rolls back; the ZIP of files, if any, closed after."""
+    try:
+        result: Result = resource.import_data(
+            dataset, **import_kwargs(dry_run=dry_run, user=user, file_name=file_name)
+        )
+    finally:
+        if files is not None:
+            files.close()
+    return result
+
+
 def import_kwargs(**kwargs: Any) -> dict[str, Any]:
     """How the admin's confirmed import and the command call `import_data`: in one
     transaction that a single refused row rolls back."""

@@ -18,8 +18,9 @@ from difflib import SequenceMatcher
 from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Field, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.options import Options
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -362,10 +363,16 @@ def _case_rows_sql(vendor: str, *, sections: bool) -> str:
     """The statement reading a page's cases with their organizations, written once: built by
     the ORM each time it cost three times the query itself."""
     case, organization = CaseStudy._meta, Organization._meta
-    columns = [f"c.{case.get_field(name).column}" for name in CASE_COLUMNS if name != "id"]
-    columns = ["c.id", *columns, f"c.{case.get_field('country').column}"]
-    columns += [f"o.{organization.get_field(name).column}" for name in ORGANIZATION_COLUMNS]
-    columns += [f"c.{case.get_field(name).column}" for name in SECTIONS] if sections else []
+
+    def column(meta: Options[Any], name: str) -> str:
+        field = meta.get_field(name)
+        assert isinstance(field, Field)  # a column of the table, not a reverse relation
+        return str(field.column)
+
+    columns = [f"c.{column(case, name)}" for name in CASE_COLUMNS if name != "id"]
+    columns = ["c.id", *columns, f"c.{column(case, 'country')}"]
+    columns += [f"o.{column(organization, name)}" for name in ORGANIZATION_COLUMNS]
+    columns += [f"c.{column(case, name)}" for name in SECTIONS] if sections else []
     # PostgreSQL takes the ids as one array; SQLite as a JSON array (one parameter either way).
     ids = (
         "c.id = ANY(%s)" if vendor == "postgresql" else "c.id IN (SELECT value FROM json_each(%s))"
@@ -373,7 +380,7 @@ def _case_rows_sql(vendor: str, *, sections: bool) -> str:
     return (
         f"SELECT {', '.join(columns)} FROM {case.db_table} c "
         f"LEFT JOIN {organization.db_table} o "
-        f"ON o.{organization.pk.column} = c.{case.get_field('organization').column} WHERE {ids}"
+        f"ON o.{column(organization, 'id')} = c.{column(case, 'organization')} WHERE {ids}"
     )
 
 

@@ -13,9 +13,9 @@ from paks.imports.report import (
     UnreadableFile,
     base_errors,
     counts,
-    import_kwargs,
     read_dataset,
     row_reports,
+    run_import,
     summary,
     unknown_lines,
 )
@@ -114,13 +114,9 @@ class Command(BaseCommand):
         resource = resource_class(
             publish=options["publish"], column_mapping=mapping, value_mapping=values, **extra
         )
-        try:
-            result = resource.import_data(
-                dataset, **import_kwargs(dry_run=dry_run, user=user, file_name=path.name)
-            )
-        finally:
-            if files is not None:
-                files.close()
+        result = run_import(
+            resource, dataset, files=files, dry_run=dry_run, user=user, file_name=path.name
+        )
 
         for message in base_errors(result):
             self.stdout.write(f"refused: {message}")
