@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -62,7 +63,8 @@ def cached_public_read(request: Request, build: Callable[[], Response]) -> Respo
     ):
         return build()
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    key = f"paks:api:{ENTRY_FORMAT}:{content_version()}:{path}"
+    # The answer's words are in the language the client asked for (Accept-Language).
+    key = f"paks:api:{ENTRY_FORMAT}:{content_version()}:{get_language()}:{path}"
     hit = cache.get(key)
     if hit is None:
         response = build()

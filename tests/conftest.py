@@ -40,3 +40,13 @@ def _fresh_cache():
 def _fast_password_hashing(settings):
     """Tests create many accounts; a deliberately slow hash only slows the suite."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_to_start():
+    """A request leaves its language active in the thread; each test starts in English."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")

@@ -85,18 +85,43 @@ def test_sitemap_lists_public_pages_and_no_drafts(client):
 def test_sitemap_is_an_index_of_paginated_sections(client, monkeypatch):
     monkeypatch.setattr(CaseSitemap, "limit", 2)
     cases = CaseStudyFactory.create_batch(3, published=True)
-    assert sitemap_locations(client, reverse("sitemap")) == [
-        f"http://testserver{reverse('sitemap-section', args=[section])}"
-        for section in ("static", "cases")
-    ] + ["http://testserver/sitemap-cases.xml?p=2"] + [
-        f"http://testserver{reverse('sitemap-section', args=[section])}"
-        for section in ("events", "countries", "organizations", "themes", "sdgs")
-    ]
+    expected = []
+    for suffix in ("", "-ar", "-zh-hans", "-fr", "-ru", "-es"):
+        expected += [f"http://testserver/sitemap-static{suffix}.xml"]
+        expected += [f"http://testserver/sitemap-cases{suffix}.xml"]
+        expected += [f"http://testserver/sitemap-cases{suffix}.xml?p=2"]
+        expected += [
+            f"http://testserver/sitemap-{section}{suffix}.xml"
+            for section in ("events", "countries", "organizations", "themes", "sdgs")
+        ]
+    assert sitemap_locations(client, reverse("sitemap")) == expected
     first = sitemap_locations(client, "/sitemap-cases.xml")
     second = sitemap_locations(client, "/sitemap-cases.xml?p=2")
     assert first + second == [f"http://testserver{c.get_absolute_url()}" for c in cases]
     assert client.get("/sitemap-cases.xml?p=3").status_code == 404
     assert client.get("/sitemap-taxonomy.xml").status_code == 404
+
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def test_each_language_has_its_sitemap_and_every_address_names_its_six_versions(client):
+    case = CaseStudyFactory(published=True)
+    english = case.get_absolute_url()
+    french = sitemap_locations(client, "/sitemap-cases-fr.xml")
+    assert french == [f"http://testserver/fr{english}"]
+    url = ET.fromstring(client.get("/sitemap-cases-fr.xml").content).find(f"{SITEMAP}url")
+    versions = {link.get("hreflang"): link.get("href") for link in url.iter(f"{XHTML}link")}
+    assert versions == {
+        "ar": f"http://testserver/ar{english}",
+        "zh-hans": f"http://testserver/zh-hans{english}",
+        "en": f"http://testserver{english}",
+        "fr": f"http://testserver/fr{english}",
+        "ru": f"http://testserver/ru{english}",
+        "es": f"http://testserver/es{english}",
+        "x-default": f"http://testserver{english}",
+    }
+    assert f"http://testserver/ar{english}" in everything_in_the_sitemap(client)
 
 
 def test_the_cached_sitemap_follows_a_publication_and_an_archiving_at_once(
