@@ -6,6 +6,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from accounts.models import ApiToken, AuditEvent, User
 from accounts.services import issue_token, revoke_token
@@ -57,13 +59,13 @@ class ApiTokenAddForm(forms.ModelForm):
     def clean_user(self) -> User:
         user = self.cleaned_data["user"]
         if not user.is_active:
-            raise forms.ValidationError("This account is deactivated; it cannot hold a token.")
+            raise forms.ValidationError(_("This account is deactivated; it cannot hold a token."))
         return user
 
     def clean_expires_at(self) -> Any:
         expires_at = self.cleaned_data["expires_at"]
         if expires_at and expires_at <= timezone.now():
-            raise forms.ValidationError("Choose an expiry in the future.")
+            raise forms.ValidationError(_("Choose an expiry in the future."))
         return expires_at
 
 
@@ -78,9 +80,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
     fields = ("user", "name", "prefix", "expires_at", "created_at", "last_used_at", "revoked_at")
     actions = ["revoke"]
 
-    @admin.display(description="status")
+    @admin.display(description=gettext_lazy("status"))
     def status(self, obj: ApiToken) -> str:
-        return "usable" if obj.is_usable else ("revoked" if obj.revoked_at else "expired")
+        if obj.is_usable:
+            return pgettext("API token", "usable")
+        if obj.revoked_at:
+            return pgettext("API token", "revoked")
+        return pgettext("API token", "expired")
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
         if obj is None:
@@ -107,17 +113,19 @@ class ApiTokenAdmin(admin.ModelAdmin):
         obj._state.adding = False
         self.message_user(
             request,
-            f"Token created. Copy the key now, it is not shown again: {key}",
+            _("Token created. Copy the key now, it is not shown again: %(key)s") % {"key": key},
             messages.WARNING,
         )
 
-    @admin.action(description="Revoke selected tokens", permissions=["change"])
+    @admin.action(description=gettext_lazy("Revoke selected tokens"), permissions=["change"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         count = 0
         for token in queryset.filter(revoked_at__isnull=True):
             revoke_token(token=token, revoked_by=_person(request))
             count += 1
-        self.message_user(request, f"Revoked {count} token(s).", messages.SUCCESS)
+        # Translators: English writes "token(s)" whatever the number.
+        message = ngettext("Revoked %(count)s token(s).", "Revoked %(count)s token(s).", count)
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
 
 @admin.register(AuditEvent)

@@ -3,30 +3,34 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
 VALIDITY_CHOICES = [
-    (30, "30 days"),
-    (90, "90 days"),
-    (365, "1 year"),
+    (30, _("30 days")),
+    (90, _("90 days")),
+    (365, _("1 year")),
 ]
 
 
 class TokenForm(forms.Form):
     name = forms.CharField(
+        label=pgettext_lazy("API token", "Name"),
         max_length=100,
-        help_text="What the token is for, so that you know which one to revoke: "
-        "e.g. “ministry website”.",
+        help_text=_(
+            "What the token is for, so that you know which one to revoke: e.g. “ministry website”."
+        ),
     )
     valid_for = forms.TypedChoiceField(
-        label="Valid for", choices=VALIDITY_CHOICES, coerce=int, initial=365
+        label=_("Valid for"), choices=VALIDITY_CHOICES, coerce=int, initial=365
     )
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
         if not name:
-            raise forms.ValidationError("Give the token a name.")
+            raise forms.ValidationError(gettext("Give the token a name."))
         return name
 
     @property
@@ -37,16 +41,16 @@ class TokenForm(forms.Form):
 class AcceptInvitationForm(forms.Form):
     """Name and a new password, checked by the site's password validators."""
 
-    first_name = forms.CharField(max_length=150, required=False, label="First name")
-    last_name = forms.CharField(max_length=150, required=False, label="Last name")
+    first_name = forms.CharField(max_length=150, required=False, label=_("First name"))
+    last_name = forms.CharField(max_length=150, required=False, label=_("Last name"))
     password1 = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(
-        label="Password again",
+        label=_("Password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
@@ -59,7 +63,7 @@ class AcceptInvitationForm(forms.Form):
         cleaned = super().clean() or {}
         first, second = cleaned.get("password1"), cleaned.get("password2")
         if first and second and first != second:
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", gettext("The two passwords differ."))
         elif first:
             probe = User(
                 email=self.email,

@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
@@ -12,7 +14,7 @@ class User(AbstractUser):
     The e-mail address is unique because focal points are invited and found by it.
     """
 
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(_("email address"), unique=True)
 
     class Meta:
         ordering = ["email"]
@@ -35,7 +37,7 @@ def signed_in(user: User | AnonymousUser) -> User:
     API's roles): an anonymous one here means a view lost its protection, so refuse it."""
     if isinstance(user, User):
         return user
-    raise PermissionDenied("Sign in first.")
+    raise PermissionDenied(gettext("Sign in first."))
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
@@ -52,13 +54,17 @@ class ApiToken(models.Model):
     """A personal API token. Only a SHA-256 digest of the key is stored; the key is shown once."""
 
     class Scope(models.TextChoices):
-        READ = "read", "Read only"
-        WRITE = "write", "Read and write"
+        READ = "read", pgettext_lazy("token scope", "Read only")
+        WRITE = "write", pgettext_lazy("token scope", "Read and write")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100, help_text="What the token is for, e.g. 'ministry CMS'.")
+    name = models.CharField(
+        max_length=100, help_text=_("What the token is for, e.g. 'ministry CMS'.")
+    )
     prefix = models.CharField(
-        max_length=12, editable=False, help_text="The key's first characters, to tell tokens apart."
+        max_length=12,
+        editable=False,
+        help_text=_("The key's first characters, to tell tokens apart."),
     )
     digest = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -69,14 +75,14 @@ class ApiToken(models.Model):
         max_length=10,
         choices=Scope.choices,
         default=Scope.WRITE,
-        help_text="Read only: the token reads what its person may see and changes nothing.",
+        help_text=_("Read only: the token reads what its person may see and changes nothing."),
     )
 
     objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = "API token"
+        verbose_name = _("API token")
         indexes = [
             # A user's tokens in the workspace, newest first.
             models.Index(fields=["user", "-created_at"], name="apitoken_user_idx"),
@@ -107,40 +113,40 @@ class AuditEvent(models.Model):
     """
 
     class Action(models.TextChoices):
-        SIGNED_IN = "signed_in", "Signed in"
-        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
-        SIGNED_OUT = "signed_out", "Signed out"
-        PASSWORD_RESET = "password_reset", "Password reset"
-        TOKEN_CREATED = "token_created", "API token created"
-        TOKEN_REVOKED = "token_revoked", "API token revoked"
-        INVITATION_SENT = "invitation_sent", "Invitation sent"
-        INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
-        CASE_PUBLISHED = "case_published", "Case published"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
-        CASE_ARCHIVED = "case_archived", "Case archived"
-        ACCOUNT_DEACTIVATED = "account_deactivated", "Account deactivated"
-        CASE_CREATED = "case_created", "Case created"
-        CASE_EDITED = "case_edited", "Case edited"
-        CASE_DELETED = "case_deleted", "Draft case deleted"
-        DOCUMENT_DELETED = "document_deleted", "Document deleted"
-        FOCAL_POINT_APPOINTED = "focal_point_appointed", "Focal point appointed"
-        FOCAL_POINT_CHANGED = "focal_point_changed", "Focal point appointment changed"
-        FOCAL_POINT_ENDED = "focal_point_ended", "Focal point appointment ended"
-        CONTRIBUTION_CREATED = "contribution_created", "Contribution created"
-        CONTRIBUTION_EDITED = "contribution_edited", "Contribution edited"
-        CONTRIBUTION_SUBMITTED = "contribution_submitted", "Contribution submitted"
-        CONTRIBUTION_PUBLISHED = "contribution_published", "Contribution published"
-        CONTRIBUTION_RETURNED = "contribution_returned", "Contribution returned for changes"
-        CONTRIBUTION_DELETED = "contribution_deleted", "Draft contribution deleted"
-        CONTRIBUTION_WITHDRAWN = "contribution_withdrawn", "Contribution withdrawn"
-        PEOPLE_MERGED = "people_merged", "People merged"
-        ORGANIZATION_CREATED = "organization_created", "Organization created"
-        ORGANIZATION_CHANGED = "organization_changed", "Organization changed"
-        DOCUMENT_EDITED = "document_edited", "Document details edited"
-        EVENT_CREATED = "event_created", "Event created"
-        EVENT_CHANGED = "event_changed", "Event changed"
-        PARTICIPATION_SET = "participation_set", "Participation recorded"
-        DATA_IMPORTED = "data_imported", "Data imported"
+        SIGNED_IN = "signed_in", _("Signed in")
+        SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+        SIGNED_OUT = "signed_out", _("Signed out")
+        PASSWORD_RESET = "password_reset", pgettext_lazy("audit action", "Password reset")
+        TOKEN_CREATED = "token_created", _("API token created")
+        TOKEN_REVOKED = "token_revoked", _("API token revoked")
+        INVITATION_SENT = "invitation_sent", _("Invitation sent")
+        INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
+        CASE_PUBLISHED = "case_published", _("Case published")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        CASE_ARCHIVED = "case_archived", _("Case archived")
+        ACCOUNT_DEACTIVATED = "account_deactivated", _("Account deactivated")
+        CASE_CREATED = "case_created", _("Case created")
+        CASE_EDITED = "case_edited", _("Case edited")
+        CASE_DELETED = "case_deleted", _("Draft case deleted")
+        DOCUMENT_DELETED = "document_deleted", _("Document deleted")
+        FOCAL_POINT_APPOINTED = "focal_point_appointed", _("Focal point appointed")
+        FOCAL_POINT_CHANGED = "focal_point_changed", _("Focal point appointment changed")
+        FOCAL_POINT_ENDED = "focal_point_ended", _("Focal point appointment ended")
+        CONTRIBUTION_CREATED = "contribution_created", _("Contribution created")
+        CONTRIBUTION_EDITED = "contribution_edited", _("Contribution edited")
+        CONTRIBUTION_SUBMITTED = "contribution_submitted", _("Contribution submitted")
+        CONTRIBUTION_PUBLISHED = "contribution_published", _("Contribution published")
+        CONTRIBUTION_RETURNED = "contribution_returned", _("Contribution returned for changes")
+        CONTRIBUTION_DELETED = "contribution_deleted", _("Draft contribution deleted")
+        CONTRIBUTION_WITHDRAWN = "contribution_withdrawn", _("Contribution withdrawn")
+        PEOPLE_MERGED = "people_merged", _("People merged")
+        ORGANIZATION_CREATED = "organization_created", _("Organization created")
+        ORGANIZATION_CHANGED = "organization_changed", _("Organization changed")
+        DOCUMENT_EDITED = "document_edited", _("Document details edited")
+        EVENT_CREATED = "event_created", _("Event created")
+        EVENT_CHANGED = "event_changed", _("Event changed")
+        PARTICIPATION_SET = "participation_set", _("Participation recorded")
+        DATA_IMPORTED = "data_imported", _("Data imported")
 
     at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     action = models.CharField(max_length=30, choices=Action.choices)

@@ -6,6 +6,7 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts import audit
 from accounts.models import ApiToken, User
@@ -26,15 +27,20 @@ def issue_token(
     """Create a token and return it with its key, which is never stored nor shown again.
 
     It expires `valid_for` from now, or at `expires_at` when that is given."""
+    # The messages reach people: the API answers them as the reason of a 400.
     if not user.is_active:
-        raise ValueError("An inactive account cannot be given a token.")
+        raise ValueError(gettext("An inactive account cannot be given a token."))
     if not name.strip():
-        raise ValueError("Give the token a name that says what it is for.")
+        raise ValueError(gettext("Give the token a name that says what it is for."))
     if scope not in ApiToken.Scope.values:
-        raise ValueError(f"A token's scope is one of {', '.join(ApiToken.Scope.values)}.")
+        raise ValueError(
+            # Translators: %(scopes)s lists the scopes as the API spells them: read, write.
+            gettext("A token's scope is one of %(scopes)s.")
+            % {"scopes": ", ".join(ApiToken.Scope.values)}
+        )
     now = timezone.now()
     if expires_at is not None and expires_at <= now:
-        raise ValueError("A token must expire in the future.")
+        raise ValueError(gettext("A token must expire in the future."))
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -60,7 +61,9 @@ class TokenListView(View):
 def revoke_token_view(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     revoke_token(token=token)
-    messages.success(request, f"The token “{token.name}” is revoked; it no longer works.")
+    messages.success(
+        request, _("The token “%(name)s” is revoked; it no longer works.") % {"name": token.name}
+    )
     return redirect("account:tokens")
 
 
@@ -84,5 +87,5 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         audit.record(audit.Action.PASSWORD_RESET, actor=form.user, request=self.request)
-        messages.success(self.request, "Your password is changed. Sign in with it now.")
+        messages.success(self.request, _("Your password is changed. Sign in with it now."))
         return response

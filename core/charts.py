@@ -13,9 +13,13 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import count
+from typing import TYPE_CHECKING
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 # Okabe and Ito's palette: told apart with every common colour-vision deficiency.
 PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
@@ -29,14 +33,14 @@ _ids = count(1)
 class Series:
     """One line: a name for the legend, and (x, y) points; y None leaves a gap."""
 
-    name: str
+    name: str | _StrPromise
     points: Sequence[tuple[float, float | None]]
     emphasis: bool = False  # the chart's subject: drawn thicker
 
 
 @dataclass(frozen=True)
 class Bar:
-    label: str
+    label: str | _StrPromise
     value: float
     href: str = ""  # where the bar's label leads, if anywhere
 
@@ -67,7 +71,13 @@ def _marker(shape: str, x: float, y: float, size: float = 3.5) -> str:
 
 
 def _open(
-    kind: str, title: str, description: str, width: int, height: int, *, role: str = "img"
+    kind: str,
+    title: str | _StrPromise,
+    description: str | _StrPromise,
+    width: int,
+    height: int,
+    *,
+    role: str = "img",
 ) -> tuple[str, str]:
     """The opening tag with its accessible name and description, and the id prefix. A chart
     whose marks are links is a group of them, not an image (an image holds no controls)."""
@@ -84,8 +94,8 @@ def _open(
 
 def line_chart(
     *,
-    title: str,
-    description: str,
+    title: str | _StrPromise,
+    description: str | _StrPromise,
     series: Sequence[Series],
     x_ticks: Sequence[float],
     y_ticks: Sequence[float],
@@ -172,8 +182,8 @@ def legend(series: Sequence[Series]) -> SafeString:
 
 def bar_chart(
     *,
-    title: str,
-    description: str,
+    title: str | _StrPromise,
+    description: str | _StrPromise,
     bars: Sequence[Bar],
     value_format: Callable[[float], str] = lambda v: f"{v:g}",
     width: int = 360,
@@ -195,7 +205,8 @@ def bar_chart(
     for n, bar in enumerate(bars):
         y = top + n * row
         length = max(plot_w * bar.value / largest, 1)
-        label = escape(bar.label if len(bar.label) <= fits else bar.label[: fits - 1] + "…")
+        name = str(bar.label)  # a lazy translation, made text in the active language
+        label = escape(name if len(name) <= fits else name[: fits - 1] + "…")
         text = f'<text x="0" y="{_number(y + 13)}" fill="currentColor">{label}</text>'
         if bar.href:
             text = f'<a href="{escape(bar.href)}">{text}</a>'

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 # Spreadsheet programs run cells starting with these as formulas; a leading quote disarms them.
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -47,7 +48,7 @@ def streaming_csv(
     return response
 
 
-@admin.action(description="Export selected rows as CSV")
+@admin.action(description=_("Export selected rows as CSV"))
 def export_as_csv(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet
 ) -> StreamingHttpResponse:

@@ -4,6 +4,7 @@ from typing import Any, ClassVar
 
 import django_filters
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from rest_framework.exceptions import ValidationError
 
 
@@ -21,6 +22,6 @@ class StrictFilterSet(django_filters.FilterSet):
             values = getlist(name) if getlist and not text else []
             if any(not str(value).strip() for value in values):
                 raise ValidationError(
-                    {name: ["Give a value, or leave the parameter out."]}, code="invalid"
+                    {name: [gettext("Give a value, or leave the parameter out.")]}, code="invalid"
                 )
         return super().filter_queryset(queryset)

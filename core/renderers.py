@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.http import HttpResponseBase
+from django.utils.translation import gettext
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
@@ -58,7 +59,8 @@ class CSVExportMixin(_ViewSet):
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         # DRF takes a blank `?format=` for none given; the list offers two, so say which.
         if any(not value.strip() for value in request.query_params.getlist("format")):
-            raise ValidationError({"format": ["Give csv or json, or leave it out."]})
+            # Translators: csv and json are the values of the format parameter; keep them.
+            raise ValidationError({"format": [gettext("Give csv or json, or leave it out.")]})
         super().initial(request, *args, **kwargs)
 
     def get_renderers(self) -> list[BaseRenderer]:

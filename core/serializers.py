@@ -3,6 +3,7 @@
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.utils.translation import gettext
 from rest_framework.exceptions import ValidationError
 
 
@@ -10,7 +11,7 @@ def refuse_non_text(data: Mapping[str, Any], names: Iterable[str]) -> None:
     """A 400 for a number or a list where text is expected: DRF would store 12 as "12",
     and a client's mistake would pass unnoticed. null stays for the fields to judge."""
     wrong = {
-        name: ["Give this as a string."]
+        name: [gettext("Give this as a string.")]
         for name in names
         if name in data and data[name] is not None and not isinstance(data[name], str)
     }

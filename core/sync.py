@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import BasePagination, CursorPagination
 from rest_framework.request import Request
@@ -45,7 +46,11 @@ def updated_since(request: Request) -> datetime.datetime | None:
             moment = None
     if moment is None:
         raise ValidationError(
-            {UPDATED_SINCE: ["Give one date and time in ISO 8601, e.g. 2026-12-01T09:30:00Z."]},
+            {
+                UPDATED_SINCE: [
+                    gettext("Give one date and time in ISO 8601, e.g. 2026-12-01T09:30:00Z.")
+                ]
+            },
             code="invalid",
         )
     if timezone.is_naive(moment):
@@ -116,7 +121,7 @@ class ChangePagination(CursorPagination):
             return self.page_size
         if len(values) > 1 or not values[0].isdigit() or not 1 <= int(values[0]) <= 100:
             raise ValidationError(
-                {PAGE_SIZE: ["Give one whole number from 1 to 100."]}, code="invalid"
+                {PAGE_SIZE: [gettext("Give one whole number from 1 to 100.")]}, code="invalid"
             )
         return int(values[0])
 
@@ -126,7 +131,7 @@ class ChangePagination(CursorPagination):
         except NotFound as exc:  # DRF's "Invalid cursor": a page that is not there, as DRF
             # says, with the parameter named
             raise NotFound(
-                {CURSOR: ["This cursor is not one the API gave; start again without it."]}
+                {CURSOR: [gettext("This cursor is not one the API gave; start again without it.")]}
             ) from exc
 
 

@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import Invitation, User
@@ -51,7 +53,7 @@ class CountryAdmin(SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["name", "slug", ("iso3", "iso2", "m49")]}),
         (
-            "UN M49 geography",
+            gettext_lazy("UN M49 geography"),
             {
                 "fields": [
                     ("region_code", "region_name"),
@@ -60,7 +62,7 @@ class CountryAdmin(SimpleHistoryAdmin):
                 ]
             },
         ),
-        ("UN groupings", {"fields": [("is_ldc", "is_lldc", "is_sids")]}),
+        (gettext_lazy("UN groupings"), {"fields": [("is_ldc", "is_lldc", "is_sids")]}),
     ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Country | None = None) -> list[str]:
@@ -92,17 +94,20 @@ class OrganizationAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Organization]:
         return super().get_queryset(request).annotate(_focal_points=Count("focal_points"))
 
-    @admin.display(description="focal points", ordering="_focal_points")
+    @admin.display(description=gettext_lazy("focal points"), ordering="_focal_points")
     def focal_point_count(self, obj: Organization) -> int:
         return obj._focal_points  # type: ignore[attr-defined]
 
 
 class ActiveFilter(admin.SimpleListFilter):
-    title = "appointment"
+    title = gettext_lazy("appointment")
     parameter_name = "appointment"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        return [("active", "current"), ("ended", "ended")]
+        return [
+            ("active", pgettext("appointment", "current")),
+            ("ended", pgettext("appointment", "ended")),
+        ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         today = timezone.localdate()
@@ -182,7 +187,9 @@ class FocalPointAdmin(SimpleHistoryAdmin):
             )
         obj.pk, obj.created_at = saved.pk, saved.created_at  # for the admin's log and redirect
 
-    @admin.action(description="End selected appointments today", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("End selected appointments today"), permissions=["change"]
+    )
     def end_appointments(self, request: HttpRequest, queryset: QuerySet[FocalPoint]) -> None:
         ended = retired = 0
         for appointment in queryset.filter(until__isnull=True).select_related("user", "country"):
@@ -191,8 +198,18 @@ class FocalPointAdmin(SimpleHistoryAdmin):
             )
             ended += len(result.ended)
             retired += result.user_deactivated
-        retired_note = f"; {retired} idle account(s) deactivated" if retired else ""
-        self.message_user(request, f"Ended {ended} appointment(s){retired_note}.", messages.SUCCESS)
+        if retired:
+            message = ngettext(
+                # Translators: English writes "appointment(s)" and "account(s)" whatever the number.
+                "Ended %(count)s appointment(s); %(retired)s idle account(s) deactivated.",
+                "Ended %(count)s appointment(s); %(retired)s idle account(s) deactivated.",
+                ended,
+            ) % {"count": ended, "retired": retired}
+        else:
+            message = ngettext(
+                "Ended %(count)s appointment(s).", "Ended %(count)s appointment(s).", ended
+            ) % {"count": ended}
+        self.message_user(request, message, messages.SUCCESS)
 
 
 class InvitationForm(forms.ModelForm):
@@ -207,7 +224,9 @@ class InvitationForm(forms.ModelForm):
         country, organization = cleaned.get("country"), cleaned.get("organization")
         if country and organization and organization.country_id not in (None, country.pk):
             self.add_error(
-                "organization", f"{organization} belongs to another country than {country}."
+                "organization",
+                _("%(organization)s belongs to another country than %(country)s.")
+                % {"organization": organization, "country": country},
             )
         email = cleaned.get("email")
         if (
@@ -219,7 +238,11 @@ class InvitationForm(forms.ModelForm):
                 .exists()
             )
         ):
-            self.add_error("email", f"{email} is already a focal point for {country}.")
+            self.add_error(
+                "email",
+                _("%(email)s is already a focal point for %(country)s.")
+                % {"email": email, "country": country},
+            )
         return cleaned
 
 
@@ -238,11 +261,15 @@ class InvitationAdmin(admin.ModelAdmin):
     readonly_fields = ["invited_by", "created_at", "expires_at", "accepted_at", "accepted_by"]
     invited_fields = ["email", "country", "organization", "position"]
 
-    @admin.display(description="state")
+    @admin.display(description=gettext_lazy("state"))
     def state(self, obj: Invitation) -> str:
         if obj.accepted_at:
-            return f"accepted {obj.accepted_at:%Y-%m-%d}"
-        return "open" if obj.is_open else "expired"
+            return pgettext("invitation", "accepted %(date)s") % {
+                "date": f"{obj.accepted_at:%Y-%m-%d}"
+            }
+        if obj.is_open:
+            return pgettext("invitation", "open")
+        return pgettext("invitation", "expired")
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         if obj is None:
@@ -260,7 +287,7 @@ class InvitationAdmin(admin.ModelAdmin):
         if change:
             return
         try:
-            invitation, _ = invite(
+            invitation, _created = invite(
                 email=obj.email,
                 country=obj.country,
                 organization=obj.organization,
@@ -271,4 +298,8 @@ class InvitationAdmin(admin.ModelAdmin):
             raise PermissionDenied(str(exc)) from exc
         obj.pk = invitation.pk
         obj._state.adding = False
-        self.message_user(request, f"Invitation sent to {invitation.email}.", messages.SUCCESS)
+        self.message_user(
+            request,
+            _("Invitation sent to %(email)s.") % {"email": invitation.email},
+            messages.SUCCESS,
+        )

@@ -10,9 +10,12 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.models import User
+from countries import names
 
 
 class CountryQuerySet(models.QuerySet["Country"]):
@@ -33,13 +36,15 @@ class Country(models.Model):
     """A country or area of the UN M49 standard, with its UN groupings."""
 
     class Group(models.TextChoices):
-        LDC = "ldc", "Least Developed Countries (LDC)"
-        LLDC = "lldc", "Landlocked Developing Countries (LLDC)"
-        SIDS = "sids", "Small Island Developing States (SIDS)"
+        # Translators: the official names of the UN groupings, with the acronyms used in
+        # your language (e.g. French: Pays les moins avancés (PMA)).
+        LDC = "ldc", _("Least Developed Countries (LDC)")
+        LLDC = "lldc", _("Landlocked Developing Countries (LLDC)")
+        SIDS = "sids", _("Small Island Developing States (SIDS)")
 
-    iso3 = models.CharField("ISO 3166 alpha-3", max_length=3, unique=True)
-    iso2 = models.CharField("ISO 3166 alpha-2", max_length=2, unique=True)
-    m49 = models.CharField("UN M49 code", max_length=3, unique=True)
+    iso3 = models.CharField(_("ISO 3166 alpha-3"), max_length=3, unique=True)
+    iso2 = models.CharField(_("ISO 3166 alpha-2"), max_length=2, unique=True)
+    m49 = models.CharField(_("UN M49 code"), max_length=3, unique=True)
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     region_code = models.CharField(max_length=3, blank=True)
@@ -48,9 +53,12 @@ class Country(models.Model):
     subregion_name = models.CharField(max_length=50, blank=True)
     intermediate_region_code = models.CharField(max_length=3, blank=True)
     intermediate_region_name = models.CharField(max_length=50, blank=True)
-    is_ldc = models.BooleanField("LDC", default=False)
-    is_lldc = models.BooleanField("LLDC", default=False)
-    is_sids = models.BooleanField("SIDS", default=False)
+    # Translators: acronym of Least Developed Countries, as the UN writes it in your language.
+    is_ldc = models.BooleanField(_("LDC"), default=False)
+    # Translators: acronym of Landlocked Developing Countries.
+    is_lldc = models.BooleanField(_("LLDC"), default=False)
+    # Translators: acronym of Small Island Developing States.
+    is_sids = models.BooleanField(_("SIDS"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CountryQuerySet.as_manager()
@@ -58,7 +66,7 @@ class Country(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "countries"
+        verbose_name_plural = _("countries")
         constraints = [
             models.CheckConstraint(
                 condition=Q(iso3__regex=r"^[A-Z]{3}$"), name="country_iso3_upper_letters"
@@ -78,14 +86,33 @@ class Country(models.Model):
         ]
 
     def __str__(self) -> str:
+        # English, M49's: audit entries store it. Pages show `local_name`.
         return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("countries:detail", kwargs={"iso3": self.iso3.lower()})
 
     @property
+    def local_name(self) -> str:
+        """The name in the language of the request (CLDR's; English: M49's)."""
+        return names.territory(self.iso2, self.name)
+
+    @property
+    def local_region_name(self) -> str:
+        return names.territory(self.region_code, self.region_name)
+
+    @property
+    def local_subregion_name(self) -> str:
+        return names.territory(self.subregion_code, self.subregion_name)
+
+    @property
+    def local_intermediate_region_name(self) -> str:
+        return names.territory(self.intermediate_region_code, self.intermediate_region_name)
+
+    @property
     def groups(self) -> list[str]:
-        """The UN groupings this country belongs to, as short labels."""
+        """The UN groupings this country belongs to, as short labels (the API's `groups`:
+        machine values, not translated)."""
         flags = [(self.is_ldc, "LDC"), (self.is_lldc, "LLDC"), (self.is_sids, "SIDS")]
         return [label for flagged, label in flags if flagged]
 
@@ -96,17 +123,22 @@ class EGovScore(models.Model):
     country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="egov_scores")
     survey_year = models.PositiveSmallIntegerField()
     rank = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="1 is best; empty when not assessed"
+        null=True, blank=True, help_text=_("1 is best; empty when not assessed")
     )
-    egdi = models.DecimalField("EGDI", max_digits=6, decimal_places=5)
-    osi = models.DecimalField("OSI", max_digits=6, decimal_places=5)
-    hci = models.DecimalField("HCI", max_digits=6, decimal_places=5)
-    tii = models.DecimalField("TII", max_digits=6, decimal_places=5)
-    epi = models.DecimalField("EPI", max_digits=6, decimal_places=5, null=True, blank=True)
+    # Translators: E-Government Development Index, as the UN E-Government Survey abbreviates it.
+    egdi = models.DecimalField(_("EGDI"), max_digits=6, decimal_places=5)
+    # Translators: Online Service Index (UN E-Government Survey).
+    osi = models.DecimalField(_("OSI"), max_digits=6, decimal_places=5)
+    # Translators: Human Capital Index (UN E-Government Survey).
+    hci = models.DecimalField(_("HCI"), max_digits=6, decimal_places=5)
+    # Translators: Telecommunications Infrastructure Index (UN E-Government Survey).
+    tii = models.DecimalField(_("TII"), max_digits=6, decimal_places=5)
+    # Translators: E-Participation Index (UN E-Government Survey).
+    epi = models.DecimalField(_("EPI"), max_digits=6, decimal_places=5, null=True, blank=True)
 
     class Meta:
         ordering = ["country__name", "-survey_year"]
-        verbose_name = "E-Government Survey score"
+        verbose_name = _("E-Government Survey score")
         constraints = [
             # One row per country and edition; the loader updates it in place.
             models.UniqueConstraint(
@@ -132,14 +164,14 @@ class Organization(models.Model):
     """A body that organizes, hosts, supports or belongs: UN entities, agencies, academia."""
 
     class Kind(models.TextChoices):
-        UN_ENTITY = "un_entity", "UN entity"
-        INTERGOVERNMENTAL = "intergovernmental", "Intergovernmental organization"
-        GOVERNMENT = "government", "Government agency"
-        LOCAL_GOVERNMENT = "local_government", "Local government"
-        ACADEMIA = "academia", "Academia and research"
-        CIVIL_SOCIETY = "civil_society", "Civil society"
-        PRIVATE = "private", "Private sector"
-        OTHER = "other", "Other"
+        UN_ENTITY = "un_entity", _("UN entity")
+        INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental organization")
+        GOVERNMENT = "government", _("Government agency")
+        LOCAL_GOVERNMENT = "local_government", _("Local government")
+        ACADEMIA = "academia", _("Academia and research")
+        CIVIL_SOCIETY = "civil_society", _("Civil society")
+        PRIVATE = "private", _("Private sector")
+        OTHER = "other", pgettext_lazy("organization kind", "Other")
 
     # Official names run long ("Ministry of ... and ...": 434 characters seen in one import).
     name = models.CharField(max_length=500, unique=True)
@@ -148,8 +180,10 @@ class Organization(models.Model):
     short_name = models.CharField(
         max_length=150,
         blank=True,
-        help_text="How lists name it when the official name is long; the acronym or the "
-        "official name otherwise.",
+        help_text=_(
+            "How lists name it when the official name is long; the acronym or the "
+            "official name otherwise."
+        ),
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
     country = models.ForeignKey(
@@ -161,7 +195,7 @@ class Organization(models.Model):
         null=True,
         blank=True,
         related_name="units",
-        help_text="The body this one is part of (a division of a department, a project office).",
+        help_text=_("The body this one is part of (a division of a department, a project office)."),
     )
     website = models.URLField(blank=True)
     description = models.TextField(blank=True)
@@ -215,23 +249,23 @@ class FocalPoint(models.Model):
     position = models.CharField(max_length=200, blank=True)
     since = models.DateField(default=timezone.localdate)
     until = models.DateField(
-        null=True, blank=True, help_text="The day the appointment ended; empty while it lasts."
+        null=True, blank=True, help_text=_("The day the appointment ended; empty while it lasts.")
     )
     is_contact_public = models.BooleanField(
-        "show contact publicly",
+        _("show contact publicly"),
         default=False,
-        help_text="Show name, position and e-mail on the public country page.",
+        help_text=_("Show name, position and e-mail on the public country page."),
     )
     last_confirmed_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="When the focal point last confirmed the country's information.",
+        help_text=_("When the focal point last confirmed the country's information."),
     )
     last_reminded_at = models.DateTimeField(
         null=True,
         blank=True,
         editable=False,
-        help_text="When the focal point was last reminded to confirm the country's information.",
+        help_text=_("When the focal point was last reminded to confirm the country's information."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

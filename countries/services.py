@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from accounts import audit
 from accounts.models import Invitation, User
@@ -46,9 +47,16 @@ def check_no_open_appointment(*, user: User, country: Country, lock: bool = Fals
     current = open_appointments.select_related("organization").first()
     if current is not None:
         raise FocalPointError(
-            f"{user.email} is already a focal point for {country.name} "
-            f"(appointed by {current.organization.display_name} since {current.since:%Y-%m-%d}); "
-            "end that appointment first."
+            gettext(
+                "%(email)s is already a focal point for %(country)s (appointed by "
+                "%(organization)s since %(since)s); end that appointment first."
+            )
+            % {
+                "email": user.email,
+                "country": country.name,
+                "organization": current.organization.display_name,
+                "since": f"{current.since:%Y-%m-%d}",
+            }
         )
 
 
@@ -124,8 +132,11 @@ def end_focal_point(
         open_appointments = open_appointments.filter(country=country)
     appointments = list(open_appointments.select_related("country", "organization"))
     if not appointments:
-        where = f" for {country.name}" if country is not None else ""
-        raise FocalPointError(f"{user.email} has no open focal point appointment{where}.")
+        if country is not None:
+            message = gettext("%(email)s has no open focal point appointment for %(country)s.")
+            raise FocalPointError(message % {"email": user.email, "country": country.name})
+        message = gettext("%(email)s has no open focal point appointment.")
+        raise FocalPointError(message % {"email": user.email})
     for appointment in appointments:
         # An appointment that had not started yet ends on its first day (until >= since).
         appointment.until = max(day, appointment.since)
@@ -159,7 +170,10 @@ def confirm_information_current(*, user: User, country: Country) -> FocalPoint:
         .first()
     )
     if appointment is None:
-        raise FocalPointError(f"Only {country.name}'s focal points may confirm its information.")
+        raise FocalPointError(
+            gettext("Only %(country)s's focal points may confirm its information.")
+            % {"country": country.name}
+        )
     appointment.last_confirmed_at = timezone.now()
     appointment._history_user = user  # type: ignore[attr-defined]
     appointment._change_reason = "Confirmed the country's information is current"  # type: ignore[attr-defined]
@@ -193,7 +207,10 @@ def invite(
     """Invite a person by e-mail to be a country's focal point; returns the link's key."""
     email = User.objects.normalize_email(email).strip().lower()
     if FocalPoint.objects.active().filter(user__email__iexact=email, country=country).exists():
-        raise InvitationError(f"{email} is already a focal point for {country.name}.")
+        raise InvitationError(
+            gettext("%(email)s is already a focal point for %(country)s.")
+            % {"email": email, "country": country.name}
+        )
     key = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         email=email,
@@ -228,12 +245,12 @@ def accept_invitation(
         Invitation.objects.select_for_update().filter(digest=Invitation.digest_of(key)).first()
     )
     if invitation is None or not invitation.is_open:
-        raise InvitationError("This invitation link has expired or has already been used.")
+        raise InvitationError(gettext("This invitation link has expired or has already been used."))
     user = User.objects.filter(email__iexact=invitation.email).first()
     if user is None:
         user = User(email=invitation.email, username=invitation.email)
     if not user.is_active:
-        raise InvitationError("This account is deactivated; ask an editor to restore it.")
+        raise InvitationError(gettext("This account is deactivated; ask an editor to restore it."))
     user.first_name = first_name.strip() or user.first_name
     user.last_name = last_name.strip() or user.last_name
     user.set_password(password)
@@ -317,19 +334,31 @@ def _check_organization_country(
         return
     own = countries_of(user)
     if not own.exists():
-        raise OrganizationNotAllowed("Only country focal points and editors may do this.")
+        raise OrganizationNotAllowed(gettext("Only country focal points and editors may do this."))
     if country is None:
-        raise OrganizationError(
-            f"Say which of your countries the organization is in; only editors {verb} "
-            "organizations without a country.",
-            field="country",
-        )
+        if verb == "move":
+            message = gettext(
+                "Say which of your countries the organization is in; only editors move "
+                "organizations without a country."
+            )
+        else:
+            message = gettext(
+                "Say which of your countries the organization is in; only editors add "
+                "organizations without a country."
+            )
+        raise OrganizationError(message, field="country")
     if not own.filter(pk=country.pk).exists():
-        raise OrganizationError(
-            f"You are not a focal point for {country.name}; you may {verb} organizations "
-            "of your own countries only.",
-            field="country",
-        )
+        if verb == "move":
+            message = gettext(
+                "You are not a focal point for %(country)s; you may move organizations "
+                "of your own countries only."
+            )
+        else:
+            message = gettext(
+                "You are not a focal point for %(country)s; you may add organizations "
+                "of your own countries only."
+            )
+        raise OrganizationError(message % {"country": country.name}, field="country")
 
 
 def _check_parent(organization: Organization) -> None:
@@ -339,7 +368,7 @@ def _check_parent(organization: Organization) -> None:
     while parent is not None:
         if parent.pk in seen:
             raise OrganizationError(
-                "An organization cannot be part of itself or of one of its own units.",
+                gettext("An organization cannot be part of itself or of one of its own units."),
                 field="parent",
             )
         seen.add(parent.pk)
@@ -353,10 +382,12 @@ def _validate(organization: Organization) -> None:
     except ValidationError as exc:
         errors = {name: [str(m) for m in messages] for name, messages in exc.message_dict.items()}
         field = next(iter(errors), "non_field_errors")
-        name = "" if field == "non_field_errors" else f"{field}: "
-        raise OrganizationError(
-            f"{name}{errors[field][0]}" if errors else str(exc), field=field, errors=errors
-        ) from None
+        first = errors[field][0] if errors else str(exc)
+        if errors and field != "non_field_errors":
+            # Translators: a field's name as the API spells it (e.g. "website") and what is
+            # wrong with its value.
+            first = gettext("%(field)s: %(message)s") % {"field": field, "message": first}
+        raise OrganizationError(first, field=field, errors=errors) from None
 
 
 @transaction.atomic
@@ -398,18 +429,24 @@ def update_organization(
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     if user is not None and not user.is_editor:
         if not countries_of(user).exists():
-            raise OrganizationNotAllowed("Only country focal points and editors may do this.")
+            raise OrganizationNotAllowed(
+                gettext("Only country focal points and editors may do this.")
+            )
         if (
             organization.country_id is None
             or not countries_of(user).filter(pk=organization.country_id).exists()
         ):
             raise OrganizationNotAllowed(
-                "Only editors and the focal points of its country may change this organization."
+                gettext(
+                    "Only editors and the focal points of its country may change this organization."
+                )
             )
     if expected_updated_at is not None and organization.updated_at != expected_updated_at:
         raise OrganizationChanged(
-            "Someone saved this organization after you read it. Read it again and apply your "
-            "changes to it."
+            gettext(
+                "Someone saved this organization after you read it. Read it again and apply "
+                "your changes to it."
+            )
         )
     changed = [n for n in ORGANIZATION_FIELDS if n in data and getattr(organization, n) != data[n]]
     if not changed:

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.csvexport import export_as_csv
@@ -18,16 +20,16 @@ class EventOrganizerInline(admin.TabularInline):
     model = EventOrganizer
     extra = 1
     autocomplete_fields = ["organization"]
-    verbose_name = "organizer"
-    verbose_name_plural = "organizers and their roles"
+    verbose_name = gettext_lazy("organizer")
+    verbose_name_plural = gettext_lazy("organizers and their roles")
 
 
 class ParticipationInline(admin.TabularInline):
     model = Participation
     extra = 1
     autocomplete_fields = ["country"]
-    verbose_name = "participating country"
-    verbose_name_plural = "participating countries"
+    verbose_name = gettext_lazy("participating country")
+    verbose_name_plural = gettext_lazy("participating countries")
 
 
 class SessionFormSet(forms.BaseInlineFormSet):
@@ -47,7 +49,10 @@ class SessionFormSet(forms.BaseInlineFormSet):
             if not all(first <= day <= last for day in days):
                 form.add_error(
                     "start",
-                    ValidationError(f"A session takes place within its event ({first} to {last})."),
+                    ValidationError(
+                        _("A session takes place within its event (%(first)s to %(last)s).")
+                        % {"first": first, "last": last}
+                    ),
                 )
 
 
@@ -59,7 +64,7 @@ class SessionInline(admin.TabularInline):
     extra = 0
     fields = ["title", "kind", "start", "end", "place", "chairs"]
     autocomplete_fields = ["chairs"]
-    verbose_name_plural = "programme (times in UTC)"
+    verbose_name_plural = gettext_lazy("programme (times in UTC)")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Session]:
         return super().get_queryset(request).prefetch_related("chairs")
@@ -73,8 +78,8 @@ class SideEventInline(admin.TabularInline):
     readonly_fields = ["title", "kind", "start", "is_public"]
     show_change_link = True
     can_delete = False
-    verbose_name = "event held on its occasion"
-    verbose_name_plural = "events held on its occasion"
+    verbose_name = gettext_lazy("event held on its occasion")
+    verbose_name_plural = gettext_lazy("events held on its occasion")
 
     def has_add_permission(self, request: HttpRequest, obj: Event | None = None) -> bool:
         return False
@@ -113,9 +118,11 @@ class EventAdmin(SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "part_of", "is_public"]}),
         (
-            "When and where",
+            gettext_lazy("When and where"),
             {
-                "description": "Enter times as UTC; the site shows them in the event's time zone.",
+                "description": gettext_lazy(
+                    "Enter times as UTC; the site shows them in the event's time zone."
+                ),
                 "fields": [
                     ("start", "end"),
                     "all_day",
@@ -128,7 +135,7 @@ class EventAdmin(SimpleHistoryAdmin):
             },
         ),
         (
-            "About",
+            gettext_lazy("About"),
             {
                 "fields": [
                     "summary",
@@ -142,7 +149,10 @@ class EventAdmin(SimpleHistoryAdmin):
                 ]
             },
         ),
-        ("Record", {"fields": [("created_at", "updated_at")], "classes": ["collapse"]}),
+        (
+            gettext_lazy("Record"),
+            {"fields": [("created_at", "updated_at")], "classes": ["collapse"]},
+        ),
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
@@ -153,7 +163,7 @@ class EventAdmin(SimpleHistoryAdmin):
             .annotate(_countries=Count("participations", distinct=True))
         )
 
-    @admin.display(description="countries", ordering="_countries")
+    @admin.display(description=gettext_lazy("countries"), ordering="_countries")
     def country_count(self, obj: Event) -> int:
         return obj._countries  # type: ignore[attr-defined]
 
@@ -171,7 +181,9 @@ class SessionAdmin(SimpleHistoryAdmin):
     date_hierarchy = "start"
     actions = ["duplicate"]
 
-    @admin.action(description="Duplicate selected sessions (same event, times and chairs)")
+    @admin.action(
+        description=gettext_lazy("Duplicate selected sessions (same event, times and chairs)")
+    )
     def duplicate(self, request: HttpRequest, queryset: QuerySet[Session]) -> None:
         """A copy of each, titled "… (copy)", to adjust: a module given twice, a second
         round of country presentations."""
@@ -188,4 +200,8 @@ class SessionAdmin(SimpleHistoryAdmin):
             )
             copy.chairs.set(session.chairs.all())
             copies += 1
-        self.message_user(request, f"{copies} session{'s' if copies != 1 else ''} duplicated.")
+        self.message_user(
+            request,
+            ngettext("%(count)s session duplicated.", "%(count)s sessions duplicated.", copies)
+            % {"count": copies},
+        )

@@ -3,6 +3,8 @@
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -36,40 +38,43 @@ class EventFilter(django_filters.FilterSet):
     # Every filter names its label: the one django-filter derives from a lookup such as
     # start__year is "[invalid name]", and from a many-to-many field its plural.
     kind = django_filters.ChoiceFilter(
-        label="Kind", choices=Event.Kind.choices, empty_label="Any kind"
+        label=pgettext_lazy("the type of an organization or event", "Kind"),
+        choices=Event.Kind.choices,
+        empty_label=pgettext_lazy("the type of an organization or event", "Any kind"),
     )
     year = YearFilter(
-        label="Year", field_name="start__year", choices=_years, empty_label="Any year"
+        label=_("Year"), field_name="start__year", choices=_years, empty_label=_("Any year")
     )
     country = django_filters.ModelChoiceFilter(
-        label="Country (host or participant)",
+        label=_("Country (host or participant)"),
         queryset=Country.objects.filter(
             Q(events__is_public=True) | Q(hosted_events__is_public=True)
         ).distinct(),
         to_field_name="iso3",
         method="filter_country",
-        empty_label="Any country",
+        empty_label=_("Any country"),
     )
     organizer = django_filters.ModelChoiceFilter(
-        label="Organizer",
+        label=_("Organizer"),
         queryset=Organization.objects.filter(events__is_public=True).distinct(),
         field_name="organizations",
         to_field_name="slug",
-        empty_label="Any organizer",
+        empty_label=_("Any organizer"),
     )
     theme = django_filters.ModelChoiceFilter(
-        label="Theme",
+        label=_("Theme"),
         queryset=Theme.objects.all(),
         field_name="themes",
         to_field_name="slug",
-        empty_label="Any theme",
+        empty_label=_("Any theme"),
     )
     sdg = django_filters.ModelChoiceFilter(
-        label="SDG",
+        # Translators: Sustainable Development Goal.
+        label=_("SDG"),
         queryset=SDG.objects.all(),
         field_name="sdgs",
         to_field_name="number",
-        empty_label="Any goal",
+        empty_label=_("Any goal"),
     )
 
     class Meta:
@@ -85,7 +90,7 @@ class EventFilter(django_filters.FilterSet):
 class EventApiFilter(StrictFilterSet, EventFilter):
     """The API's filters take any value: one that matches nothing finds no events."""
 
-    year = IntegerFilter(label="Year", field_name="start__year", min_value=1900, max_value=2100)
+    year = IntegerFilter(label=_("Year"), field_name="start__year", min_value=1900, max_value=2100)
     country = django_filters.CharFilter(
         method="filter_country_code",
         help_text="ISO 3166 alpha-3 code of the host or of a participating country.",

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from countries.models import Country, Organization
@@ -18,7 +20,10 @@ from taxonomy.models import SDG, Theme
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"{value!r} is not an IANA time zone such as Asia/Seoul.")
+        raise ValidationError(
+            gettext("%(value)s is not an IANA time zone such as Asia/Seoul.")
+            % {"value": repr(value)}
+        )
 
 
 def day_range(first: datetime.date, last: datetime.date) -> str:
@@ -57,29 +62,32 @@ class Event(models.Model):
     """A conference, workshop, study visit or training where countries present their cases."""
 
     class Kind(models.TextChoices):
-        CONFERENCE = "conference", "Conference"
-        WORKSHOP = "workshop", "Workshop"
-        SPECIAL_SESSION = "special_session", "Special session"
-        ROUNDTABLE = "roundtable", "Roundtable"
-        STUDY_VISIT = "study_visit", "Study visit"
-        TRAINING = "training", "Training"
-        WEBINAR = "webinar", "Webinar"
-        EXPERT_GROUP_MEETING = "expert_group_meeting", "Expert group meeting"
-        FORUM = "forum", "Forum"
+        CONFERENCE = "conference", pgettext_lazy("event kind", "Conference")
+        WORKSHOP = "workshop", pgettext_lazy("event kind", "Workshop")
+        SPECIAL_SESSION = "special_session", pgettext_lazy("event kind", "Special session")
+        ROUNDTABLE = "roundtable", pgettext_lazy("event kind", "Roundtable")
+        STUDY_VISIT = "study_visit", pgettext_lazy("event kind", "Study visit")
+        TRAINING = "training", pgettext_lazy("event kind", "Training")
+        WEBINAR = "webinar", pgettext_lazy("event kind", "Webinar")
+        EXPERT_GROUP_MEETING = (
+            "expert_group_meeting",
+            pgettext_lazy("event kind", "Expert group meeting"),
+        )
+        FORUM = "forum", pgettext_lazy("event kind", "Forum")
 
     class Mode(models.TextChoices):
-        IN_PERSON = "in_person", "In person"
-        ONLINE = "online", "Online"
-        HYBRID = "hybrid", "Hybrid"
+        IN_PERSON = "in_person", pgettext_lazy("event mode", "In person")
+        ONLINE = "online", pgettext_lazy("event mode", "Online")
+        HYBRID = "hybrid", pgettext_lazy("event mode", "Hybrid")
 
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    start = models.DateTimeField(help_text="Stored in UTC; shown in the event's time zone.")
+    start = models.DateTimeField(help_text=_("Stored in UTC; shown in the event's time zone."))
     end = models.DateTimeField()
     all_day = models.BooleanField(
         default=False,
-        help_text=(
+        help_text=_(
             "Known by its dates only: shown and exported as whole days, without hours. Start "
             "at 00:00 of the first day and end at 23:59 of the last, in the event's time zone."
         ),
@@ -88,7 +96,7 @@ class Event(models.Model):
         max_length=64,
         default="UTC",
         validators=[validate_timezone],
-        help_text="IANA time zone of the venue, e.g. Asia/Seoul.",
+        help_text=_("IANA time zone of the venue, e.g. Asia/Seoul."),
     )
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
     venue = models.CharField(max_length=200, blank=True)
@@ -99,13 +107,15 @@ class Event(models.Model):
         null=True,
         blank=True,
         related_name="hosted_events",
-        verbose_name="host country",
+        verbose_name=_("host country"),
     )
     summary = models.TextField(blank=True)
     objectives = models.TextField(blank=True)
     outputs = models.TextField(blank=True)
     languages = models.CharField(
-        max_length=100, default="en", help_text="Language codes, comma separated (en, fr, es)."
+        max_length=100,
+        default="en",
+        help_text=_("Language codes, comma separated (en, fr, es)."),
     )
     expected_participants = models.PositiveIntegerField(null=True, blank=True)
     actual_participants = models.PositiveIntegerField(null=True, blank=True)
@@ -115,10 +125,10 @@ class Event(models.Model):
         null=True,
         blank=True,
         related_name="side_events",
-        help_text="The event this one was held on the occasion of.",
+        help_text=_("The event this one was held on the occasion of."),
     )
     website = models.URLField(blank=True)
-    is_public = models.BooleanField(default=True, help_text="Shown on the public site.")
+    is_public = models.BooleanField(default=True, help_text=_("Shown on the public site."))
     organizations = models.ManyToManyField(
         Organization, through="EventOrganizer", related_name="events", blank=True
     )
@@ -126,7 +136,7 @@ class Event(models.Model):
         Country, through="Participation", related_name="events", blank=True
     )
     themes = models.ManyToManyField(Theme, related_name="events", blank=True)
-    sdgs = models.ManyToManyField(SDG, related_name="events", blank=True, verbose_name="SDGs")
+    sdgs = models.ManyToManyField(SDG, related_name="events", blank=True, verbose_name=_("SDGs"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -153,9 +163,9 @@ class Event(models.Model):
 
     def clean(self) -> None:
         if self.start and self.end and self.end < self.start:
-            raise ValidationError({"end": "An event cannot end before it starts."})
+            raise ValidationError({"end": gettext("An event cannot end before it starts.")})
         if self.part_of_id and self.pk and self.part_of_id == self.pk:
-            raise ValidationError({"part_of": "An event cannot be part of itself."})
+            raise ValidationError({"part_of": gettext("An event cannot be part of itself.")})
 
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
@@ -199,9 +209,13 @@ class Event(models.Model):
         """Where, in words: the known place parts; "Online" for an online event."""
         place = ", ".join(self.place_parts)
         if self.mode == self.Mode.ONLINE:
-            return "Online"
+            return pgettext("event location", "Online")
         if self.mode == self.Mode.HYBRID:
-            return f"{place} and online" if place else "Online"
+            if not place:
+                return pgettext("event location", "Online")
+            # Translators: where a hybrid event takes place, e.g. "Seoul, Republic of Korea
+            # and online".
+            return gettext("%(place)s and online") % {"place": place}
         return place
 
     @property
@@ -212,11 +226,11 @@ class Event(models.Model):
 class OrganizerRole(models.TextChoices):
     """Declared from the leading role down: the event page and the API list them so."""
 
-    ORGANIZER = "organizer", "Organizer"
-    CO_ORGANIZER = "co_organizer", "Co-organizer"
-    HOST = "host", "Host"
-    SPONSOR = "sponsor", "Sponsor"
-    SUPPORTER = "supporter", "Supporter"
+    ORGANIZER = "organizer", pgettext_lazy("organizer role", "Organizer")
+    CO_ORGANIZER = "co_organizer", pgettext_lazy("organizer role", "Co-organizer")
+    HOST = "host", pgettext_lazy("organizer role", "Host")
+    SPONSOR = "sponsor", pgettext_lazy("organizer role", "Sponsor")
+    SUPPORTER = "supporter", pgettext_lazy("organizer role", "Supporter")
 
 
 # A role's place in the declaration order: ordering by the stored value would be alphabetical
@@ -245,7 +259,7 @@ class EventOrganizer(models.Model):
     class Meta:
         # Every read of the roles (event page, API, admin inline) lists the leading roles first.
         ordering = ["event", ROLE_RANK.asc(), "organization__name"]
-        verbose_name = "organizer"
+        verbose_name = _("organizer")
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "organization", "role"], name="eventorganizer_uniq_role"
@@ -262,7 +276,9 @@ class Participation(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="participations")
     participants = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Number of participants from this country, where known."
+        null=True,
+        blank=True,
+        help_text=_("Number of participants from this country, where known."),
     )
 
     class Meta:
@@ -283,7 +299,7 @@ class Person(models.Model):
 
     name = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True)
-    position = models.CharField(max_length=300, blank=True, help_text="Title or function.")
+    position = models.CharField(max_length=300, blank=True, help_text=_("Title or function."))
     organization = models.ForeignKey(
         Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="people"
     )
@@ -297,7 +313,7 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["name", "pk"]
-        verbose_name_plural = "people"
+        verbose_name_plural = _("people")
 
     def __str__(self) -> str:
         return self.name
@@ -317,26 +333,29 @@ class Session(models.Model):
     """One part of an event's programme: an opening, a panel, a training module, a visit."""
 
     class Kind(models.TextChoices):
-        OPENING = "opening", "Opening"
-        KEYNOTE = "keynote", "Keynote"
-        PANEL = "panel", "Panel"
-        COUNTRY_PRESENTATIONS = "country_presentations", "Country presentations"
-        TRAINING_MODULE = "training_module", "Training module"
-        SITE_VISIT = "site_visit", "Site visit"
-        FIELD_TRIP = "field_trip", "Field trip"
-        DISCUSSION = "discussion", "Discussion"
-        BREAK = "break", "Break"
-        CLOSING = "closing", "Closing"
+        OPENING = "opening", pgettext_lazy("session kind", "Opening")
+        KEYNOTE = "keynote", pgettext_lazy("session kind", "Keynote")
+        PANEL = "panel", pgettext_lazy("session kind", "Panel")
+        COUNTRY_PRESENTATIONS = (
+            "country_presentations",
+            pgettext_lazy("session kind", "Country presentations"),
+        )
+        TRAINING_MODULE = "training_module", pgettext_lazy("session kind", "Training module")
+        SITE_VISIT = "site_visit", pgettext_lazy("session kind", "Site visit")
+        FIELD_TRIP = "field_trip", pgettext_lazy("session kind", "Field trip")
+        DISCUSSION = "discussion", pgettext_lazy("session kind", "Discussion")
+        BREAK = "break", pgettext_lazy("session kind", "Break")
+        CLOSING = "closing", pgettext_lazy("session kind", "Closing")
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.PANEL)
-    start = models.DateTimeField(help_text="Stored in UTC; shown in the event's time zone.")
+    start = models.DateTimeField(help_text=_("Stored in UTC; shown in the event's time zone."))
     end = models.DateTimeField()
-    place = models.CharField(max_length=200, blank=True, help_text="Room, building or site.")
+    place = models.CharField(max_length=200, blank=True, help_text=_("Room, building or site."))
     description = models.TextField(blank=True)
     chairs = models.ManyToManyField(
-        Person, related_name="chaired_sessions", blank=True, help_text="Chairs or moderators."
+        Person, related_name="chaired_sessions", blank=True, help_text=_("Chairs or moderators.")
     )
 
     history = HistoricalRecords()
@@ -354,7 +373,7 @@ class Session(models.Model):
 
     def clean(self) -> None:
         if self.start and self.end and self.end < self.start:
-            raise ValidationError({"end": "A session cannot end before it starts."})
+            raise ValidationError({"end": gettext("A session cannot end before it starts.")})
         event = self.event if self.event_id else None
         if event is not None and self.start and self.end:
             first, last = event.first_day, event.last_day
@@ -363,9 +382,10 @@ class Session(models.Model):
                 first <= timezone.localtime(self.start, zone).date() <= last
                 and first <= timezone.localtime(self.end, zone).date() <= last
             ):
-                raise ValidationError(
-                    {"start": f"A session takes place within its event ({first} to {last})."}
-                )
+                # Translators: the first and the last day of the event, e.g. "(2019-04-01 to
+                # 2019-04-05)".
+                message = gettext("A session takes place within its event (%(first)s to %(last)s).")
+                raise ValidationError({"start": message % {"first": first, "last": last}})
 
     @property
     def local_start(self) -> datetime.datetime:

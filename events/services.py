@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from accounts import audit
 from accounts.models import User
@@ -52,7 +53,7 @@ class EventError(Exception):
 def _check_editor(user: User | None) -> None:
     # None is an operator's write (a command run on the server).
     if user is not None and not user.is_editor:
-        raise EventError("Only editors may add or change events.")
+        raise EventError(gettext("Only editors may add or change events."))
 
 
 def unique_event_slug(title: str, *, exclude_pk: int | None = None) -> str:

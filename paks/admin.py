@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -15,6 +15,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy, pgettext, pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import User
@@ -36,6 +38,9 @@ from paks.models import (
 )
 from paks.review import changes_for_review
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
 
 def _staff(request: HttpRequest) -> User:
     """The signed-in member of staff; the admin lets no one else reach its views."""
@@ -46,22 +51,23 @@ def _apply_each(
     model_admin: admin.ModelAdmin,
     request: HttpRequest,
     queryset: QuerySet[Any],
-    verb: str,
-    noun: str,
+    done_message: _StrPromise,
     apply: Any,
 ) -> None:
     """Apply a service to each selected row: one message for those done, one per refusal,
-    in the service's words."""
+    in the service's words. `done_message` is an `ngettext_lazy` of `%(count)s`."""
     done, refused = 0, []
     for obj in queryset:
         try:
             apply(obj)
         except services.ServiceError as exc:
-            refused.append(f"“{Truncator(str(obj)).chars(60)}”: {exc}")
+            # Translators: a row an action refused, then why; e.g. “Case title”: It is a draft.
+            reason = _("“%(object)s”: %(reason)s")
+            refused.append(reason % {"object": Truncator(str(obj)).chars(60), "reason": exc})
         else:
             done += 1
     if done:
-        model_admin.message_user(request, f"{verb} {done} {noun}(s).", messages.SUCCESS)
+        model_admin.message_user(request, done_message % {"count": done}, messages.SUCCESS)
     for reason in refused:
         model_admin.message_user(request, reason, messages.ERROR)
 
@@ -100,7 +106,7 @@ class DocumentInline(admin.TabularInline):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    @admin.display(description="size")
+    @admin.display(description=gettext_lazy("size"))
     def human_size(self, obj: Document) -> str:
         return filesizeformat(obj.size)
 
@@ -152,7 +158,7 @@ class CaseStudyAdminForm(forms.ModelForm):
 
 
 class StatusFilter(admin.SimpleListFilter):
-    title = "status"
+    title = gettext_lazy("status")
     parameter_name = "status"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
@@ -164,8 +170,11 @@ class StatusFilter(admin.SimpleListFilter):
 
 class RequestChangesForm(forms.Form):
     comment = forms.CharField(
+        label=gettext_lazy("Comment"),
         widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
-        help_text="What should change. The focal points of each case's country will see it.",
+        help_text=gettext_lazy(
+            "What should change. The focal points of each case's country will see it."
+        ),
     )
 
 
@@ -210,12 +219,17 @@ class CaseStudyAdmin(imports_admin.ServiceImportMixin, SimpleHistoryAdmin):
     actions = ["publish", "request_changes", "archive", export_as_csv]
     fieldsets = [
         (None, {"fields": ["title", "slug", "country", "organization", "year", "language"]}),
-        ("Content", {"fields": ["summary", "challenge", "solution", "results", "lessons_learned"]}),
-        ("Context", {"fields": ["event", "themes", "sdgs"]}),
         (
-            "Workflow",
+            gettext_lazy("Content"),
+            {"fields": ["summary", "challenge", "solution", "results", "lessons_learned"]},
+        ),
+        (gettext_lazy("Context"), {"fields": ["event", "themes", "sdgs"]}),
+        (
+            gettext_lazy("Workflow"),
             {
-                "description": "Status changes only through the actions on the case list.",
+                "description": gettext_lazy(
+                    "Status changes only through the actions on the case list."
+                ),
                 "fields": [
                     ("status", "version"),
                     "created_by",
@@ -318,7 +332,7 @@ class CaseStudyAdmin(imports_admin.ServiceImportMixin, SimpleHistoryAdmin):
         )
         context = {
             **self.admin_site.each_context(request),
-            "title": "Review queue",
+            "title": _("Review queue"),
             "opts": self.model._meta,
             "cases": cases,
         }
@@ -339,14 +353,20 @@ class CaseStudyAdmin(imports_admin.ServiceImportMixin, SimpleHistoryAdmin):
             try:
                 if "publish" in request.POST:
                     services.publish_case(case=case, editor=editor)
-                    self.message_user(request, f"Published “{case.title}”.", messages.SUCCESS)
+                    self.message_user(
+                        request,
+                        _("Published “%(title)s”.") % {"title": case.title},
+                        messages.SUCCESS,
+                    )
                     return HttpResponseRedirect(reverse("admin:paks_casestudy_review_queue"))
                 if form.is_valid():
                     services.request_changes(
                         case=case, editor=editor, comment=form.cleaned_data["comment"]
                     )
                     self.message_user(
-                        request, f"Returned “{case.title}” to its country.", messages.SUCCESS
+                        request,
+                        _("Returned “%(title)s” to its country.") % {"title": case.title},
+                        messages.SUCCESS,
                     )
                     return HttpResponseRedirect(reverse("admin:paks_casestudy_review_queue"))
             except services.ServiceError as exc:
@@ -354,7 +374,7 @@ class CaseStudyAdmin(imports_admin.ServiceImportMixin, SimpleHistoryAdmin):
         baseline, changes = changes_for_review(case)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Review: {case.title}",
+            "title": _("Review: %(title)s") % {"title": case.title},
             "opts": self.model._meta,
             "original": case,
             "case": case,
@@ -373,36 +393,37 @@ class CaseStudyAdmin(imports_admin.ServiceImportMixin, SimpleHistoryAdmin):
         self,
         request: HttpRequest,
         queryset: QuerySet[CaseStudy],
-        verb: str,
+        done_message: _StrPromise,
         apply: Any,
     ) -> None:
-        _apply_each(self, request, queryset, verb, "case", apply)
+        _apply_each(self, request, queryset, done_message, apply)
 
     def _require_change(self, request: HttpRequest) -> None:
         if not self.has_change_permission(request):
             raise PermissionDenied
 
-    @admin.action(description="Publish selected submitted cases")
+    @admin.action(description=gettext_lazy("Publish selected submitted cases"))
     def publish(self, request: HttpRequest, queryset: QuerySet[CaseStudy]) -> None:
         self._require_change(request)
         self._run(
             request,
             queryset,
-            "Published",
+            # Translators: English writes "case(s)" whatever the number; use your plural forms.
+            ngettext_lazy("Published %(count)s case(s).", "Published %(count)s case(s).", "count"),
             lambda case: services.publish_case(case=case, editor=_staff(request)),
         )
 
-    @admin.action(description="Archive selected published cases")
+    @admin.action(description=gettext_lazy("Archive selected published cases"))
     def archive(self, request: HttpRequest, queryset: QuerySet[CaseStudy]) -> None:
         self._require_change(request)
         self._run(
             request,
             queryset,
-            "Archived",
+            ngettext_lazy("Archived %(count)s case(s).", "Archived %(count)s case(s).", "count"),
             lambda case: services.archive_case(case=case, editor=_staff(request)),
         )
 
-    @admin.action(description="Request changes on selected submitted cases…")
+    @admin.action(description=gettext_lazy("Request changes on selected submitted cases…"))
     def request_changes(
         self, request: HttpRequest, queryset: QuerySet[CaseStudy]
     ) -> HttpResponse | None:
@@ -413,7 +434,9 @@ class CaseStudyAdmin(imports_admin.ServiceImportMixin, SimpleHistoryAdmin):
             self._run(
                 request,
                 queryset,
-                "Returned",
+                ngettext_lazy(
+                    "Returned %(count)s case(s).", "Returned %(count)s case(s).", "count"
+                ),
                 lambda case: services.request_changes(
                     case=case, editor=_staff(request), comment=comment
                 ),
@@ -421,7 +444,7 @@ class CaseStudyAdmin(imports_admin.ServiceImportMixin, SimpleHistoryAdmin):
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": "Request changes",
+            "title": _("Request changes"),
             "opts": self.model._meta,
             "cases": queryset.select_related("country"),
             "form": form,
@@ -432,18 +455,31 @@ class CaseStudyAdmin(imports_admin.ServiceImportMixin, SimpleHistoryAdmin):
 
 
 class DocumentUploadForm(forms.Form):
-    upload = forms.FileField(label="File")
-    title = forms.CharField(max_length=300, required=False, help_text="Defaults to the file name.")
-    kind = forms.ChoiceField(choices=Document.Kind.choices, initial=Document.Kind.PRESENTATION)
-    case = forms.ModelChoiceField(
-        queryset=CaseStudy.objects.select_related("country"), required=False
+    upload = forms.FileField(label=gettext_lazy("File"))
+    title = forms.CharField(
+        label=gettext_lazy("Title"),
+        max_length=300,
+        required=False,
+        help_text=gettext_lazy("Defaults to the file name."),
     )
-    event = forms.ModelChoiceField(queryset=Event.objects.all(), required=False)
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("document type", "Kind"),
+        choices=Document.Kind.choices,
+        initial=Document.Kind.PRESENTATION,
+    )
+    case = forms.ModelChoiceField(
+        label=pgettext_lazy("case study", "Case"),
+        queryset=CaseStudy.objects.select_related("country"),
+        required=False,
+    )
+    event = forms.ModelChoiceField(
+        label=gettext_lazy("Event"), queryset=Event.objects.all(), required=False
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if not cleaned.get("case") and not cleaned.get("event"):
-            raise ValidationError("Attach the document to a case, an event, or both.")
+            raise ValidationError(_("Attach the document to a case, an event, or both."))
         return cleaned
 
 
@@ -503,20 +539,31 @@ class DocumentAdmin(SimpleHistoryAdmin):
         for document in queryset:
             self.delete_model(request, document)
 
-    @admin.display(description="why processing failed")
+    @admin.display(description=gettext_lazy("why processing failed"))
     def failure(self, obj: Document) -> str:
         return Truncator(obj.error).chars(80)
 
-    @admin.action(description="Process selected documents again", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Process selected documents again"), permissions=["change"]
+    )
     def process_again(self, request: HttpRequest, queryset: QuerySet[Document]) -> None:
         queued = process_again(queryset)
         skipped = queryset.count() - queued
-        self.message_user(
-            request,
-            f"{queued} document{'s' if queued != 1 else ''} queued for processing."
-            + (f" {skipped} without a processable file left as they were." if skipped else ""),
-            messages.SUCCESS,
-        )
+        message = ngettext(
+            "%(count)s document queued for processing.",
+            "%(count)s documents queued for processing.",
+            queued,
+        ) % {"count": queued}
+        if skipped:
+            left = ngettext(
+                # Translators: follows "N documents queued for processing."; English keeps "they"
+                # whatever the number.
+                "%(count)s without a processable file left as they were.",
+                "%(count)s without a processable file left as they were.",
+                skipped,
+            )
+            message += " " + left % {"count": skipped}
+        self.message_user(request, message, messages.SUCCESS)
 
     def add_view(
         self, request: HttpRequest, form_url: str = "", extra_context: dict | None = None
@@ -542,13 +589,17 @@ class DocumentAdmin(SimpleHistoryAdmin):
                 form.add_error(field if field in form.fields else None, exc.message)
             else:
                 self.log_addition(request, document, [{"added": {}}])
-                self.message_user(request, f"Uploaded “{document}”.", messages.SUCCESS)
+                self.message_user(
+                    request,
+                    _("Uploaded “%(document)s”.") % {"document": document},
+                    messages.SUCCESS,
+                )
                 return HttpResponseRedirect(
                     reverse("admin:paks_document_change", args=[document.pk])
                 )
         context = {
             **self.admin_site.each_context(request),
-            "title": "Upload a document",
+            "title": _("Upload a document"),
             "opts": self.model._meta,
             "form": form,
             "media": self.media + form.media,
@@ -566,7 +617,7 @@ class EventContributionInline(admin.TabularInline):
     readonly_fields = fields
     show_change_link = True
     can_delete = False
-    verbose_name_plural = "contributions (changed and reviewed on their own pages)"
+    verbose_name_plural = gettext_lazy("contributions (changed and reviewed on their own pages)")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Contribution]:
         return super().get_queryset(request).select_related("session", "country")
@@ -591,25 +642,41 @@ class EventAdmin(imports_admin.ServiceImportMixin, BaseEventAdmin):
     readonly_fields = [*BaseEventAdmin.readonly_fields, "add_contribution"]
     fieldsets = [
         *BaseEventAdmin.fieldsets[:-1],
-        ("Contributions", {"fields": ["add_contribution"]}),
+        (gettext_lazy("Contributions"), {"fields": ["add_contribution"]}),
         BaseEventAdmin.fieldsets[-1],
     ]
 
-    @admin.display(description="new contribution")
+    @admin.display(description=gettext_lazy("new contribution"))
     def add_contribution(self, obj: Event) -> str:
         if obj.pk is None:
-            return "Save the event first; then add its contributions."
+            return _("Save the event first; then add its contributions.")
         return format_html(
-            '<a href="{}?event={}">Add a contribution to this event</a>',
+            '<a href="{}?event={}">{}</a>',
             reverse("admin:paks_contribution_add"),
             obj.pk,
+            _("Add a contribution to this event"),
         )
 
 
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         described = " — ".join(part for part in (obj.name, obj.affiliation) if part)
-        return f"{described} ({obj._contributions} contributions, {obj._chaired} sessions chaired)"
+        contributed = ngettext(
+            # Translators: English writes "contributions" and "sessions" whatever the number.
+            "%(count)s contributions",
+            "%(count)s contributions",
+            obj._contributions,
+        ) % {"count": obj._contributions}
+        chaired = ngettext(
+            "%(count)s sessions chaired", "%(count)s sessions chaired", obj._chaired
+        ) % {"count": obj._chaired}
+        # Translators: a person to keep in a merge: name — affiliation (N contributions,
+        # N sessions chaired).
+        return _("%(person)s (%(contributions)s, %(chaired)s)") % {
+            "person": described,
+            "contributions": contributed,
+            "chaired": chaired,
+        }
 
 
 class MergePeopleForm(forms.Form):
@@ -617,9 +684,12 @@ class MergePeopleForm(forms.Form):
         queryset=Person.objects.none(),
         widget=forms.RadioSelect,
         empty_label=None,
-        label="Keep",
-        help_text="The others' talks and chaired sessions move to this record; then they are "
-        "deleted. Its empty position, organization or country is filled from theirs.",
+        # Translators: the record kept when duplicate records of a person are merged.
+        label=pgettext_lazy("merge people", "Keep"),
+        help_text=gettext_lazy(
+            "The others' talks and chaired sessions move to this record; then they are "
+            "deleted. Its empty position, organization or country is filled from theirs."
+        ),
     )
 
     def __init__(self, *args: Any, people: QuerySet[Person], **kwargs: Any) -> None:
@@ -663,22 +733,24 @@ class PersonAdmin(SimpleHistoryAdmin):
             )
         )
 
-    @admin.display(description="contributions", ordering="_contributions")
+    @admin.display(description=gettext_lazy("contributions"), ordering="_contributions")
     def contribution_count(self, obj: Person) -> int:
         return obj._contributions  # type: ignore[attr-defined]
 
-    @admin.display(description="sessions chaired", ordering="_chaired")
+    @admin.display(description=gettext_lazy("sessions chaired"), ordering="_chaired")
     def chaired_count(self, obj: Person) -> int:
         return obj._chaired  # type: ignore[attr-defined]
 
-    @admin.action(description="Merge selected people into one…", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Merge selected people into one…"), permissions=["change"]
+    )
     def merge(self, request: HttpRequest, queryset: QuerySet[Person]) -> HttpResponse | None:
         if not self.has_delete_permission(request):
             raise PermissionDenied  # the records merged into another are deleted
         people = queryset.select_related("organization", "country").order_by("name", "pk")
         if len(people) < 2:
             self.message_user(
-                request, "Select two or more records of the same person.", messages.WARNING
+                request, _("Select two or more records of the same person."), messages.WARNING
             )
             return None
         form = MergePeopleForm(request.POST if "apply" in request.POST else None, people=people)
@@ -692,11 +764,15 @@ class PersonAdmin(SimpleHistoryAdmin):
                 return None
             names = ", ".join(f"“{person.name}”" for person in merged)
             self.log_change(request, keep, f"Merged {names} into this record.")
-            self.message_user(request, f"Merged {names} into “{keep.name}”.", messages.SUCCESS)
+            self.message_user(
+                request,
+                _("Merged %(merged)s into “%(kept)s”.") % {"merged": names, "kept": keep.name},
+                messages.SUCCESS,
+            )
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": "Merge people",
+            "title": _("Merge people"),
             "opts": self.model._meta,
             "people": people,
             "form": form,
@@ -713,7 +789,7 @@ class ContributionSpeakerInline(admin.TabularInline):
     extra = 0
     fields = ["person", "position"]
     autocomplete_fields = ["person"]
-    verbose_name_plural = "speakers (in the order of their position)"
+    verbose_name_plural = gettext_lazy("speakers (in the order of their position)")
 
 
 class ContributionDocumentInline(DocumentInline):
@@ -722,16 +798,16 @@ class ContributionDocumentInline(DocumentInline):
     fk_name = "contribution"
     fields = ("title", "kind", "download", "media_type", "human_size", "state", "uploaded_at")
     readonly_fields = fields
-    verbose_name_plural = "slides and papers"
+    verbose_name_plural = gettext_lazy("slides and papers")
 
-    @admin.display(description="file")
+    @admin.display(description=gettext_lazy("file"))
     def download(self, obj: Document) -> str:
         if not obj.file:
             return format_html('<a href="{}">{}</a>', obj.external_url, obj.external_url)
         return format_html(
             '<a href="{}">{}</a>',
             reverse("paks:document-download", args=[obj.pk]),
-            obj.original_filename or "download",
+            obj.original_filename or pgettext("link to a file", "download"),
         )
 
 
@@ -750,9 +826,12 @@ class ContributionAdminForm(forms.ModelForm):
     # The version the editor saw when the form was drawn; a save on top of a newer one is refused.
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     session = SessionChoiceField(
+        label=gettext_lazy("Session"),
         queryset=Session.objects.none(),
         required=False,
-        help_text="Where in the programme it was given; the event's sessions, once it is chosen.",
+        help_text=gettext_lazy(
+            "Where in the programme it was given; the event's sessions, once it is chosen."
+        ),
     )
 
     class Meta:
@@ -781,7 +860,7 @@ class ContributionAdminForm(forms.ModelForm):
         if event_id:
             field.queryset = sessions.filter(event_id=event_id)
             field.with_event = False
-            field.error_messages["invalid_choice"] = (
+            field.error_messages["invalid_choice"] = _(
                 "This session is not part of the event's programme."
             )
         else:
@@ -797,15 +876,22 @@ class ContributionAdminForm(forms.ModelForm):
         # The service checks it again when it saves; asking first shows it on the form (as
         # the session's choices show only the event's sessions).
         if case is not None and country is not None and case.country_id != country.pk:
-            self.add_error("case", f"The case is about {case.country.name}, not {country.name}.")
+            self.add_error(
+                "case",
+                _("The case is about %(case_country)s, not %(country)s.")
+                % {"case_country": case.country.name, "country": country.name},
+            )
         if self.instance.pk:
             # Locked until the admin's transaction commits: no save slips in between.
             current = Contribution.objects.select_for_update().get(pk=self.instance.pk)
             if current.version != cleaned.get("seen_version"):
                 raise ValidationError(
-                    "Someone saved this contribution after you opened it (your copy is "
-                    f"version {cleaned.get('seen_version')}, the saved one is version "
-                    f"{current.version}). Open it again to see their changes, then make yours.",
+                    _(
+                        "Someone saved this contribution after you opened it (your copy is "
+                        "version %(seen)s, the saved one is version %(current)s). Open it "
+                        "again to see their changes, then make yours."
+                    )
+                    % {"seen": cleaned.get("seen_version"), "current": current.version},
                     code="stale",
                 )
         return cleaned
@@ -813,16 +899,26 @@ class ContributionAdminForm(forms.ModelForm):
 
 class ReturnContributionForm(forms.Form):
     comment = forms.CharField(
+        label=gettext_lazy("Comment"),
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
-        help_text="What should change; kept with the return in the audit log.",
+        help_text=gettext_lazy("What should change; kept with the return in the audit log."),
     )
 
 
 class UploadForm(forms.Form):
-    upload = forms.FileField(label="File")
-    title = forms.CharField(max_length=300, required=False, help_text="Defaults to the file name.")
-    kind = forms.ChoiceField(choices=Document.Kind.choices, initial=Document.Kind.PRESENTATION)
+    upload = forms.FileField(label=gettext_lazy("File"))
+    title = forms.CharField(
+        label=gettext_lazy("Title"),
+        max_length=300,
+        required=False,
+        help_text=gettext_lazy("Defaults to the file name."),
+    )
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("document type", "Kind"),
+        choices=Document.Kind.choices,
+        initial=Document.Kind.PRESENTATION,
+    )
 
 
 @admin.register(Contribution)
@@ -859,11 +955,16 @@ class ContributionAdmin(SimpleHistoryAdmin):
     actions = ["publish", "return_for_changes", "withdraw", export_as_csv]
     fieldsets = [
         (None, {"fields": ["event", "country", "title", "kind", "abstract"]}),
-        ("In the programme", {"fields": ["session", "position", "case", "upload_link"]}),
         (
-            "Workflow",
+            gettext_lazy("In the programme"),
+            {"fields": ["session", "position", "case", "upload_link"]},
+        ),
+        (
+            gettext_lazy("Workflow"),
             {
-                "description": "Status changes only through the actions on the contribution list.",
+                "description": gettext_lazy(
+                    "Status changes only through the actions on the contribution list."
+                ),
                 "fields": [
                     ("status", "version"),
                     "created_by",
@@ -878,13 +979,14 @@ class ContributionAdmin(SimpleHistoryAdmin):
         fixed = ["event", "country"] if obj is not None and obj.pk else []
         return [*fixed, *self.readonly_fields]
 
-    @admin.display(description="slides")
+    @admin.display(description=gettext_lazy("slides"))
     def upload_link(self, obj: Contribution) -> str:
         if obj.pk is None:
-            return "Save the contribution first; then upload its slides or paper."
+            return _("Save the contribution first; then upload its slides or paper.")
         return format_html(
-            '<a href="{}">Upload slides or a paper</a>',
+            '<a href="{}">{}</a>',
             reverse("admin:paks_contribution_upload", args=[obj.pk]),
+            _("Upload slides or a paper"),
         )
 
     # Written once, by the service, when the speakers are known: from the change form in
@@ -964,7 +1066,7 @@ class ContributionAdmin(SimpleHistoryAdmin):
         if not self.has_change_permission(request):
             raise PermissionDenied
 
-    @admin.action(description="Publish selected contributions")
+    @admin.action(description=gettext_lazy("Publish selected contributions"))
     def publish(self, request: HttpRequest, queryset: QuerySet[Contribution]) -> None:
         self._require_change(request)
         editor = _staff(request)
@@ -972,12 +1074,15 @@ class ContributionAdmin(SimpleHistoryAdmin):
             self,
             request,
             queryset,
-            "Published",
-            "contribution",
+            ngettext_lazy(
+                "Published %(count)s contribution(s).",
+                "Published %(count)s contribution(s).",
+                "count",
+            ),
             lambda c: contributions.publish_contribution(contribution=c, editor=editor),
         )
 
-    @admin.action(description="Withdraw selected published contributions")
+    @admin.action(description=gettext_lazy("Withdraw selected published contributions"))
     def withdraw(self, request: HttpRequest, queryset: QuerySet[Contribution]) -> None:
         self._require_change(request)
         editor = _staff(request)
@@ -985,12 +1090,15 @@ class ContributionAdmin(SimpleHistoryAdmin):
             self,
             request,
             queryset,
-            "Withdrew",
-            "contribution",
+            ngettext_lazy(
+                "Withdrew %(count)s contribution(s).",
+                "Withdrew %(count)s contribution(s).",
+                "count",
+            ),
             lambda c: contributions.withdraw_contribution(contribution=c, editor=editor),
         )
 
-    @admin.action(description="Return selected submitted contributions for changes…")
+    @admin.action(description=gettext_lazy("Return selected submitted contributions for changes…"))
     def return_for_changes(
         self, request: HttpRequest, queryset: QuerySet[Contribution]
     ) -> HttpResponse | None:
@@ -1002,8 +1110,11 @@ class ContributionAdmin(SimpleHistoryAdmin):
                 self,
                 request,
                 queryset,
-                "Returned",
-                "contribution",
+                ngettext_lazy(
+                    "Returned %(count)s contribution(s).",
+                    "Returned %(count)s contribution(s).",
+                    "count",
+                ),
                 lambda c: contributions.return_contribution(
                     contribution=c, editor=editor, comment=comment
                 ),
@@ -1011,7 +1122,7 @@ class ContributionAdmin(SimpleHistoryAdmin):
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": "Return for changes",
+            "title": _("Return for changes"),
             "opts": self.model._meta,
             "contributions": queryset.select_related("event", "country"),
             "form": form,
@@ -1049,13 +1160,17 @@ class ContributionAdmin(SimpleHistoryAdmin):
                 form.add_error("upload" if exc.field == "file" else None, exc.message)
             else:
                 self.log_change(request, contribution, f"Uploaded “{document}”.")
-                self.message_user(request, f"Uploaded “{document}”.", messages.SUCCESS)
+                self.message_user(
+                    request,
+                    _("Uploaded “%(document)s”.") % {"document": document},
+                    messages.SUCCESS,
+                )
                 return HttpResponseRedirect(
                     reverse("admin:paks_contribution_change", args=[contribution.pk])
                 )
         context = {
             **self.admin_site.each_context(request),
-            "title": "Upload slides or a paper",
+            "title": _("Upload slides or a paper"),
             "opts": self.model._meta,
             "original": contribution,
             "form": form,

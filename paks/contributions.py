@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import audit
 from accounts.models import User
@@ -35,21 +37,26 @@ def _country_of_new(user: User, event: Event, requested: Country | None) -> Coun
         return requested
     own = list(countries_of(user).order_by("name"))
     if not own:
-        raise NotAllowed("Only country focal points and editors may add contributions.")
+        raise NotAllowed(_("Only country focal points and editors may add contributions."))
     if requested is None:
         if len(own) > 1:
-            raise Refused("Say which of your countries this contribution is for.", field="country")
+            raise Refused(
+                _("Say which of your countries this contribution is for."), field="country"
+            )
         requested = own[0]
     if requested not in own:
         raise Refused(
-            f"You are not a focal point of {requested.name}: add contributions of your own "
-            "country.",
+            _("You are not a focal point of %(country)s: add contributions of your own country.")
+            % {"country": requested.name},
             field="country",
         )
     if requested.pk not in roles.countries_at(event):
         raise Refused(
-            f"{requested.name} did not take part in “{event.title}”; ask an editor to add "
-            "the country to the event first.",
+            _(
+                "%(country)s did not take part in “%(event)s”; ask an editor to add "
+                "the country to the event first."
+            )
+            % {"country": requested.name, "event": event.title},
             field="country",
         )
     return requested
@@ -61,17 +68,19 @@ def _check_values(
     """The session must be of this event; the case of this country and visible to the person."""
     session = data.get("session")
     if session is not None and session.event_id != event.pk:
-        raise Refused("This session is not part of the event's programme.", field="session")
+        raise Refused(_("This session is not part of the event's programme."), field="session")
     case = data.get("case")
     if case is not None:
         if not CaseStudy.objects.visible_to(user).filter(pk=case.pk).exists():
-            raise Refused("There is no such case.", field="case")
+            raise Refused(_("There is no such case."), field="case")
         if country is not None and case.country_id != country.pk:
             raise Refused(
-                f"The case is about {case.country.name}, not {country.name}.", field="case"
+                _("The case is about %(case_country)s, not %(country)s.")
+                % {"case_country": case.country.name, "country": country.name},
+                field="case",
             )
     if "title" in data and not str(data["title"]).strip():
-        raise Refused("Give the contribution a title.", field="title")
+        raise Refused(_("Give the contribution a title."), field="title")
 
 
 def _set_speakers(contribution: Contribution, speakers: Sequence[Person]) -> None:
@@ -100,7 +109,9 @@ def create_contribution(
     with `data["publish"]`)."""
     country = _country_of_new(user, event, country)
     if not roles.may_contribute(user, event, country):
-        raise NotAllowed("Only the country's focal points and editors may add this contribution.")
+        raise NotAllowed(
+            _("Only the country's focal points and editors may add this contribution.")
+        )
     _check_values(user, event, country, {"title": "", **data})
     contribution = Contribution(
         event=event,
@@ -114,7 +125,7 @@ def create_contribution(
     audit.record(audit.Action.CONTRIBUTION_CREATED, actor=user, target=contribution)
     if data.get("publish"):
         if not roles.may_review(user):
-            raise NotAllowed("Only editors may publish contributions.")
+            raise NotAllowed(_("Only editors may publish contributions."))
         contribution.status = Contribution.Status.PUBLISHED
         contribution.published_at = timezone.now()
         contribution.save(update_fields=["status", "published_at", "updated_at"])
@@ -128,9 +139,12 @@ def _locked(contribution: Contribution) -> Contribution:
 def _check_version(contribution: Contribution, expected: int | None) -> None:
     if expected is not None and contribution.version != expected:
         raise StaleVersion(
-            "Someone saved this contribution after you opened it (your copy is version "
-            f"{expected}, the saved one is version {contribution.version}). Open it again "
-            "to see their changes, then make yours.",
+            _(
+                "Someone saved this contribution after you opened it (your copy is version "
+                "%(expected)s, the saved one is version %(version)s). Open it again "
+                "to see their changes, then make yours."
+            )
+            % {"expected": expected, "version": contribution.version},
             current=contribution,  # type: ignore[arg-type]
         )
 
@@ -149,10 +163,11 @@ def update_contribution(
     if not roles.may_edit_contribution(user, contribution):
         if roles.works_on_contribution(user, contribution):
             raise InvalidTransition(
-                "A contribution that is "
-                f"{contribution.get_status_display().lower()} cannot be changed."
+                # Translators: %(status)s is the contribution's status in lower case.
+                _("A contribution that is %(status)s cannot be changed.")
+                % {"status": contribution.get_status_display().lower()}
             )
-        raise NotAllowed("Only the country's focal points and editors may change it.")
+        raise NotAllowed(_("Only the country's focal points and editors may change it."))
     _check_version(contribution, expected_version)
     _check_values(user, contribution.event, contribution.country, data)
     for name in CONTRIBUTION_FIELDS:
@@ -167,6 +182,16 @@ def update_contribution(
     return contribution
 
 
+# What a transition from the wrong status answers, by the transition's verb.
+CANNOT = {
+    # Translators: %(status)s is the contribution's status in lower case, e.g. "published".
+    "submit": gettext_lazy("Cannot submit a contribution that is %(status)s."),
+    "publish": gettext_lazy("Cannot publish a contribution that is %(status)s."),
+    "return": gettext_lazy("Cannot return a contribution that is %(status)s."),
+    "withdraw": gettext_lazy("Cannot withdraw a contribution that is %(status)s."),
+}
+
+
 def _transition(
     contribution: Contribution,
     *,
@@ -178,7 +203,7 @@ def _transition(
 ) -> Contribution:
     if contribution.status not in allowed_from:
         raise InvalidTransition(
-            f"Cannot {verb} a contribution that is {contribution.get_status_display().lower()}."
+            CANNOT[verb] % {"status": contribution.get_status_display().lower()}
         )
     contribution.status = to
     for name, value in stamps.items():
@@ -194,7 +219,7 @@ def submit_contribution(*, contribution: Contribution, user: User) -> Contributi
     """A focal point (or an editor) sends a draft or returned contribution for review."""
     contribution = _locked(contribution)
     if not roles.works_on_contribution(user, contribution):
-        raise NotAllowed("Only the country's focal points and editors may submit it.")
+        raise NotAllowed(_("Only the country's focal points and editors may submit it."))
     contribution = _transition(
         contribution,
         user=user,
@@ -211,7 +236,7 @@ def submit_contribution(*, contribution: Contribution, user: User) -> Contributi
 def publish_contribution(*, contribution: Contribution, editor: User) -> Contribution:
     """Only editors publish, and only what was submitted (or an editor's own draft)."""
     if not roles.may_review(editor):
-        raise NotAllowed("Only editors may publish contributions.")
+        raise NotAllowed(_("Only editors may publish contributions."))
     contribution = _locked(contribution)
     contribution = _transition(
         contribution,
@@ -229,9 +254,9 @@ def publish_contribution(*, contribution: Contribution, editor: User) -> Contrib
 def return_contribution(*, contribution: Contribution, editor: User, comment: str) -> Contribution:
     """Send a submitted contribution back to its country, saying what to change."""
     if not roles.may_review(editor):
-        raise NotAllowed("Only editors may return contributions.")
+        raise NotAllowed(_("Only editors may return contributions."))
     if not comment.strip():
-        raise Refused("Say what should change: the comment is required.", field="comment")
+        raise Refused(_("Say what should change: the comment is required."), field="comment")
     contribution = _locked(contribution)
     contribution = _transition(
         contribution,
@@ -253,7 +278,7 @@ def return_contribution(*, contribution: Contribution, editor: User, comment: st
 def withdraw_contribution(*, contribution: Contribution, editor: User) -> Contribution:
     """Take a published contribution off the public pages; it stays in the records."""
     if not roles.may_review(editor):
-        raise NotAllowed("Only editors may withdraw contributions.")
+        raise NotAllowed(_("Only editors may withdraw contributions."))
     contribution = _locked(contribution)
     contribution = _transition(
         contribution,
@@ -276,11 +301,14 @@ def delete_contribution(
 
     contribution = _locked(contribution)
     if not roles.works_on_contribution(user, contribution):
-        raise NotAllowed("Only drafts may be deleted, by their country's focal points or editors.")
+        raise NotAllowed(
+            _("Only drafts may be deleted, by their country's focal points or editors.")
+        )
     if not roles.is_editor(user) and contribution.status != Contribution.Status.DRAFT:
         raise InvalidTransition(
-            "A contribution that is "
-            f"{contribution.get_status_display().lower()} cannot be deleted; only drafts can."
+            # Translators: %(status)s is the contribution's status in lower case.
+            _("A contribution that is %(status)s cannot be deleted; only drafts can.")
+            % {"status": contribution.get_status_display().lower()}
         )
     _check_version(contribution, expected_version)
     _delete_files_on_commit(list(contribution.documents.all()))
@@ -309,7 +337,7 @@ def person_named(
     a speaker is recorded once however many events they speak at."""
     name = " ".join(name.split())
     if not name:
-        raise Refused("Give the speaker's name.", field="speakers")
+        raise Refused(_("Give the speaker's name."), field="speakers")
     same = Person.objects.filter(name__iexact=name)
     if country is not None:
         same = same.filter(Q(country=country) | Q(country__isnull=True))
@@ -340,7 +368,7 @@ def person_named(
 def merge_people(*, keep: Person, duplicates: Sequence[Person], editor: User) -> Person:
     """Editors merge records of one person: their talks and chairs move to `keep`."""
     if not roles.is_editor(editor):
-        raise NotAllowed("Only editors may merge people.")
+        raise NotAllowed(_("Only editors may merge people."))
     others = [p for p in duplicates if p.pk != keep.pk]
     if others:
         names = ", ".join(f"{p.name} (#{p.pk})" for p in others)

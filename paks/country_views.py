@@ -7,6 +7,8 @@ from typing import Any
 
 import django_filters
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView
 
 from core.charts import Series, legend, line_chart
@@ -78,7 +80,7 @@ class CountryListView(ListView):
         for country in countries:
             country.case_count = counts.get(country.pk, 0)
         context["regions"] = [
-            (region or "Other areas", list(rows))
+            (region or _("Other areas"), list(rows))
             for region, rows in groupby(countries, key=lambda c: c.region_name)
         ]
         context["group"] = self.request.GET.get("group", "")
@@ -134,9 +136,12 @@ class CountryDetailView(DetailView):
         )
         context["json_ld"] = country_json_ld(country, absolute=self.request.build_absolute_uri)
         history = survey_history(country)
+        found = peers(country, history)
         context.update(
             history=history,
-            peers=peers(country, history),
+            peers=found,
+            # The first three, named in one link to compare them with this country.
+            peer_names=", ".join(peer.country.name for peer in found[:3]),
             method_note=METHOD_NOTE,
             source=SOURCE,
             source_url=SOURCE_URL,
@@ -222,6 +227,9 @@ class CompareView(TemplateView):
         context.update(
             asked=asked + [""] * (COMPARED - len(asked)),
             unknown=unknown,
+            # Translators: a value typed in the compare form that names no country, quoted.
+            unknown_names=", ".join(_("“%(value)s”") % {"value": value} for value in unknown),
+            compared_names=", ".join(c.name for c in countries),
             too_many=len(asked) > COMPARED,
             countries=countries,
             choices=Country.objects.filter(egov_scores__isnull=False)
@@ -281,7 +289,7 @@ def _comparison(countries: list[Country]) -> dict[str, Any]:
     counts = case_counts().by_country
     return {
         "chart": line_chart(
-            title=f"E-Government Development Index of {names}",
+            title=_("E-Government Development Index of %(countries)s") % {"countries": names},
             description=" ".join(survey_history_sentence(c, by_year[c.pk]) for c in countries),
             series=series,
             x_ticks=years,
@@ -308,24 +316,32 @@ def _egdi(score: EGovScore | None) -> float | None:
 def survey_history_sentence(country: Country, scores: dict[int, EGovScore]) -> str:
     """The first and last EGDI of one country, for the chart's description."""
     if not scores:
-        return f"{country.name}: not assessed."
+        return _("%(country)s: not assessed.") % {"country": country.name}
     first, last = scores[min(scores)], scores[max(scores)]
-    return (
-        f"{country.name}: {float(first.egdi):.2f} in {first.survey_year}, "
-        f"{float(last.egdi):.2f} in {last.survey_year}."
-    )
+    # Translators: a country's EGDI (0 to 1) in its first and its last survey edition.
+    return _("%(country)s: %(first)s in %(first_year)s, %(last)s in %(last_year)s.") % {
+        "country": country.name,
+        "first": f"{float(first.egdi):.2f}",
+        "first_year": first.survey_year,
+        "last": f"{float(last.egdi):.2f}",
+        "last_year": last.survey_year,
+    }
 
 
 class OrganizationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Name or acronym", method="filter_words", max_length=100)
+    q = django_filters.CharFilter(
+        label=gettext_lazy("Name or acronym"), method="filter_words", max_length=100
+    )
     kind = django_filters.ChoiceFilter(
-        label="Kind", choices=Organization.Kind.choices, empty_label="Any kind"
+        label=pgettext_lazy("the type of an organization or event", "Kind"),
+        choices=Organization.Kind.choices,
+        empty_label=pgettext_lazy("the type of an organization or event", "Any kind"),
     )
     country = django_filters.ModelChoiceFilter(
-        label="Country",
+        label=gettext_lazy("Country"),
         queryset=Country.objects.filter(organizations__isnull=False).distinct().order_by("name"),
         to_field_name="iso3",
-        empty_label="Any country",
+        empty_label=gettext_lazy("Any country"),
     )
 
     class Meta:

@@ -18,6 +18,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
@@ -223,11 +225,15 @@ def _session_description(entry: ProgrammeSession) -> str:
     lines = [session.get_kind_display()]
     chairs = [_name_with(person.name, person.affiliation) for person in session.chairs.all()]
     if chairs:
-        lines.append("Chair" + ("s" if len(chairs) > 1 else "") + ": " + "; ".join(chairs))
+        lines.append(
+            ngettext("Chair: %(names)s", "Chairs: %(names)s", len(chairs))
+            % {"names": "; ".join(chairs)}
+        )
     if session.description:
         lines += ["", session.description]
     if entry.contributions:
-        lines += ["", "Presentations:"]
+        # Translators: in a calendar file, before the list of a session's presentations.
+        lines += ["", _("Presentations:")]
     for contribution in entry.contributions:
         speakers = [
             _name_with(role.person.name, role.person.affiliation)

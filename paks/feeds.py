@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
+from django.utils.translation import gettext, gettext_lazy
 
 from events.models import Event
 from paks.models import CaseStudy
@@ -24,7 +25,7 @@ class LatestCasesFeed(Feed):
     """The newest published cases; with a search's words and filters in the query string
     (`?q=e-procurement&group=sids`), the newest that search finds: a search to follow."""
 
-    description = "Country cases in e-government, as they are published."
+    description = gettext_lazy("Country cases in e-government, as they are published.")
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> CaseSearch:
         search = CaseSearch.from_params(request.GET)
@@ -34,8 +35,10 @@ class LatestCasesFeed(Feed):
 
     def title(self, search: CaseSearch) -> str:
         if search.q or search.has_filters:
-            return f"PAKS: new good practices for {describe(search)}"
-        return "PAKS: newly published good practices"
+            # Translators: the title of a feed following a search; %(search)s is what it looks
+            # for, e.g. “e-procurement” in SIDS, Asia.
+            return gettext("PAKS: new good practices for %(search)s") % {"search": describe(search)}
+        return gettext("PAKS: newly published good practices")
 
     def link(self, search: CaseSearch) -> str:
         return f"{reverse('paks:case-list')}{search_query(search)}"
@@ -84,15 +87,22 @@ def search_query(search: CaseSearch) -> str:
 
 def describe(search: CaseSearch) -> str:
     """The search in words: “e-procurement” in SIDS, Asia."""
-    parts = [f"“{search.q}”"] if search.q else []
     values = [*search.group, *search.region, *search.country, *search.theme]
-    values += [f"SDG {n}" for n in search.sdg] + [str(y) for y in search.year]
-    values += [*search.organization, *search.event]
-    if values:
-        parts.append(
-            "in " + ", ".join(v.upper() if v in ("ldc", "lldc", "sids") else v for v in values)
-        )
-    return " ".join(parts)
+    # Translators: a Sustainable Development Goal by its number, e.g. SDG 16.
+    values += [gettext("SDG %(number)s") % {"number": n} for n in search.sdg]
+    values += [str(y) for y in search.year] + [*search.organization, *search.event]
+    filters = ", ".join(v.upper() if v in ("ldc", "lldc", "sids") else v for v in values)
+    if search.q and filters:
+        # Translators: a search described: its words, then its filters (“e-procurement” in
+        # SIDS, Asia).
+        return gettext("“%(words)s” in %(filters)s") % {"words": search.q, "filters": filters}
+    if search.q:
+        # Translators: a search described by its words alone.
+        return gettext("“%(words)s”") % {"words": search.q}
+    if filters:
+        # Translators: a search described by its filters alone (in SIDS, Asia).
+        return gettext("in %(filters)s") % {"filters": filters}
+    return ""
 
 
 class _UpdatedNotAfterNow(SyndicationFeed):
@@ -113,8 +123,10 @@ class _EventsAtom(_UpdatedNotAfterNow, Atom1Feed):
 
 class EventsFeed(Feed):
     feed_type: type[SyndicationFeed] = _EventsRss
-    title = "PAKS: events"
-    description = "Workshops, conferences, study visits and trainings on e-government."
+    title = gettext_lazy("PAKS: events")
+    description = gettext_lazy(
+        "Workshops, conferences, study visits and trainings on e-government."
+    )
 
     def link(self) -> str:
         return reverse("events:list")

@@ -3,12 +3,14 @@ events by year and kind, and where it has gaps (LDC, LLDC and SIDS without a cas
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from core.charts import Bar, bar_chart
@@ -17,10 +19,13 @@ from events.models import Event
 from paks.counts import all_counts, headline
 from taxonomy.models import SDG, Theme
 
-GROUPS = (
-    ("ldc", "Least developed countries (LDC)"),
-    ("lldc", "Landlocked developing countries (LLDC)"),
-    ("sids", "Small island developing States (SIDS)"),
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
+GROUPS: tuple[tuple[str, _StrPromise], ...] = (
+    ("ldc", gettext_lazy("Least developed countries (LDC)")),
+    ("lldc", gettext_lazy("Landlocked developing countries (LLDC)")),
+    ("sids", gettext_lazy("Small island developing States (SIDS)")),
 )
 
 
@@ -28,11 +33,13 @@ def _search(**params: object) -> str:
     return f"{reverse('paks:case-list')}?{urlencode(params)}"
 
 
-def _chart(title: str, rows: list[tuple[str, int, str]]) -> dict[str, Any]:
-    """A bar chart and the rows of its table: (label, count, link)."""
-    described = "; ".join(f"{label}: {n}" for label, n, _link in rows) or "None yet."
+def _chart(title: str, rows: list[tuple[str, int, str]], column: str = "") -> dict[str, Any]:
+    """A bar chart and the rows of its table: (label, count, link). `column` heads the
+    table's column of labels (Region, Theme …)."""
+    described = "; ".join(f"{label}: {n}" for label, n, _link in rows) or _("None yet.")
     return {
         "title": title,
+        "column": column,
         "rows": rows,
         "chart": bar_chart(
             title=title,
@@ -54,26 +61,35 @@ class StatisticsView(TemplateView):
         context["headline"] = headline(counts)
         context["charts"] = [
             _chart(
-                "Good practices by region",
+                _("Good practices by region"),
                 [(name, n, _search(region=name)) for name, n in counts.by_region.items()],
+                column=_("Region"),
             ),
             _chart(
-                "Good practices by theme",
+                _("Good practices by theme"),
                 [
                     (theme.name, themes[theme.pk], _search(theme=theme.slug))
                     for theme in Theme.objects.filter(pk__in=themes).order_by("name")
                 ],
+                column=_("Theme"),
             ),
             _chart(
-                "Good practices by Sustainable Development Goal",
+                _("Good practices by Sustainable Development Goal"),
                 [
-                    (f"SDG {sdg.number}: {sdg.short_title}", sdgs[sdg.pk], _search(sdg=sdg.number))
+                    (
+                        _("SDG %(number)s: %(title)s")
+                        % {"number": sdg.number, "title": sdg.short_title},
+                        sdgs[sdg.pk],
+                        _search(sdg=sdg.number),
+                    )
                     for sdg in SDG.objects.filter(pk__in=sdgs).order_by("number")
                 ],
+                column=_("Sustainable Development Goal"),
             ),
             _chart(
-                "Good practices by year",
+                _("Good practices by year"),
                 [(str(year), n, _search(year=year)) for year, n in sorted(years.items())],
+                column=_("Year"),
             ),
         ]
         context["events"] = self._events()
@@ -100,9 +116,11 @@ class StatisticsView(TemplateView):
             for year, per in table.items()
         ]
         return {
-            **_chart("Events by year", per_year),
+            **_chart(_("Events by year"), per_year, column=_("Year")),
             "kinds": kinds,
-            "table": [(year, [per.get(k, 0) for k, _ in kinds]) for year, per in table.items()],
+            "table": [
+                (year, [per.get(k, 0) for k, _label in kinds]) for year, per in table.items()
+            ],
         }
 
     def _gaps(self, with_cases: set[int]) -> list[dict[str, Any]]:

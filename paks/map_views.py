@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from countries.models import Country
@@ -29,7 +30,7 @@ def region_map(counts: CaseCounts, region: str) -> WorldMap | None:
         counts.by_country,
         countries,
         focus=countries,
-        title=f"Good practices in {region}, by country",
+        title=_("Good practices in %(region)s, by country") % {"region": region},
     )
 
 

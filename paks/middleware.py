@@ -8,6 +8,8 @@ from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext
 
 # Form fields and multipart framing around the file itself.
 MARGIN = 1024 * 1024
@@ -28,14 +30,23 @@ class UploadSizeLimitMiddleware:
         declared = request.META.get("CONTENT_LENGTH") or "0"
         limit = settings.PAKS_MAX_UPLOAD_BYTES
         if declared.isdigit() and int(declared) > limit + MARGIN:
-            message = f"The upload is larger than {filesizeformat(limit)}."
-            if request.path.startswith("/api/"):
-                return JsonResponse(
-                    {"code": "too_large", "message": message, "field": "file"}, status=413
-                )
-            html = render_to_string("413.html", {"message": message}, request=None)
-            return HttpResponse(html, status=413)
+            # Answered before LocaleMiddleware has run: in the language it would choose.
+            with translation.override(
+                translation.get_language_from_request(request, check_path=True)
+            ):
+                return self.too_large(request, limit)
         return self.get_response(request)
+
+    @staticmethod
+    def too_large(request: HttpRequest, limit: int) -> HttpResponse:
+        # Translators: %(size)s is the largest upload allowed, e.g. 50.0 MB.
+        message = gettext("The upload is larger than %(size)s.") % {"size": filesizeformat(limit)}
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"code": "too_large", "message": message, "field": "file"}, status=413
+            )
+        html = render_to_string("413.html", {"message": message}, request=None)
+        return HttpResponse(html, status=413)
 
 
 # When SQLite (the embedded default) stays locked past its timeout; PostgreSQL waits instead.
@@ -59,7 +70,7 @@ class DatabaseBusyMiddleware:
             return None
         if not any(sign in str(exception).lower() for sign in BUSY_SIGNS):
             return None
-        message = "The database is busy with other changes; nothing was saved. Try again."
+        message = gettext("The database is busy with other changes; nothing was saved. Try again.")
         if request.path.startswith("/api/"):
             response: HttpResponse = JsonResponse({"code": "busy", "message": message}, status=503)
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -10,12 +11,17 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from countries.models import Country, Organization, countries_of
 from events.models import Event, Person, Session
 from paks import roles
 from taxonomy.models import SDG, Theme
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 
 class CaseStudyQuerySet(models.QuerySet["CaseStudy"]):
@@ -39,11 +45,11 @@ class CaseStudy(models.Model):
     """A country case: a good practice presented by a country, usually at an event."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted for review"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
-        PUBLISHED = "published", "Published"
-        ARCHIVED = "archived", "Archived"
+        DRAFT = "draft", pgettext_lazy("case status", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("case status", "Submitted for review")
+        CHANGES_REQUESTED = "changes_requested", pgettext_lazy("case status", "Changes requested")
+        PUBLISHED = "published", pgettext_lazy("case status", "Published")
+        ARCHIVED = "archived", pgettext_lazy("case status", "Archived")
 
     # Statuses in which the country's focal point may edit the case.
     EDITABLE_STATUSES = (Status.DRAFT, Status.CHANGES_REQUESTED)
@@ -52,7 +58,7 @@ class CaseStudy(models.Model):
     slug = models.SlugField(
         max_length=120,
         unique=True,
-        help_text="Set once from the title; stays when the title changes.",
+        help_text=_("Set once from the title; stays when the title changes."),
     )
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="cases")
     organization = models.ForeignKey(
@@ -60,27 +66,30 @@ class CaseStudy(models.Model):
     )
     year = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1990), MaxValueValidator(2100)],
-        help_text="The year the practice was presented or documented.",
+        help_text=_("The year the practice was presented or documented."),
     )
-    summary = models.TextField(help_text="A short abstract, plain text.")
-    challenge = models.TextField(blank=True, help_text="Markdown.")
-    solution = models.TextField(blank=True, help_text="Markdown.")
-    results = models.TextField(blank=True, help_text="Markdown.")
-    lessons_learned = models.TextField(blank=True, help_text="Markdown.")
+    summary = models.TextField(help_text=_("A short abstract, plain text."))
+    # Translators: the text may be written in Markdown, a light markup language.
+    challenge = models.TextField(blank=True, help_text=_("Markdown."))
+    solution = models.TextField(blank=True, help_text=_("Markdown."))
+    results = models.TextField(blank=True, help_text=_("Markdown."))
+    lessons_learned = models.TextField(blank=True, help_text=_("Markdown."))
     themes = models.ManyToManyField(Theme, related_name="cases", blank=True)
-    sdgs = models.ManyToManyField(SDG, related_name="cases", blank=True, verbose_name="SDGs")
+    sdgs = models.ManyToManyField(SDG, related_name="cases", blank=True, verbose_name=_("SDGs"))
     event = models.ForeignKey(
         Event,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="cases",
-        help_text="The event where the case was presented.",
+        help_text=_("The event where the case was presented."),
     )
     language = models.CharField(max_length=10, default="en", choices=settings.LANGUAGES)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(
-        default=1, editable=False, help_text="Raised on every change; guards against lost updates."
+        default=1,
+        editable=False,
+        help_text=_("Raised on every change; guards against lost updates."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -100,8 +109,8 @@ class CaseStudy(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
-        verbose_name = "case study"
-        verbose_name_plural = "case studies"
+        verbose_name = _("case study")
+        verbose_name_plural = _("case studies")
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
@@ -202,10 +211,10 @@ class Contribution(models.Model):
     country's contributions; they go through review like a case."""
 
     class Kind(models.TextChoices):
-        PRESENTATION = "presentation", "Presentation"
-        TALK = "talk", "Talk"
-        PAPER = "paper", "Paper"
-        STATEMENT = "statement", "Statement"
+        PRESENTATION = "presentation", pgettext_lazy("contribution kind", "Presentation")
+        TALK = "talk", pgettext_lazy("contribution kind", "Talk")
+        PAPER = "paper", pgettext_lazy("contribution kind", "Paper")
+        STATEMENT = "statement", pgettext_lazy("contribution kind", "Statement")
 
     Status = CaseStudy.Status
     EDITABLE_STATUSES = CaseStudy.EDITABLE_STATUSES
@@ -217,7 +226,7 @@ class Contribution(models.Model):
         null=True,
         blank=True,
         related_name="contributions",
-        help_text="Where in the programme it was given.",
+        help_text=_("Where in the programme it was given."),
     )
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PRESENTATION)
@@ -228,7 +237,7 @@ class Contribution(models.Model):
         null=True,
         blank=True,
         related_name="contributions",
-        help_text="The country it speaks for; empty for an organization's own contribution.",
+        help_text=_("The country it speaks for; empty for an organization's own contribution."),
     )
     case = models.ForeignKey(
         CaseStudy,
@@ -236,17 +245,17 @@ class Contribution(models.Model):
         null=True,
         blank=True,
         related_name="contributions",
-        help_text="The country case it presents.",
+        help_text=_("The country case it presents."),
     )
     speakers = models.ManyToManyField(
         Person, through="ContributionSpeaker", related_name="contributions", blank=True
     )
-    position = models.PositiveSmallIntegerField(default=0, help_text="Order within its session.")
+    position = models.PositiveSmallIntegerField(default=0, help_text=_("Order within its session."))
     status = models.CharField(
         max_length=20, choices=CaseStudy.Status.choices, default=CaseStudy.Status.DRAFT
     )
     version = models.PositiveIntegerField(
-        default=1, editable=False, help_text="Raised on every change; writes must name it."
+        default=1, editable=False, help_text=_("Raised on every change; writes must name it.")
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -297,7 +306,7 @@ class ContributionSpeaker(models.Model):
 
     class Meta:
         ordering = ["contribution", "position", "pk"]
-        verbose_name = "speaker"
+        verbose_name = _("speaker")
         constraints = [
             models.UniqueConstraint(
                 fields=["contribution", "person"], name="contributionspeaker_unique_person"
@@ -338,20 +347,20 @@ class Document(models.Model):
     """An uploaded file (presentation, report, agenda, photo) of a case and/or an event."""
 
     class Kind(models.TextChoices):
-        PRESENTATION = "presentation", "Presentation"
-        REPORT = "report", "Report"
-        AGENDA = "agenda", "Agenda"
-        AIDE_MEMOIRE = "aide_memoire", "Aide-memoire"
-        CONCEPT_NOTE = "concept_note", "Concept note"
-        PHOTO = "photo", "Photo"
-        VIDEO = "video", "Video link"
-        OTHER = "other", "Other"
+        PRESENTATION = "presentation", pgettext_lazy("document kind", "Presentation")
+        REPORT = "report", pgettext_lazy("document kind", "Report")
+        AGENDA = "agenda", pgettext_lazy("document kind", "Agenda")
+        AIDE_MEMOIRE = "aide_memoire", pgettext_lazy("document kind", "Aide-memoire")
+        CONCEPT_NOTE = "concept_note", pgettext_lazy("document kind", "Concept note")
+        PHOTO = "photo", pgettext_lazy("document kind", "Photo")
+        VIDEO = "video", pgettext_lazy("document kind", "Video link")
+        OTHER = "other", pgettext_lazy("document kind", "Other")
 
     class State(models.TextChoices):
-        PENDING = "pending", "Waiting for processing"
-        PROCESSING = "processing", "Processing"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", pgettext_lazy("document state", "Waiting for processing")
+        PROCESSING = "processing", pgettext_lazy("document state", "Processing")
+        READY = "ready", pgettext_lazy("document state", "Ready")
+        FAILED = "failed", pgettext_lazy("document state", "Failed")
 
     case = models.ForeignKey(
         CaseStudy, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
@@ -366,23 +375,26 @@ class Document(models.Model):
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PRESENTATION)
     language = models.CharField(
-        max_length=10, blank=True, choices=settings.LANGUAGES, help_text="The document's language."
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("The document's language."),
     )
     file = models.FileField(upload_to=document_upload_to, max_length=200, blank=True)
     external_url = models.URLField(
-        max_length=500, blank=True, help_text="For a video or a document hosted elsewhere."
+        max_length=500, blank=True, help_text=_("For a video or a document hosted elsewhere.")
     )
     original_filename = models.CharField(max_length=255, blank=True)
     media_type = models.CharField(
-        max_length=100, blank=True, help_text="Detected from the content."
+        max_length=100, blank=True, help_text=_("Detected from the content.")
     )
-    size = models.PositiveBigIntegerField(default=0, help_text="Bytes.")
+    size = models.PositiveBigIntegerField(default=0, help_text=_("Bytes."))
     sha256 = models.CharField(max_length=64, blank=True)
-    page_count = models.PositiveIntegerField(null=True, blank=True, help_text="Pages or slides.")
+    page_count = models.PositiveIntegerField(null=True, blank=True, help_text=_("Pages or slides."))
     extracted_text = models.TextField(blank=True, editable=False)
     thumbnail = models.ImageField(upload_to=thumbnail_upload_to, max_length=200, blank=True)
     state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
-    error = models.TextField(blank=True, help_text="Why processing failed, in words for people.")
+    error = models.TextField(blank=True, help_text=_("Why processing failed, in words for people."))
     processed_at = models.DateTimeField(null=True, blank=True, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -430,16 +442,16 @@ class Document(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    # The names people know the accepted formats by.
-    TYPE_LABELS = {
+    # The names people know the accepted formats by (brand names stay as they are).
+    TYPE_LABELS: dict[str, str | _StrPromise] = {
         "application/pdf": "PDF",
         "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PowerPoint",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel",
-        "image/png": "PNG image",
-        "image/jpeg": "JPEG image",
-        "image/webp": "WebP image",
-        "image/gif": "GIF image",
+        "image/png": _("PNG image"),
+        "image/jpeg": _("JPEG image"),
+        "image/webp": _("WebP image"),
+        "image/gif": _("GIF image"),
     }
 
     @property
@@ -453,12 +465,14 @@ class Document(models.Model):
 
     @property
     def page_unit(self) -> str:
-        """What the file's pages are called: slides in a presentation, sheets in a workbook."""
+        """What the file's pages are called: slides in a presentation, sheets in a workbook.
+
+        A machine value ("page", "slide", "sheet": the API's `unit`), not translated."""
         return PAGE_UNITS.get(self.media_type, "page")
 
     @property
     def type_label(self) -> str:
-        return self.TYPE_LABELS.get(self.media_type, self.media_type or "File")
+        return str(self.TYPE_LABELS.get(self.media_type, self.media_type or gettext("File")))
 
 
 class IdempotencyKey(models.Model):
@@ -472,7 +486,8 @@ class IdempotencyKey(models.Model):
     )
     key = models.CharField(max_length=255)
     fingerprint = models.CharField(
-        max_length=64, help_text="SHA-256 of the method, path and body the key was first sent with."
+        max_length=64,
+        help_text=_("SHA-256 of the method, path and body the key was first sent with."),
     )
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     response_body = models.JSONField(null=True, blank=True)
@@ -502,22 +517,25 @@ class Tombstone(models.Model):
     """
 
     class Kind(models.TextChoices):
-        CASE = "case", "Case"
-        DOCUMENT = "document", "Document"
-        EVENT = "event", "Event"
-        CONTRIBUTION = "contribution", "Contribution"
-        ORGANIZATION = "organization", "Organization"
+        CASE = "case", pgettext_lazy("item kind", "Case")
+        DOCUMENT = "document", pgettext_lazy("item kind", "Document")
+        EVENT = "event", pgettext_lazy("item kind", "Event")
+        CONTRIBUTION = "contribution", pgettext_lazy("item kind", "Contribution")
+        ORGANIZATION = "organization", pgettext_lazy("item kind", "Organization")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     object_id = models.PositiveBigIntegerField()
-    key = models.CharField(max_length=200, help_text="The item's slug or id in the API's URLs.")
+    key = models.CharField(max_length=200, help_text=_("The item's slug or id in the API's URLs."))
     country = models.ForeignKey(
         Country, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
 
     class Reason(models.TextChoices):
-        DELETED = "deleted", "Deleted"
-        WITHDRAWN = "withdrawn", "No longer public (archived, unpublished, hidden)"
+        DELETED = "deleted", pgettext_lazy("removal reason", "Deleted")
+        WITHDRAWN = (
+            "withdrawn",
+            pgettext_lazy("removal reason", "No longer public (archived, unpublished, hidden)"),
+        )
 
     reason = models.CharField(max_length=10, choices=Reason.choices, default=Reason.DELETED)
     public = models.BooleanField(default=True)

@@ -15,13 +15,15 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.csvexport import BATCH, streaming_csv
 from countries.models import Country, EGovScore, Organization
@@ -31,6 +33,12 @@ from paks.search.backends import all_matching_cases, check_values
 from paks.search.base import CaseSearch
 from taxonomy.models import SDG, Theme
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
+# The package's own title and description, and each column's, are metadata for the
+# programs that read the files, kept in English; a table's title and description, and its
+# sources' titles, are also shown on the open data page, in the page's language.
 TITLE = "Public Administration Knowledge Space: open data"
 DESCRIPTION = (
     "Country cases (good practices) in e-government, the events where countries presented "
@@ -42,12 +50,14 @@ LICENCE = {
     "title": "Creative Commons Attribution 4.0",
     "path": "https://creativecommons.org/licenses/by/4.0/",
 }
-SURVEY_SOURCE = {
-    "title": "United Nations E-Government Survey (UN DESA)",
+SURVEY_SOURCE: dict[str, str | _StrPromise] = {
+    "title": gettext_lazy("United Nations E-Government Survey (UN DESA)"),
     "path": "https://publicadministration.un.org/egovkb/en-us/Data-Center",
 }
-M49_SOURCE = {
-    "title": "Standard country or area codes for statistical use (M49), UN Statistics Division",
+M49_SOURCE: dict[str, str | _StrPromise] = {
+    "title": gettext_lazy(
+        "Standard country or area codes for statistical use (M49), UN Statistics Division"
+    ),
     "path": "https://unstats.un.org/unsd/methodology/m49/",
 }
 CHUNK = 2000
@@ -73,7 +83,7 @@ class Table:
     description: str
     columns: tuple[Column, ...]
     rows: Callable[[HttpRequest], tuple[QuerySet[Any], list[str]]]  # values() rows, problems
-    sources: tuple[dict[str, str], ...] = ()
+    sources: tuple[dict[str, str | _StrPromise], ...] = ()
     # Lists read per row id in one query per chunk (themes of cases, say).
     extra: Callable[[list[dict[str, Any]]], None] | None = None
 
@@ -172,9 +182,10 @@ def _case_lists(chunk: list[dict[str, Any]]) -> None:
 def cases_table(request: HttpRequest) -> Table:
     return Table(
         name="cases",
-        title="Good practices",
-        description="Published country cases; on the site's search, the rows its words and "
-        "filters find.",
+        title=_("Good practices"),
+        description=_(
+            "Published country cases; on the site's search, the rows its words and filters find."
+        ),
         columns=(
             Column("slug", "string", "Identifier in the site's addresses.", _field("slug")),
             Column("title", "string", "Title.", _field("title")),
@@ -233,8 +244,8 @@ def workspace_cases_table(request: HttpRequest, cases: QuerySet[CaseStudy]) -> T
 
     return Table(
         name="my-cases",
-        title="My countries' cases",
-        description="The cases of the countries you keep current, in every status.",
+        title=_("My countries' cases"),
+        description=_("The cases of the countries you keep current, in every status."),
         columns=(
             *public.columns,
             Column(
@@ -309,8 +320,8 @@ def _event_lists(chunk: list[dict[str, Any]]) -> None:
 def events_table(request: HttpRequest) -> Table:
     return Table(
         name="events",
-        title="Events",
-        description="Public workshops, conferences, study visits and trainings.",
+        title=_("Events"),
+        description=_("Public workshops, conferences, study visits and trainings."),
         columns=(
             Column("slug", "string", "Identifier in the site's addresses.", _field("slug")),
             Column("title", "string", "Title.", _field("title")),
@@ -394,9 +405,11 @@ def countries_table(request: HttpRequest) -> Table:
 
     return Table(
         name="countries",
-        title="Countries and areas",
-        description="Countries and areas with their M49 region and UN groupings, and their "
-        "number of published good practices.",
+        title=_("Countries and areas"),
+        description=_(
+            "Countries and areas with their M49 region and UN groupings, and their number of "
+            "published good practices."
+        ),
         columns=(
             Column("iso3", "string", "ISO 3166-1 alpha-3 code.", _field("iso3")),
             Column("iso2", "string", "ISO 3166-1 alpha-2 code.", _field("iso2")),
@@ -430,8 +443,8 @@ def scores_table(request: HttpRequest) -> Table:
 
     return Table(
         name="egov-survey-scores",
-        title="E-Government Survey scores",
-        description="Each country's figures in each edition of the UN E-Government Survey.",
+        title=_("E-Government Survey scores"),
+        description=_("Each country's figures in each edition of the UN E-Government Survey."),
         columns=(
             Column(
                 "country_iso3",
@@ -470,8 +483,8 @@ def organizations_table(request: HttpRequest) -> Table:
 
     return Table(
         name="organizations",
-        title="Organizations",
-        description="Ministries, agencies, UN entities, academia and others.",
+        title=_("Organizations"),
+        description=_("Ministries, agencies, UN entities, academia and others."),
         columns=(
             Column("slug", "string", "Identifier in the site's addresses.", _field("slug")),
             Column("name", "string", "Official name.", _field("name")),
@@ -502,8 +515,8 @@ def themes_table(request: HttpRequest) -> Table:
 
     return Table(
         name="themes",
-        title="Themes",
-        description="The themes good practices are filed under.",
+        title=_("Themes"),
+        description=_("The themes good practices are filed under."),
         columns=(
             Column("slug", "string", "Identifier.", _field("slug")),
             Column("name", "string", "Name.", _field("name")),
@@ -519,8 +532,8 @@ def sdgs_table(request: HttpRequest) -> Table:
 
     return Table(
         name="sdgs",
-        title="Sustainable Development Goals",
-        description="The 17 goals of the 2030 Agenda.",
+        title=_("Sustainable Development Goals"),
+        description=_("The 17 goals of the 2030 Agenda."),
         columns=(
             Column("number", "integer", "Goal number.", _field("number")),
             Column("short_title", "string", "Short title.", _field("short_title")),

@@ -13,13 +13,18 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from core.lists import Window
 from countries.models import Country, FocalPoint
 from events.models import Event, Participation, Person, Session
 from paks.models import CaseStudy, Contribution, ContributionSpeaker, Document
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 # A programme longer than this is cut, and says so: every page and the PDF stay bounded.
 SESSIONS_LIMIT = 300
@@ -29,15 +34,15 @@ DOCUMENTS_LIMIT = 200
 CASES_LIMIT = 500
 
 # The event's own documents, in the order an event produces them, each kind under a heading.
-DOCUMENT_GROUPS: dict[str, str] = {
-    Document.Kind.AIDE_MEMOIRE: "Aide-mémoire",
-    Document.Kind.CONCEPT_NOTE: "Concept notes",
-    Document.Kind.AGENDA: "Agenda",
-    Document.Kind.PRESENTATION: "Presentations",
-    Document.Kind.REPORT: "Reports",
-    Document.Kind.PHOTO: "Photos",
-    Document.Kind.VIDEO: "Videos",
-    Document.Kind.OTHER: "Other documents",
+DOCUMENT_GROUPS: dict[str, _StrPromise] = {
+    Document.Kind.AIDE_MEMOIRE: _("Aide-mémoire"),
+    Document.Kind.CONCEPT_NOTE: _("Concept notes"),
+    Document.Kind.AGENDA: _("Agenda"),
+    Document.Kind.PRESENTATION: _("Presentations"),
+    Document.Kind.REPORT: _("Reports"),
+    Document.Kind.PHOTO: _("Photos"),
+    Document.Kind.VIDEO: _("Videos"),
+    Document.Kind.OTHER: _("Other documents"),
 }
 DOCUMENT_KIND_RANK = Case(
     *(When(kind=kind, then=Value(rank)) for rank, kind in enumerate(DOCUMENT_GROUPS)),
@@ -175,7 +180,7 @@ def programme_of(event: Event, *, with_documents: bool = True) -> Programme:
 @dataclass(frozen=True)
 class DocumentGroup:
     kind: str
-    heading: str
+    heading: str | _StrPromise
     documents: list[Document]
 
 

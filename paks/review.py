@@ -10,6 +10,7 @@ from typing import Any
 from django.db import models
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from paks.models import CaseStudy
 from paks.services import CASE_FIELDS, CHANGES_REQUESTED
@@ -66,19 +67,22 @@ def review_baseline(case: CaseStudy) -> tuple[str, object | None]:
     published = _latest_version(case, status=CaseStudy.Status.PUBLISHED)
     if published is not None:
         return (
-            f"Changes since the version published on {published.published_at:%Y-%m-%d} "
-            f"(version {published.version})",
+            gettext("Changes since the version published on %(date)s (version %(version)s)")
+            % {"date": f"{published.published_at:%Y-%m-%d}", "version": published.version},
             published,
         )
     # The version as it was returned, not as it was edited afterwards.
     returned = _latest_version(case, history_change_reason__startswith=CHANGES_REQUESTED)
     if returned is not None:
         return (
-            f"Never published. Changes since changes were requested on "
-            f"{returned.history_date:%Y-%m-%d} (version {returned.version})",
+            gettext(
+                "Never published. Changes since changes were requested on %(date)s "
+                "(version %(version)s)"
+            )
+            % {"date": f"{returned.history_date:%Y-%m-%d}", "version": returned.version},
             returned,
         )
-    return "Never published and never returned: everything is new", None
+    return gettext("Never published and never returned: everything is new"), None
 
 
 def _shown(value: object) -> str:
@@ -105,7 +109,7 @@ def changes_for_review(case: CaseStudy) -> tuple[str, list[FieldChange]]:
     """What the case is compared with, and each reviewed field, old against new."""
     heading, published = review_baseline(case)
     changes = field_changes(published, case)
-    for name, label in (("themes", "Themes"), ("sdgs", "SDGs")):
+    for name, label in (("themes", gettext("Themes")), ("sdgs", gettext("SDGs"))):
         after = ", ".join(sorted(str(item) for item in getattr(case, name).all()))
         before = ""
         if published is not None:

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from accounts import audit
 from accounts.models import User
@@ -22,7 +23,8 @@ from paks import notifications, roles, webhooks
 from paks.models import CaseComment, CaseLink, CaseStudy, Contribution, Document
 from taxonomy.models import SDG, Theme
 
-# How the history names the version an editor returned for changes (the review compares with it).
+# How the history names the version an editor returned for changes (the review compares with it):
+# a stored value, not translated. So are the other reasons given to the history below.
 CHANGES_REQUESTED = "Changes requested"
 
 
@@ -64,22 +66,45 @@ def unique_case_slug(title: str) -> str:
     return slug
 
 
+def _country_access_refusal(verb: str) -> str:
+    """The refusal of `check_country_access`, one whole sentence per verb."""
+    refusals = {
+        "change": gettext("Only the country's focal points and editors may change this case."),
+        "edit": gettext("Only the country's focal points and editors may edit this case."),
+        "submit": gettext("Only the country's focal points and editors may submit this case."),
+        "delete": gettext("Only the country's focal points and editors may delete this case."),
+        "comment on": gettext(
+            "Only the country's focal points and editors may comment on this case."
+        ),
+    }
+    return refusals[verb]
+
+
 def check_country_access(*, case: CaseStudy, user: User, verb: str = "change") -> None:
-    """Editors work on every country's cases; a focal point only on its own country's."""
+    """Editors work on every country's cases; a focal point only on its own country's.
+
+    `verb`: change, edit, submit, delete or comment on."""
     if not roles.works_on(user, case):
-        raise NotAllowed(f"Only the country's focal points and editors may {verb} this case.")
+        raise NotAllowed(_country_access_refusal(verb))
 
 
 def check_version(case: CaseStudy, expected_version: int | None, *, verb: str = "edit") -> None:
-    """Refuse a write based on an older version than the saved one."""
+    """Refuse a write based on an older version than the saved one (`verb`: edit or delete)."""
     if case.version != expected_version:
-        then = "make yours" if verb == "edit" else f"{verb} it if you still want to"
-        raise StaleVersion(
-            "Someone saved this case after you opened it (your copy is version "
-            f"{expected_version}, the saved one is version {case.version}). "
-            f"Open it again to see their changes, then {then}.",
-            current=case,
-        )
+        versions = {"yours": expected_version, "saved": case.version}
+        if verb == "delete":
+            message = gettext(
+                "Someone saved this case after you opened it (your copy is version "
+                "%(yours)s, the saved one is version %(saved)s). "
+                "Open it again to see their changes, then delete it if you still want to."
+            )
+        else:
+            message = gettext(
+                "Someone saved this case after you opened it (your copy is version "
+                "%(yours)s, the saved one is version %(saved)s). "
+                "Open it again to see their changes, then make yours."
+            )
+        raise StaleVersion(message % versions, current=case)
 
 
 def _locked(case: CaseStudy) -> CaseStudy:
@@ -102,6 +127,26 @@ def _history_paused(case: CaseStudy) -> Iterator[None]:
         del case.skip_history_when_saving  # type: ignore[attr-defined]
 
 
+def _status_of(case: CaseStudy) -> str:
+    """The case's status in words, in lower case, to go inside a sentence."""
+    return case.get_status_display().lower()
+
+
+def _transition_refusal(verb: str) -> str:
+    """Why a case cannot take a step, one whole sentence per step; `%(status)s` to fill in."""
+    refusals = {
+        # Translators: %(status)s is the case's status in lower case, e.g. "published".
+        "submit": gettext("Cannot submit a case that is %(status)s."),
+        # Translators: %(status)s is the case's status in lower case, e.g. "draft".
+        "publish": gettext("Cannot publish a case that is %(status)s."),
+        # Translators: %(status)s is the case's status in lower case, e.g. "draft".
+        "request changes on": gettext("Cannot request changes on a case that is %(status)s."),
+        # Translators: %(status)s is the case's status in lower case, e.g. "draft".
+        "archive": gettext("Cannot archive a case that is %(status)s."),
+    }
+    return refusals[verb]
+
+
 def _transition(
     case: CaseStudy,
     *,
@@ -113,9 +158,7 @@ def _transition(
     **stamps: object,
 ) -> CaseStudy:
     if case.status not in allowed_from:
-        raise InvalidTransition(
-            f"Cannot {verb} a case that is {case.get_status_display().lower()}."
-        )
+        raise InvalidTransition(_transition_refusal(verb) % {"status": _status_of(case)})
     case.status = to
     for name, value in stamps.items():
         setattr(case, name, value)
@@ -151,7 +194,7 @@ def publish_case(*, case: CaseStudy, editor: User, notify: bool = True) -> CaseS
     """Only editors publish, and only what was submitted for review. `notify`: e-mail the
     country's focal points (not for a bulk import; webhooks are told either way)."""
     if not roles.may_review(editor):
-        raise NotAllowed("Only editors may publish cases.")
+        raise NotAllowed(gettext("Only editors may publish cases."))
     case = _locked(case)
     case = _transition(
         case,
@@ -173,9 +216,9 @@ def publish_case(*, case: CaseStudy, editor: User, notify: bool = True) -> CaseS
 def request_changes(*, case: CaseStudy, editor: User, comment: str) -> CaseStudy:
     """Return a submitted case to its country with a comment saying what to change."""
     if not roles.may_review(editor):
-        raise NotAllowed("Only editors may request changes.")
+        raise NotAllowed(gettext("Only editors may request changes."))
     if not comment.strip():
-        raise ServiceError("Say what should change: the comment is required.")
+        raise ServiceError(gettext("Say what should change: the comment is required."))
     case = _locked(case)
     case = _transition(
         case,
@@ -195,7 +238,7 @@ def request_changes(*, case: CaseStudy, editor: User, comment: str) -> CaseStudy
 def archive_case(*, case: CaseStudy, editor: User) -> CaseStudy:
     """Withdraw a published case from the public site; it stays in the records."""
     if not roles.may_review(editor):
-        raise NotAllowed("Only editors may archive cases.")
+        raise NotAllowed(gettext("Only editors may archive cases."))
     case = _locked(case)
     case = _transition(
         case,
@@ -253,18 +296,21 @@ def country_for_new_case(user: User, requested: Country | None) -> Country:
     editors say which country."""
     if roles.is_editor(user):
         if requested is None:
-            raise Refused("Say which country the case is about.", field="country")
+            raise Refused(gettext("Say which country the case is about."), field="country")
         return requested
     own = list(countries_of(user).order_by("name"))
     if not own:
-        raise NotAllowed("Only country focal points and editors may create cases.")
+        raise NotAllowed(gettext("Only country focal points and editors may create cases."))
     if requested is None:
         if len(own) > 1:
-            raise Refused("Say which of your countries this case is about.", field="country")
+            raise Refused(
+                gettext("Say which of your countries this case is about."), field="country"
+            )
         return own[0]
     if requested not in own:
         raise Refused(
-            f"You are not a focal point of {requested.name}: create cases of your own country.",
+            gettext("You are not a focal point of %(country)s: create cases of your own country.")
+            % {"country": requested.name},
             field="country",
         )
     return requested
@@ -306,19 +352,22 @@ def update_case(
     case = _locked(case)
     check_country_access(case=case, user=user, verb="edit")
     if not roles.may_edit(user, case):
-        raise InvalidTransition(
-            f"A case that is {case.get_status_display().lower()} cannot be edited"
-            + (
-                " until an editor requests changes."
-                if case.status == CaseStudy.Status.SUBMITTED
-                else "."
+        if case.status == CaseStudy.Status.SUBMITTED:
+            message = gettext(
+                # Translators: %(status)s is the case's status in lower case, e.g. "submitted for
+                # review".
+                "A case that is %(status)s cannot be edited until an editor requests changes."
             )
-        )
+        else:
+            # Translators: %(status)s is the case's status in lower case, e.g. "published".
+            message = gettext("A case that is %(status)s cannot be edited.")
+        raise InvalidTransition(message % {"status": _status_of(case)})
     check_version(case, expected_version)
     if country is not None and country.pk != case.country_id:
         if not roles.is_editor(user):
             raise Refused(
-                f"The case is {case.country.name}'s; only editors move a case to another country.",
+                gettext("The case is %(country)s's; only editors move a case to another country.")
+                % {"country": case.country.name},
                 field="country",
             )
         case.country = country
@@ -342,10 +391,11 @@ def delete_case(*, case: CaseStudy, user: User, expected_version: int) -> None:
     case = _locked(case)
     check_country_access(case=case, user=user, verb="delete")
     if case.status not in CaseStudy.EDITABLE_STATUSES:
-        raise InvalidTransition(
-            f"A case that is {case.get_status_display().lower()} cannot be deleted; "
-            "editors archive published cases instead."
+        message = gettext(
+            # Translators: %(status)s is the case's status in lower case, e.g. "published".
+            "A case that is %(status)s cannot be deleted; editors archive published cases instead."
         )
+        raise InvalidTransition(message % {"status": _status_of(case)})
     check_version(case, expected_version, verb="delete")
     _delete_files_on_commit(list(case.documents.all()))
     audit.record(audit.Action.CASE_DELETED, actor=user, target=case)
@@ -357,7 +407,7 @@ def add_comment(*, case: CaseStudy, user: User, body: str) -> CaseComment:
     """A remark on a case, usually a focal point's answer to an editor's request."""
     check_country_access(case=case, user=user, verb="comment on")
     if not body.strip():
-        raise ServiceError("Write something: the comment is empty.")
+        raise ServiceError(gettext("Write something: the comment is empty."))
     return CaseComment.objects.create(case=case, author=user, body=body.strip())
 
 
@@ -381,19 +431,37 @@ def document_version(document: Document) -> str:
     return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:12]
 
 
+def _document_access_refusal(verb: str, owner: str) -> str:
+    """The refusal of `_check_document_access`, one whole sentence per verb and owner."""
+    refusals = {
+        ("remove", "case"): gettext("You may remove documents only of a case you may edit."),
+        ("change", "case"): gettext("You may change documents only of a case you may edit."),
+        ("remove", "contribution"): gettext(
+            "You may remove documents only of a contribution you may edit."
+        ),
+        ("change", "contribution"): gettext(
+            "You may change documents only of a contribution you may edit."
+        ),
+        ("remove", "event"): gettext("Only editors may remove an event's documents."),
+        ("change", "event"): gettext("Only editors may change an event's documents."),
+    }
+    return refusals[verb, owner]
+
+
 def _check_document_access(document: Document, user: User, *, verb: str) -> None:
     """A document changes with its case or contribution (locked meanwhile, so no submit
-    slips in between), by those who may still edit that; an event's own only by editors."""
+    slips in between), by those who may still edit that; an event's own only by editors.
+    `verb`: remove or change."""
     if document.case_id is not None:
         case = CaseStudy.objects.select_for_update().get(pk=document.case_id)
         if not roles.may_edit(user, case):
-            raise NotAllowed(f"You may {verb} documents only of a case you may edit.")
+            raise NotAllowed(_document_access_refusal(verb, "case"))
     elif document.contribution_id is not None:
         contribution = Contribution.objects.select_for_update().get(pk=document.contribution_id)
         if not roles.may_edit_contribution(user, contribution):
-            raise NotAllowed(f"You may {verb} documents only of a contribution you may edit.")
+            raise NotAllowed(_document_access_refusal(verb, "contribution"))
     elif not roles.is_editor(user):
-        raise NotAllowed(f"Only editors may {verb} an event's documents.")
+        raise NotAllowed(_document_access_refusal(verb, "event"))
 
 
 @transaction.atomic
@@ -433,18 +501,22 @@ def update_document(
         if getattr(document, n) != data[n]
     ]
     if moved and not roles.is_editor(user):
-        raise NotAllowed("Only editors may attach a document elsewhere or change its link.")
+        raise NotAllowed(
+            gettext("Only editors may attach a document elsewhere or change its link.")
+        )
     if expected_version is not None and document_version(document) != expected_version:
         raise StaleVersion(
-            "Someone changed this document after you opened it. Open it again to see their "
-            "changes, then make yours.",
+            gettext(
+                "Someone changed this document after you opened it. Open it again to see their "
+                "changes, then make yours."
+            ),
             current=document,  # type: ignore[arg-type]
         )
     for name in DOCUMENT_FIELDS:
         if name in data:
             setattr(document, name, data[name])
     if document.case_id is None and document.event_id is None:
-        raise ServiceError("A document belongs to a case, an event, or both.")
+        raise ServiceError(gettext("A document belongs to a case, an event, or both."))
     document.full_clean(exclude=["file", "thumbnail"])
     document._history_user = user  # type: ignore[attr-defined]
     document._change_reason = "Details edited"  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from django.views import defaults
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
@@ -23,6 +24,9 @@ from paks.ratelimit import limited
 from paks.search import CaseSearch, search_cases
 from paks.search.base import FacetValue
 from taxonomy.models import SDG, Theme
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 
 @require_GET
@@ -118,13 +122,15 @@ FACET_SHOWN = 10
 @dataclass(frozen=True)
 class FacetList:
     name: str
-    title: str
+    title: str | _StrPromise
     values: list[FacetValue]  # the ones shown
     total: int  # how many values the facet has
     expanded: bool
 
     @classmethod
-    def of(cls, name: str, title: str, values: list[FacetValue], expanded: bool) -> FacetList:
+    def of(
+        cls, name: str, title: str | _StrPromise, values: list[FacetValue], expanded: bool
+    ) -> FacetList:
         shown = values
         if not expanded and len(values) > FACET_SHOWN:
             frequent = sorted(values, key=lambda v: -v.count)
@@ -142,19 +148,21 @@ class FacetList:
 
 
 SORTS = [
-    ("relevance", "Relevance"),
-    ("newest", "Newest first"),
-    ("oldest", "Oldest first"),
-    ("title", "Title"),
+    ("relevance", gettext_lazy("Relevance")),
+    ("newest", gettext_lazy("Newest first")),
+    ("oldest", gettext_lazy("Oldest first")),
+    ("title", pgettext_lazy("sort order", "Title")),
 ]
 FACET_TITLES = {
-    "country": "Country",
-    "region": "Region",
-    "group": "UN grouping",
-    "theme": "Theme",
-    "sdg": "SDG",
-    "year": "Year",
-    "organization": "Organization",
+    "country": gettext_lazy("Country"),
+    "region": gettext_lazy("Region"),
+    # Translators: the filter by LDC, LLDC or SIDS membership of a case's country.
+    "group": gettext_lazy("UN grouping"),
+    "theme": gettext_lazy("Theme"),
+    # Translators: Sustainable Development Goal.
+    "sdg": gettext_lazy("SDG"),
+    "year": gettext_lazy("Year"),
+    "organization": gettext_lazy("Organization"),
 }
 
 
@@ -321,5 +329,5 @@ class AboutView(TemplateView):
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """JSON under /api/ (API clients parse every answer), the site's own page elsewhere."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"code": "not_found", "message": "Not found."}, status=404)
+        return JsonResponse({"code": "not_found", "message": gettext("Not found.")}, status=404)
     return defaults.page_not_found(request, exception)

@@ -25,6 +25,8 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from countries.models import Country
 
@@ -307,8 +309,41 @@ def _view(focus: Sequence[Shape], world: Box) -> tuple[Box, dict[str, tuple[floa
     return (x0, y0, x0 + w, y0 + h), placed
 
 
-def _noun(count: int, noun: tuple[str, str]) -> str:
-    return f"{count} {noun[0] if count == 1 else noun[1]}"
+def _description(total: int, countries: int, classes: Sequence[Shade]) -> str:
+    """The map's text alternative: what it shows, in words."""
+    if not countries:
+        return _("No good practices yet: every country is grey.")
+    # Translators: the parts of the map's description below, "3 good practices in
+    # 2 countries, shaded in 2 classes from 1 to 2; …".
+    good_practices = ngettext("%(count)s good practice", "%(count)s good practices", total)
+    in_countries = ngettext("%(count)s country", "%(count)s countries", countries)
+    # Translators: classes (ranges of figures) of a map's colours, as in "shaded in 5 classes".
+    shaded = ngettext("%(count)s class", "%(count)s classes", len(classes))
+    summary = _(
+        # Translators: the map's description. A country "without any" has no good practice.
+        "%(good_practices)s in %(countries)s, shaded in %(classes)s from %(low)s to "
+        "%(high)s; countries without any are grey."
+    ) % {
+        "good_practices": good_practices % {"count": total},
+        "countries": in_countries % {"count": countries},
+        "classes": shaded % {"count": len(classes)},
+        "low": classes[0].label,
+        "high": classes[-1].label,
+    }
+    return " ".join(
+        (
+            summary,
+            _("Each shaded country is a link to its page."),
+            _("The table after the map gives every figure."),
+        )
+    )
+
+
+def _country_figure(name: str, count: int) -> str:
+    """A country's link name on the map: "Bhutan: 3 good practices"."""
+    return ngettext(
+        "%(country)s: %(count)s good practice", "%(country)s: %(count)s good practices", count
+    ) % {"country": name, "count": count}
 
 
 def choropleth(
@@ -316,14 +351,16 @@ def choropleth(
     countries: Iterable[Country],
     *,
     focus: Iterable[Country] | None = None,
-    title: str = "Good practices by country",
-    noun: tuple[str, str] = ("good practice", "good practices"),
+    title: str | None = None,
     id_prefix: str = "worldmap",
 ) -> WorldMap:
-    """The map of `counts_by_country` (country id -> count) for the `countries` given, which
-    name the links and the table; counts of other countries are left out.
+    """The map of published good practices, `counts_by_country` (country id -> count), for
+    the `countries` given, which name the links and the table; counts of other countries
+    are left out. `title` names it (by default "Good practices by country").
 
     With `focus` (a region's countries) the view zooms to them and shades only them."""
+    if title is None:
+        title = _("Good practices by country")
     world_atlas = atlas()
     named = {c.pk: c for c in countries}
     in_focus = None if focus is None else {c.m49 for c in focus}
@@ -378,7 +415,7 @@ def choropleth(
         assert shade is not None
         link = (
             f'<a href="{escape(country.get_absolute_url())}" class="{shade.css}" '
-            f'fill="{shade.colour}"><title>{escape(country.name)}: {_noun(n, noun)}</title>'
+            f'fill="{shade.colour}"><title>{escape(_country_figure(country.name, n))}</title>'
             f"{dot(shape, 3.2) if shape.at else outline(shape)}</a>"
         )
         (link_dots if shape.at else links).append((country.name, link))
@@ -390,18 +427,7 @@ def choropleth(
     ]
 
     x0, y0, x1, y1 = view
-    total = sum(figures.values())
-    if figures:
-        described = (
-            f"{_noun(total, noun).capitalize()} in {len(figures)} "
-            f"{'country' if len(figures) == 1 else 'countries'}, shaded in "
-            f"{len(classes)} {'class' if len(classes) == 1 else 'classes'} from "
-            f"{classes[0].label} to {classes[-1].label}; countries without any are grey. "
-            "Each shaded country is a link to its page. The table after the map gives every "
-            "figure."
-        )
-    else:
-        described = f"No {noun[1]} yet: every country is grey."
+    described = _description(sum(figures.values()), len(figures), classes)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="worldmap" role="group" '
         f'viewBox="{_num(x0)} {_num(y0)} {_num(x1 - x0)} {_num(y1 - y0)}" '

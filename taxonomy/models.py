@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class Theme(models.Model):
@@ -40,15 +41,17 @@ class SDG(models.Model):
     short_title = models.CharField(max_length=60)
     title = models.CharField(max_length=200)
     colour = models.CharField(
-        max_length=7, validators=[RegexValidator(r"^#[0-9A-F]{6}$", "Use #RRGGBB in capitals.")]
+        max_length=7,
+        # Translators: RRGGBB stands for the six hexadecimal digits of a colour, e.g. #E5243B.
+        validators=[RegexValidator(r"^#[0-9A-F]{6}$", _("Use #RRGGBB in capitals."))],
     )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         db_table = "paks_sdg"
         ordering = ["number"]
-        verbose_name = "SDG"
-        verbose_name_plural = "SDGs"
+        verbose_name = _("SDG")
+        verbose_name_plural = _("SDGs")
         constraints = [
             models.CheckConstraint(
                 condition=Q(number__gte=1, number__lte=17), name="sdg_number_1_to_17"

@@ -9,6 +9,8 @@ from typing import Any, NamedTuple
 from django import forms
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from countries.models import Country, Organization
 from events.models import Event, Person, Session
@@ -47,20 +49,27 @@ class CaseForm(forms.ModelForm):
             self.fields["version"].initial = self.instance.version
         elif countries.count() > 1:
             # Someone who keeps several countries says which one the new case is about.
-            self.fields["country"] = forms.ModelChoiceField(queryset=countries.order_by("name"))
+            self.fields["country"] = forms.ModelChoiceField(
+                queryset=countries.order_by("name"), label=_("Country")
+            )
             self.order_fields(["country"])
 
 
 class LinkForm(forms.Form):
-    title = forms.CharField(max_length=200, required=False)
-    url = forms.URLField(label="Address", max_length=500, required=False, assume_scheme="https")
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    url = forms.URLField(
+        label=pgettext_lazy("web address", "Address"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if cleaned.get("title") and not cleaned.get("url"):
-            self.add_error("url", "Give the link's address.")
+            self.add_error("url", gettext("Give the link's address."))
         if cleaned.get("url") and not cleaned.get("title"):
-            self.add_error("title", "Say what the link is.")
+            self.add_error("title", gettext("Say what the link is."))
         return cleaned
 
 
@@ -77,22 +86,34 @@ def links_from(formset: Any) -> list[dict[str, str]]:
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        help_text="PDF, PPTX, DOCX, XLSX, PNG, JPEG, WebP or GIF, up to the size limit. "
-        "The type is read from the content."
+        label=_("File"),
+        help_text=_(
+            "PDF, PPTX, DOCX, XLSX, PNG, JPEG, WebP or GIF, up to the size limit. "
+            "The type is read from the content."
+        ),
     )
     title = forms.CharField(
-        max_length=300, required=False, help_text="Defaults to the file's name."
+        label=_("Title"),
+        max_length=300,
+        required=False,
+        help_text=_("Defaults to the file's name."),
     )
-    kind = forms.ChoiceField(choices=Document.Kind.choices, initial=Document.Kind.PRESENTATION)
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("document", "Kind"),
+        choices=Document.Kind.choices,
+        initial=Document.Kind.PRESENTATION,
+    )
 
 
 class DocumentDetailsForm(forms.Form):
     """A document's title, kind and language; its file stays as uploaded."""
 
-    title = forms.CharField(max_length=300)
-    kind = forms.ChoiceField(choices=Document.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    kind = forms.ChoiceField(label=pgettext_lazy("document", "Kind"), choices=Document.Kind.choices)
     language = forms.ChoiceField(
-        choices=[("", "Not said"), *settings.LANGUAGES],  # the model's choices
+        label=pgettext_lazy("document", "Language"),
+        # The model's choices.
+        choices=[("", pgettext_lazy("document language", "Not said")), *settings.LANGUAGES],
         required=False,
     )
     # The details as the person read them; a save on top of someone else's is refused.
@@ -101,7 +122,7 @@ class DocumentDetailsForm(forms.Form):
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        label="Your answer", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+        label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
     )
 
 
@@ -145,37 +166,57 @@ def parse_speakers(text: str, countries: Sequence[Country]) -> list[Speaker]:
     speakers = []
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if len(lines) > MAX_SPEAKERS:
-        raise forms.ValidationError(f"Give at most {MAX_SPEAKERS} speakers.")
+        raise forms.ValidationError(
+            ngettext(
+                "Give at most %(count)d speaker.", "Give at most %(count)d speakers.", MAX_SPEAKERS
+            )
+            % {"count": MAX_SPEAKERS}
+        )
     for number, line in enumerate(lines, start=1):
         name, *rest = [part.strip() for part in line.split(",")]
         if not name:
             raise forms.ValidationError(
-                f"Line {number} (“{line[:80]}”) has no name: write the name first, then the "
-                "position and the organization, separated by commas."
+                # Translators: %(number)s is a line of the speakers field, %(line)s its text.
+                gettext(
+                    "Line %(number)s (“%(line)s”) has no name: write the name first, then the "
+                    "position and the organization, separated by commas."
+                )
+                % {"number": number, "line": line[:80]}
             )
         if len(name) > 300 or len(line) > 1000:
-            raise forms.ValidationError(f"Line {number} is too long for one speaker.")
+            raise forms.ValidationError(
+                gettext("Line %(number)s is too long for one speaker.") % {"number": number}
+            )
         organization = None
         if len(rest) >= 2 and rest[-1]:
             for size in range(len(rest) - 1, 0, -1):
-                named = _organization_named(", ".join(rest[-size:]), countries)
+                written = ", ".join(rest[-size:])
+                named = _organization_named(written, countries)
                 if len(named) > 1:
                     raise forms.ValidationError(
-                        f"Line {number}: several organizations are called "
-                        f"“{', '.join(rest[-size:])}”; write its full name."
+                        gettext(
+                            "Line %(number)s: several organizations are called “%(name)s”; "
+                            "write its full name."
+                        )
+                        % {"number": number, "name": written}
                     )
                 if named:
                     organization, rest = named[0], rest[:-size]
                     break
             else:
                 raise forms.ValidationError(
-                    f"Line {number}: the portal knows no organization called “{rest[-1][:80]}”. "
-                    "Write its name or acronym as the portal has it, or leave it out "
-                    "(“Name, Position”)."
+                    gettext(
+                        "Line %(number)s: the portal knows no organization called “%(name)s”. "
+                        "Write its name or acronym as the portal has it, or leave it out "
+                        "(“Name, Position”)."
+                    )
+                    % {"number": number, "name": rest[-1][:80]}
                 )
         position = ", ".join(part for part in rest if part)
         if len(position) > 300:
-            raise forms.ValidationError(f"Line {number}: the position is too long.")
+            raise forms.ValidationError(
+                gettext("Line %(number)s: the position is too long.") % {"number": number}
+            )
         speakers.append(Speaker(name, position, organization))
     return speakers
 
@@ -194,18 +235,21 @@ class ContributionForm(forms.ModelForm):
     # The version the person started from; a save on top of a newer one is refused.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     speakers = forms.CharField(
+        label=_("Speakers"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
-        help_text="One speaker a line: Name, Position, Organization; the position and the "
-        "organization may be left out. Write the organization by the name or acronym the "
-        "portal knows it by. Example: Jane Doe, Director of e-Government, NIA",
+        help_text=_(
+            "One speaker a line: Name, Position, Organization; the position and the "
+            "organization may be left out. Write the organization by the name or acronym the "
+            "portal knows it by. Example: Jane Doe, Director of e-Government, NIA"
+        ),
     )
 
     class Meta:
         model = Contribution
         fields = ["title", "kind", "abstract", "session", "case"]
         widgets = {"abstract": forms.Textarea(attrs={"rows": 6})}
-        labels = {"case": "Case it presents"}
+        labels = {"case": _("Case it presents")}
         field_classes = {"session": SessionChoiceField}
 
     def __init__(
@@ -220,9 +264,11 @@ class ContributionForm(forms.ModelForm):
         session.queryset = (
             Session.objects.filter(event=event).select_related("event").order_by("start", "pk")
         )
-        session.help_text = "Where in the programme it was given, if the programme is known."
+        session.help_text = gettext(
+            "Where in the programme it was given, if the programme is known."
+        )
         case.queryset = CaseStudy.objects.filter(country__in=self.countries).order_by("title")
-        case.help_text = "One of your country's cases, if it presents one."
+        case.help_text = gettext("One of your country's cases, if it presents one.")
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             self.fields["speakers"].initial = "\n".join(
@@ -235,7 +281,8 @@ class ContributionForm(forms.ModelForm):
                 queryset=Country.objects.filter(pk__in=[c.pk for c in self.countries]).order_by(
                     "name"
                 ),
-                help_text="The country the contribution speaks for.",
+                label=_("Country"),
+                help_text=_("The country the contribution speaks for."),
             )
             self.order_fields(["country"])
 

@@ -21,6 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -226,7 +227,10 @@ def confirm_current(request: HttpRequest, iso3: str) -> HttpResponse:
         confirm_information_current(user=signed_in(request.user), country=country)
     except FocalPointError as exc:
         raise Http404(str(exc)) from exc
-    messages.success(request, f"Thank you: {country.name}'s information is confirmed current.")
+    messages.success(
+        request,
+        _("Thank you: %(country)s's information is confirmed current.") % {"country": country.name},
+    )
     return redirect("workspace:home")
 
 
@@ -259,7 +263,9 @@ def case_create(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(
-                request, f"“{case.title}” is saved as a draft. Add its documents, then submit it."
+                request,
+                _("“%(title)s” is saved as a draft. Add its documents, then submit it.")
+                % {"title": case.title},
             )
             return redirect("workspace:case-edit", slug=case.slug)
     status = 400 if request.method == "POST" else 200
@@ -273,7 +279,7 @@ def _what_changed(case: CaseStudy, since_version: int) -> list[tuple[str, str]]:
     if before is None:
         return []
     return [
-        (change.label, change.after or "(empty)")
+        (change.label, change.after or _("(empty)"))
         for change in field_changes(before, case)
         if change.changed
     ]
@@ -321,9 +327,12 @@ def case_edit(request: HttpRequest, slug: str) -> HttpResponse:
             changed = _what_changed(exc.current, expected)
             form.add_error(
                 None,
-                f"Someone else saved this case while you were editing it (it is now version "
-                f"{exc.current.version}). Your changes are not saved. Their changes are listed "
-                "below; saving this form again replaces them with what is in it.",
+                _(
+                    "Someone else saved this case while you were editing it (it is now version "
+                    "%(version)s). Your changes are not saved. Their changes are listed "
+                    "below; saving this form again replaces them with what is in it."
+                )
+                % {"version": exc.current.version},
             )
             # The next save is made knowing what it replaces.
             resubmitted = request.POST.copy()  # the form's data, which is immutable
@@ -334,7 +343,7 @@ def case_edit(request: HttpRequest, slug: str) -> HttpResponse:
         except services.ServiceError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Your changes are saved.")
+            messages.success(request, _("Your changes are saved."))
             return redirect("workspace:case-edit", slug=case.slug)
     case.refresh_from_db()
     context = _edit_context(request, case, form=form, links=links, changed=changed)
@@ -366,7 +375,9 @@ def case_submit(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("workspace:case-edit", slug=case.slug)
     messages.success(
-        request, f"“{case.title}” is submitted. The editors are told and will review it."
+        request,
+        _("“%(title)s” is submitted. The editors are told and will review it.")
+        % {"title": case.title},
     )
     return redirect("workspace:home")
 
@@ -381,7 +392,7 @@ def case_delete(request: HttpRequest, slug: str) -> HttpResponse:
     except services.ServiceError as exc:
         messages.error(request, str(exc))
         return redirect("workspace:case-edit", slug=case.slug)
-    messages.success(request, f"The draft “{case.title}” is deleted.")
+    messages.success(request, _("The draft “%(title)s” is deleted.") % {"title": case.title})
     return redirect("workspace:home")
 
 
@@ -393,7 +404,9 @@ def document_upload(request: HttpRequest, slug: str) -> HttpResponse:
     if document := _accepted(request, form, case=case):
         # Its text reaches the search index when processing has read it.
         messages.success(
-            request, f"“{document.title}” is uploaded; its preview and text follow shortly."
+            request,
+            _("“%(title)s” is uploaded; its preview and text follow shortly.")
+            % {"title": document.title},
         )
         return redirect("workspace:case-edit", slug=case.slug)
     context = _edit_context(request, case, upload_form=form)
@@ -401,8 +414,13 @@ def document_upload(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _details(document: Document) -> str:
-    language = document.get_language_display() or "no language said"
-    return f"“{document.title}”, {document.get_kind_display().lower()}, {language}"
+    language = document.get_language_display() or _("no language said")
+    # Translators: a document's details: its title, its kind (e.g. "report") and its language.
+    return _("“%(title)s”, %(kind)s, %(language)s") % {
+        "title": document.title,
+        "kind": document.get_kind_display().lower(),
+        "language": language,
+    }
 
 
 @login_required
@@ -414,8 +432,12 @@ def document_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not case.is_editable_by(request.user):
         messages.error(
             request,
-            f"A {case.get_status_display().lower()} case's documents are not changed here; "
-            "ask the editors if something must change.",
+            # Translators: %(status)s is the case's status in lower case, e.g. "published".
+            _(
+                "A %(status)s case's documents are not changed here; "
+                "ask the editors if something must change."
+            )
+            % {"status": case.get_status_display().lower()},
         )
         return redirect("workspace:case-edit", slug=case.slug)
     if request.method != "POST":
@@ -444,9 +466,12 @@ def document_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             document.refresh_from_db()
             form.add_error(
                 None,
-                "Someone else changed this document's details while you were editing them; "
-                f"they are now {_details(document)}. Your changes are not saved; saving this "
-                "form again replaces theirs with what is in it.",
+                _(
+                    "Someone else changed this document's details while you were editing them; "
+                    "they are now %(details)s. Your changes are not saved; saving this "
+                    "form again replaces theirs with what is in it."
+                )
+                % {"details": _details(document)},
             )
             # The next save is made knowing what it replaces.
             resubmitted = request.POST.copy()  # the form's data, which is immutable
@@ -457,7 +482,9 @@ def document_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except services.ServiceError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"The details of “{data['title']}” are saved.")
+            messages.success(
+                request, _("The details of “%(title)s” are saved.") % {"title": data["title"]}
+            )
             return redirect("workspace:case-edit", slug=case.slug)
     context = {"case": case, "document": document, "form": form}
     return render(request, "workspace/document_edit.html", context, status=400)
@@ -473,7 +500,7 @@ def document_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except services.ServiceError as exc:
         messages.error(request, str(exc))
     else:  # the service reindexes the case
-        messages.success(request, f"“{document.title}” is removed.")
+        messages.success(request, _("“%(title)s” is removed.") % {"title": document.title})
     return redirect("workspace:case-edit", slug=case.slug)
 
 
@@ -490,7 +517,7 @@ def comment_add(request: HttpRequest, slug: str) -> HttpResponse:
         except services.ServiceError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "Your answer is added; the editors see it with the case.")
+            messages.success(request, _("Your answer is added; the editors see it with the case."))
             return redirect("workspace:case-edit", slug=case.slug)
     context = _edit_context(request, case, comment_form=form)
     return render(request, "workspace/case_edit.html", context, status=400)
@@ -555,7 +582,8 @@ def contribution_create(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"“{contribution.title}” is saved as a draft. Upload its slides, then submit it.",
+                _("“%(title)s” is saved as a draft. Upload its slides, then submit it.")
+                % {"title": contribution.title},
             )
             return redirect("workspace:contribution-edit", pk=contribution.pk)
     status = 400 if request.method == "POST" else 200
@@ -579,7 +607,7 @@ def _contribution_changes(contribution: Contribution, since_version: int) -> lis
         if getattr(before, field.attname) == getattr(contribution, field.attname):
             continue
         shown = contribution.get_kind_display() if name == "kind" else getattr(contribution, name)
-        changed.append((str(field.verbose_name).capitalize(), str(shown or "") or "(empty)"))
+        changed.append((str(field.verbose_name).capitalize(), str(shown or "") or _("(empty)")))
     return changed
 
 
@@ -649,9 +677,12 @@ def contribution_edit(request: HttpRequest, pk: int) -> HttpResponse:
             changed = _contribution_changes(contribution, expected)
             form.add_error(
                 None,
-                "Someone else saved this contribution while you were editing it (it is now "
-                f"version {contribution.version}). Your changes are not saved. Their changes "
-                "are listed below; saving this form again replaces them with what is in it.",
+                _(
+                    "Someone else saved this contribution while you were editing it (it is now "
+                    "version %(version)s). Your changes are not saved. Their changes "
+                    "are listed below; saving this form again replaces them with what is in it."
+                )
+                % {"version": contribution.version},
             )
             # The next save is made knowing what it replaces.
             resubmitted = request.POST.copy()  # the form's data, which is immutable
@@ -660,7 +691,7 @@ def contribution_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except services.ServiceError as exc:
             _refusal_on_form(form, exc)
         else:
-            messages.success(request, "Your changes are saved.")
+            messages.success(request, _("Your changes are saved."))
             return redirect("workspace:contribution-edit", pk=contribution.pk)
     contribution.refresh_from_db()
     context = _contribution_context(request, contribution, form=form, changed=changed)
@@ -676,7 +707,10 @@ def contribution_submit(request: HttpRequest, pk: int) -> HttpResponse:
     except services.ServiceError as exc:
         messages.error(request, str(exc))
         return redirect("workspace:contribution-edit", pk=contribution.pk)
-    messages.success(request, f"“{contribution.title}” is submitted. The editors will review it.")
+    messages.success(
+        request,
+        _("“%(title)s” is submitted. The editors will review it.") % {"title": contribution.title},
+    )
     return redirect("workspace:home")
 
 
@@ -692,7 +726,9 @@ def contribution_delete(request: HttpRequest, pk: int) -> HttpResponse:
     except services.ServiceError as exc:
         messages.error(request, str(exc))
         return redirect("workspace:contribution-edit", pk=contribution.pk)
-    messages.success(request, f"The draft “{contribution.title}” is deleted.")
+    messages.success(
+        request, _("The draft “%(title)s” is deleted.") % {"title": contribution.title}
+    )
     return redirect("workspace:home")
 
 
@@ -702,7 +738,10 @@ def contribution_upload(request: HttpRequest, pk: int) -> HttpResponse:
     contribution = _own_contribution(request, pk)
     form = UploadForm(request.POST, request.FILES, prefix="upload")
     if document := _accepted(request, form, contribution=contribution):
-        messages.success(request, f"“{document.title}” is uploaded; its preview follows shortly.")
+        messages.success(
+            request,
+            _("“%(title)s” is uploaded; its preview follows shortly.") % {"title": document.title},
+        )
         return redirect("workspace:contribution-edit", pk=contribution.pk)
     context = _contribution_context(request, contribution, upload_form=form)
     return render(request, "workspace/contribution_edit.html", context, status=400)
@@ -749,6 +788,8 @@ class AcceptInvitationView(View):
             return render(request, "accounts/invitation_gone.html", status=410)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
-            request, f"Welcome. You now keep {found.country.name}'s information current."
+            request,
+            _("Welcome. You now keep %(country)s's information current.")
+            % {"country": found.country.name},
         )
         return redirect("workspace:home")

@@ -1,6 +1,7 @@
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from core.serializers import refuse_non_text
@@ -124,7 +125,11 @@ class OrganizationWriteSerializer(serializers.ModelSerializer):
     def to_internal_value(self, data: object) -> dict[str, Any]:
         if not isinstance(data, Mapping):  # a JSON object, or a form's QueryDict
             raise serializers.ValidationError(
-                {"non_field_errors": ["Send a JSON object with the organization's fields."]},
+                {
+                    "non_field_errors": [
+                        gettext("Send a JSON object with the organization's fields.")
+                    ]
+                },
                 code="invalid",
             )
         refuse_non_text(data, self.Meta.fields)

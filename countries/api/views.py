@@ -3,6 +3,8 @@ from typing import Any, cast
 import django_filters
 from django import forms
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, filters, status, viewsets
@@ -49,7 +51,8 @@ class StrictBooleanField(forms.NullBooleanField):
             return True
         if value in (False, "false", "False", "0"):
             return False
-        raise forms.ValidationError("Use true or false.", code="invalid")
+        # Translators: true and false are the values the API takes; keep them as they are.
+        raise forms.ValidationError(gettext("Use true or false."), code="invalid")
 
     def validate(self, value: object) -> None:
         pass
@@ -98,7 +101,8 @@ class CountryViewSet(ChangesList, viewsets.ReadOnlyModelViewSet):
 class PreconditionRequired(exceptions.APIException):
     status_code = status.HTTP_428_PRECONDITION_REQUIRED
     default_code = "precondition_required"
-    default_detail = (
+    default_detail = _(
+        # Translators: If-Match is an HTTP header and ETag its value; keep both as they are.
         "Send an If-Match header with the ETag of the version you read, "
         "so that nobody's changes are overwritten."
     )
@@ -107,7 +111,7 @@ class PreconditionRequired(exceptions.APIException):
 class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_code = "precondition_failed"
-    default_detail = "It changed since you read it. Read it again and apply your changes to it."
+    default_detail = _("It changed since you read it. Read it again and apply your changes to it.")
 
 
 IF_MATCH = OpenApiParameter(
@@ -163,7 +167,12 @@ class OrganizationFilter(StrictFilterSet):
         code = value.strip()
         if not (len(code) == 3 and code.isascii() and code.isalpha()):
             raise exceptions.ValidationError(
-                {"country": [f"Give an ISO 3166 alpha-3 code (three letters), not {value!r}."]},
+                {
+                    "country": [
+                        gettext("Give an ISO 3166 alpha-3 code (three letters), not %(value)s.")
+                        % {"value": repr(value)}
+                    ]
+                },
                 code="invalid",
             )
         # A code no country has finds nothing, as on the event list.

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
@@ -35,7 +36,10 @@ class TokenAuthentication(BaseAuthentication):
             return None
         if len(parts) != 2:
             raise exceptions.AuthenticationFailed(
-                "Send the header as 'Authorization: Token <key>', with no spaces in the key."
+                gettext(
+                    # Translators: "Authorization: Token <key>" is an HTTP header; keep it.
+                    "Send the header as 'Authorization: Token <key>', with no spaces in the key."
+                )
             )
         try:
             token = authenticate_token(parts[1].decode())
@@ -53,11 +57,14 @@ class TokenAuthentication(BaseAuthentication):
                 cache.set(key, 1, timeout=lockout)
         if failures > settings.PAKS_TOKEN_FAILURE_LIMIT:
             raise exceptions.Throttled(
-                wait=lockout, detail="Too many wrong tokens from this address; try again later."
+                wait=lockout,
+                detail=gettext("Too many wrong tokens from this address; try again later."),
             )
         raise exceptions.AuthenticationFailed(
-            "The token is not valid: it is unknown, revoked or expired, "
-            "or its account is deactivated."
+            gettext(
+                "The token is not valid: it is unknown, revoked or expired, "
+                "or its account is deactivated."
+            )
         )
 
     def authenticate_header(self, request: Request) -> str:

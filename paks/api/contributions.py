@@ -17,6 +17,7 @@ from typing import Any, cast
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -221,7 +222,7 @@ class SpeakerWriteSerializer(serializers.Serializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         # Required in a PATCH too: a partial change of a contribution replaces whole speakers.
         if "name" not in attrs:
-            raise serializers.ValidationError({"name": ["This field is required."]})
+            raise serializers.ValidationError({"name": [gettext("This field is required.")]})
         return attrs
 
 
@@ -391,7 +392,11 @@ class ContributionViewSet(
         data = dict(serializer.validated_data)
         if data.pop("country", contribution.country) != contribution.country:
             raise ValidationError(
-                {"country": ["A contribution keeps its country; add a new one for another."]},
+                {
+                    "country": [
+                        gettext("A contribution keeps its country; add a new one for another.")
+                    ]
+                },
                 code="invalid",
             )
         speakers = data.pop("speakers", None)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -32,7 +33,11 @@ class BodyTooLarge(exceptions.APIException):
 
     def __init__(self) -> None:
         limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
-        super().__init__(f"The request body is larger than {limit}; send less at once.")
+        super().__init__(
+            # Translators: %(limit)s is a size, e.g. "2.5 MB".
+            gettext("The request body is larger than %(limit)s; send less at once.")
+            % {"limit": limit}
+        )
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -49,7 +54,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         request.accepted_media_type = JSONRenderer.media_type
     if isinstance(exc, Http404):
         # Says nothing about what exists: another country's draft and a typo look the same.
-        field, message, code = None, "Not found.", "not_found"
+        field, message, code = None, gettext("Not found."), "not_found"
     elif isinstance(exc, exceptions.APIException):
         field, message, code = _first(exc.detail)
     else:

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.request import Request
@@ -33,7 +35,8 @@ REPLAYED_HEADERS = ("ETag", "Location")
 class KeyReused(APIException):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_code = "idempotency_key_reused"
-    default_detail = (
+    default_detail = _(
+        # Translators: Idempotency-Key is the name of an HTTP header; keep it as it is.
         "This Idempotency-Key was already used for a different request. "
         "Use a new key for a new case or upload."
     )
@@ -42,7 +45,8 @@ class KeyReused(APIException):
 class StillRunning(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "idempotency_key_in_use"
-    default_detail = (
+    default_detail = _(
+        # Translators: Idempotency-Key is the name of an HTTP header; keep it as it is.
         "A request with this Idempotency-Key is still being processed. "
         "Retry in a moment to get its response."
     )
@@ -76,7 +80,7 @@ def idempotent(request: Request, handler: Callable[[], Response]) -> Response:
         return handler()
     if len(key) > 255 or not key.isprintable():
         raise ValidationError(
-            {HEADER: ["Use at most 255 printable characters, such as a UUID."]},
+            {HEADER: [gettext("Use at most 255 printable characters, such as a UUID.")]},
             code="invalid_idempotency_key",
         )
     print_ = fingerprint(request)

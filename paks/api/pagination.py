@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.utils.translation import gettext
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -20,7 +21,7 @@ class StandardPagination(PageNumberPagination):
             return self.page_size
         if len(values) > 1 or not values[0].isdigit() or not 1 <= int(values[0]) <= 100:
             raise ValidationError(
-                {self.page_size_query_param: ["Give one whole number from 1 to 100."]},
+                {self.page_size_query_param: [gettext("Give one whole number from 1 to 100.")]},
                 code="invalid",
             )
         return int(values[0])
@@ -32,7 +33,7 @@ class StandardPagination(PageNumberPagination):
             return super().get_page_number(request, paginator)
         if len(values) > 1 or not values[0].isdigit() or int(values[0]) < 1:
             raise ValidationError(
-                {self.page_query_param: ["Give one whole number from 1."]}, code="invalid"
+                {self.page_query_param: [gettext("Give one whole number from 1.")]}, code="invalid"
             )
         return super().get_page_number(request, paginator)
 

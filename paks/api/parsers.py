@@ -5,11 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import ngettext
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
 MAX_DEPTH = 20  # the deepest the API's bodies go is 3 (a case's links)
 MAX_ITEMS = 1000  # in any one array or object
+
+
+def _too_deep() -> str:
+    return ngettext(
+        "The JSON body is nested deeper than %(depth)d level.",
+        "The JSON body is nested deeper than %(depth)d levels.",
+        MAX_DEPTH,
+    ) % {"depth": MAX_DEPTH}
 
 
 def check_shape(data: Any) -> None:
@@ -20,9 +29,16 @@ def check_shape(data: Any) -> None:
         value, depth = stack.pop()
         if isinstance(value, dict | list):
             if depth > MAX_DEPTH:
-                raise ParseError(f"The JSON body is nested deeper than {MAX_DEPTH} levels.")
+                raise ParseError(_too_deep())
             if len(value) > MAX_ITEMS:
-                raise ParseError(f"A JSON array or object in the body has over {MAX_ITEMS} items.")
+                raise ParseError(
+                    ngettext(
+                        "A JSON array or object in the body has over %(count)d item.",
+                        "A JSON array or object in the body has over %(count)d items.",
+                        MAX_ITEMS,
+                    )
+                    % {"count": MAX_ITEMS}
+                )
             children = value.values() if isinstance(value, dict) else value
             stack.extend((child, depth + 1) for child in children)
 
@@ -32,6 +48,6 @@ class LimitedJSONParser(JSONParser):
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
-            raise ParseError(f"The JSON body is nested deeper than {MAX_DEPTH} levels.") from None
+            raise ParseError(_too_deep()) from None
         check_shape(data)
         return data

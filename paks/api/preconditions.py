@@ -4,6 +4,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.request import Request
@@ -23,7 +25,8 @@ from paks.services import (
 class PreconditionRequired(APIException):
     status_code = status.HTTP_428_PRECONDITION_REQUIRED
     default_code = "precondition_required"
-    default_detail = (
+    default_detail = _(
+        # Translators: If-Match is an HTTP header and ETag its value; keep both as they are.
         "Send an If-Match header with the ETag of the version you read, "
         "so that nobody's changes are overwritten."
     )
@@ -32,13 +35,13 @@ class PreconditionRequired(APIException):
 class PreconditionFailed(APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_code = "precondition_failed"
-    default_detail = "It changed since you read it. Read it again and apply your changes to it."
+    default_detail = _("It changed since you read it. Read it again and apply your changes to it.")
 
 
 class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
-    default_detail = "This cannot be done in the resource's current state."
+    default_detail = _("This cannot be done in the resource's current state.")
 
 
 def service_error(exc: ServiceError) -> APIException:
@@ -85,7 +88,10 @@ def _if_match(request: Request, *, required: bool) -> list[str] | None:
         return None
     if header == "*":
         # "Any version" would allow exactly the lost update this header exists to prevent.
-        raise PreconditionRequired("If-Match: * is not enough here; send the ETag you read.")
+        raise PreconditionRequired(
+            # Translators: "If-Match: *" is an HTTP header; keep it as it is.
+            gettext("If-Match: * is not enough here; send the ETag you read.")
+        )
     # Our tags name a version, not a byte sequence: compression (Django's GZipMiddleware,
     # nginx's gzip) marks them weak when it encodes the body, and the client sends back what
     # it got. The weak form of one of our tags names the same version, so it is read as one.

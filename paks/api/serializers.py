@@ -4,6 +4,7 @@ from typing import Any, cast
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from rest_framework import ISO_8601, serializers
 from rest_framework.relations import PKOnlyObject
 from rest_framework.settings import api_settings
@@ -280,15 +281,16 @@ class CaseWriteSerializer(serializers.ModelSerializer):
     def to_internal_value(self, data: object) -> dict[str, Any]:
         if not isinstance(data, Mapping):  # a JSON object, or a form's QueryDict
             raise serializers.ValidationError(
-                {"non_field_errors": ["Send a JSON object with the case's fields."]},
+                {"non_field_errors": [gettext("Send a JSON object with the case's fields.")]},
                 code="invalid",
             )
         for name, limit in LIST_LIMITS.items():
             value = data.get(name)
             if isinstance(value, list) and len(value) > limit:
                 # Refused before any of them is looked up.
+                message = ngettext("Give at most %(limit)d.", "Give at most %(limit)d.", limit)
                 raise serializers.ValidationError(
-                    {name: [f"Give at most {limit}."]}, code="max_length"
+                    {name: [message % {"limit": limit}]}, code="max_length"
                 )
         country = data.get("country")
         if isinstance(country, str):
@@ -312,7 +314,7 @@ class DocumentDetailsSerializer(serializers.ModelSerializer):
     def to_internal_value(self, data: Any) -> Any:
         if not isinstance(data, Mapping):
             raise serializers.ValidationError(
-                {"non_field_errors": ["Send a JSON object with the document's details."]},
+                {"non_field_errors": [gettext("Send a JSON object with the document's details.")]},
                 code="invalid",
             )
         refuse_non_text(data, self.Meta.fields)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
@@ -69,7 +70,13 @@ class TombstoneViewSet(ChangesList, mixins.ListModelMixin, viewsets.GenericViewS
         if kinds:
             if len(kinds) > 1 or kinds[0] not in Tombstone.Kind.values:
                 raise ValidationError(
-                    {"kind": [f"Give one of: {', '.join(Tombstone.Kind.values)}."]},
+                    {
+                        "kind": [
+                            # Translators: %(kinds)s lists the kinds as the API spells them.
+                            gettext("Give one of: %(kinds)s.")
+                            % {"kinds": ", ".join(Tombstone.Kind.values)}
+                        ]
+                    },
                     code="invalid",
                 )
             tombstones = tombstones.filter(kind=kinds[0])

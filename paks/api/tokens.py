@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
@@ -58,12 +59,14 @@ class TokenSerializer(serializers.ModelSerializer):
 
     def validate_name(self, value: str) -> str:
         if not value.strip():
-            raise serializers.ValidationError("Give the token a name that says what it is for.")
+            raise serializers.ValidationError(
+                gettext("Give the token a name that says what it is for.")
+            )
         return value.strip()
 
     def validate_expires_at(self, value: Any) -> Any:
         if value <= timezone.now():
-            raise serializers.ValidationError("Give a moment in the future.")
+            raise serializers.ValidationError(gettext("Give a moment in the future."))
         return value
 
 

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponseBase
+from django.utils.translation import gettext
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -100,9 +101,10 @@ class PayloadTooLarge(APIException):
     default_code = "too_large"
 
     def __init__(self, limit: int) -> None:
-        super().__init__(
-            {"file": [f"The file is larger than {limit // (1024 * 1024)} MB."]}, code="too_large"
-        )
+        message = gettext("The file is larger than %(megabytes)s MB.") % {
+            "megabytes": limit // (1024 * 1024)
+        }
+        super().__init__({"file": [message]}, code="too_large")
 
 
 def _django_validation(exc: DjangoValidationError) -> ValidationError:
@@ -184,7 +186,9 @@ def _facet_size(request: Request) -> int:
         size = int(values[0])
         if size <= 1000:
             return size
-    raise ValidationError({"facet_size": ["Give one number from 0 to 1000."]}, code="invalid")
+    raise ValidationError(
+        {"facet_size": [gettext("Give one number from 0 to 1000.")]}, code="invalid"
+    )
 
 
 def _top(values: list[FacetValue], size: int) -> list[FacetValue]:
@@ -366,8 +370,11 @@ class CaseViewSet(CSVExportMixin, VersionedWrites, viewsets.ModelViewSet):
             raise ValidationError(
                 {
                     others[0]: [
-                        "With updated_since or cursor the list gives every published case "
-                        "in the order of change; search with words and filters without them."
+                        gettext(
+                            # Translators: updated_since and cursor are parameter names; keep them.
+                            "With updated_since or cursor the list gives every published case "
+                            "in the order of change; search with words and filters without them."
+                        )
                     ]
                 },
                 code="invalid",

@@ -12,6 +12,8 @@ from django.core.files import File
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image
 from pypdf import PdfReader
 from pypdf.errors import DependencyError
@@ -35,7 +37,8 @@ ALLOWED = {
     "image/webp": "webp",
     "image/gif": "gif",
 }
-ALLOWED_NAMES = "PDF, PPTX, DOCX, XLSX, PNG, JPEG, WebP or GIF"
+# Translators: the file types an upload may have.
+ALLOWED_NAMES = gettext_lazy("PDF, PPTX, DOCX, XLSX, PNG, JPEG, WebP or GIF")
 OFFICE_MAIN_PARTS = {
     "ppt/presentation.xml": PPTX,
     "word/document.xml": DOCX,
@@ -108,8 +111,13 @@ def check_name(name: str, media_type: str) -> None:
     if suffix and suffix not in EXTENSIONS[media_type]:
         label = Document.TYPE_LABELS.get(media_type, media_type)
         raise DocumentRejected(
-            f"The file's name ends in .{suffix[:10]}, but its content is a {label} file. "
-            "Rename it or upload the file you meant.",
+            # Translators: %(suffix)s is the file name's extension, %(type)s a file type such
+            # as "PDF" or "PNG image".
+            _(
+                "The file's name ends in .%(suffix)s, but its content is a %(type)s file. "
+                "Rename it or upload the file you meant."
+            )
+            % {"suffix": suffix[:10], "type": label},
             code="name_mismatch",
         )
 
@@ -122,13 +130,13 @@ def check_package(upload: File[bytes]) -> None:
             entries = package.infolist()
             if len(entries) > MAX_PACKAGE_ENTRIES:
                 raise DocumentRejected(
-                    "The Office file has too many parts to be a document.", code="package_limits"
+                    _("The Office file has too many parts to be a document."), code="package_limits"
                 )
             total = sum(entry.file_size for entry in entries)
             packed = sum(entry.compress_size for entry in entries) or 1
             if total > MAX_PACKAGE_UNCOMPRESSED or total / packed > MAX_COMPRESSION_RATIO:
                 raise DocumentRejected(
-                    "The Office file unpacks to far more than its size; it is not accepted.",
+                    _("The Office file unpacks to far more than its size; it is not accepted."),
                     code="package_limits",
                 )
             for entry in entries:
@@ -137,12 +145,14 @@ def check_package(upload: File[bytes]) -> None:
                         head = part.read(4096)
                     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                         raise DocumentRejected(
-                            "The Office file declares XML entities or a DTD, which documents "
-                            "do not need; it is not accepted.",
+                            _(
+                                "The Office file declares XML entities or a DTD, which "
+                                "documents do not need; it is not accepted."
+                            ),
                             code="package_dtd",
                         )
     except zipfile.BadZipFile:
-        raise DocumentRejected("The Office file is damaged.", code="damaged") from None
+        raise DocumentRejected(_("The Office file is damaged."), code="damaged") from None
     finally:
         upload.seek(0)
 
@@ -157,13 +167,15 @@ def check_pdf(upload: File[bytes]) -> None:
         # encrypted files ask for it.
         encrypted = True
     except Exception:  # hostile input raises many kinds of error; none may become a 500
-        raise DocumentRejected("The PDF file is damaged.", code="damaged") from None
+        raise DocumentRejected(_("The PDF file is damaged."), code="damaged") from None
     finally:
         upload.seek(0)
     if encrypted:
         raise DocumentRejected(
-            "The PDF is encrypted or password-protected. Save it without a password and "
-            "upload it again.",
+            _(
+                "The PDF is encrypted or password-protected. Save it without a password and "
+                "upload it again."
+            ),
             code="encrypted",
         )
 
@@ -177,10 +189,10 @@ def check_image(upload: File[bytes]) -> None:
                 image.verify()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise DocumentRejected(
-            "The image has too many pixels to be shown safely.", code="too_many_pixels"
+            _("The image has too many pixels to be shown safely."), code="too_many_pixels"
         ) from None
     except (OSError, SyntaxError, ValueError):
-        raise DocumentRejected("The image file is damaged.", code="damaged") from None
+        raise DocumentRejected(_("The image file is damaged."), code="damaged") from None
     finally:
         upload.seek(0)
 
@@ -210,12 +222,14 @@ def _check_open(case: CaseStudy, user: User) -> None:
         return
     if roles.works_on(user, locked):
         raise DocumentRejected(
-            f"Documents cannot be added to a case that is {locked.get_status_display().lower()}.",
+            # Translators: %(status)s is the case's status in lower case, e.g. "published".
+            _("Documents cannot be added to a case that is %(status)s.")
+            % {"status": locked.get_status_display().lower()},
             code="invalid_status",
             field="case",
         )
     raise DocumentRejected(
-        "Only the country's focal points and editors may add documents to this case.",
+        _("Only the country's focal points and editors may add documents to this case."),
         code="forbidden",
         field="case",
     )
@@ -228,13 +242,14 @@ def _check_contribution_open(contribution: Contribution, user: User) -> None:
         return
     if roles.works_on_contribution(user, locked):
         raise DocumentRejected(
-            "Documents cannot be added to a contribution that is "
-            f"{locked.get_status_display().lower()}.",
+            # Translators: %(status)s is the contribution's status in lower case.
+            _("Documents cannot be added to a contribution that is %(status)s.")
+            % {"status": locked.get_status_display().lower()},
             code="invalid_status",
             field="contribution",
         )
     raise DocumentRejected(
-        "Only the country's focal points and editors may add documents to this contribution.",
+        _("Only the country's focal points and editors may add documents to this contribution."),
         code="forbidden",
         field="contribution",
     )
@@ -244,21 +259,28 @@ def check_upload(upload: File[bytes]) -> str:
     """Everything checked of a file itself (size, type by content, name against content,
     the type's own checks); its media type. A dry run calls this alone and stores nothing."""
     if upload.size == 0:
-        raise DocumentRejected("The file is empty.", code="empty")
+        raise DocumentRejected(_("The file is empty."), code="empty")
     if upload.size > max_upload_bytes():
         limit_mb = max_upload_bytes() // (1024 * 1024)
-        raise DocumentRejected(f"The file is larger than {limit_mb} MB.", code="too_large")
+        raise DocumentRejected(
+            _("The file is larger than %(limit)s MB.") % {"limit": limit_mb}, code="too_large"
+        )
     media_type = detect_media_type(upload)
     if media_type is None:
         upload.seek(0)
         if upload.read(8) == OLE_MAGIC:
             raise DocumentRejected(
-                "Password-protected Office files and old Office formats (.doc, .ppt, .xls) "
-                f"are not accepted. Upload a {ALLOWED_NAMES} file.",
+                # Translators: %(types)s lists the file types accepted.
+                _(
+                    "Password-protected Office files and old Office formats (.doc, .ppt, .xls) "
+                    "are not accepted. Upload a %(types)s file."
+                )
+                % {"types": ALLOWED_NAMES},
                 code="unsupported_type",
             )
         raise DocumentRejected(
-            f"This file type is not accepted. Upload a {ALLOWED_NAMES} file.",
+            _("This file type is not accepted. Upload a %(types)s file.")
+            % {"types": ALLOWED_NAMES},
             code="unsupported_type",
         )
     check_name((upload.name or "upload").rsplit("/", 1)[-1], media_type)
@@ -285,16 +307,16 @@ def accept_document(
         case, event = None, contribution.event
     if case is None and event is None:
         raise DocumentRejected(
-            "A document belongs to a case or an event.", code="no_owner", field="case"
+            _("A document belongs to a case or an event."), code="no_owner", field="case"
         )
     name = upload.name or "upload"
     media_type = check_upload(upload)
     digest = sha256_of(upload)
     if case is not None and case.documents.filter(sha256=digest).exists():
-        raise DocumentRejected("This file is already attached to the case.", code="duplicate")
+        raise DocumentRejected(_("This file is already attached to the case."), code="duplicate")
     if contribution is not None and contribution.documents.filter(sha256=digest).exists():
         raise DocumentRejected(
-            "This file is already attached to the contribution.", code="duplicate"
+            _("This file is already attached to the contribution."), code="duplicate"
         )
 
     document = Document(
@@ -323,7 +345,7 @@ def accept_document(
             document.file.storage.delete(document.file.name)
         if isinstance(exc, IntegrityError):
             raise DocumentRejected(
-                "This file is already attached to the case.", code="duplicate"
+                _("This file is already attached to the case."), code="duplicate"
             ) from exc
         raise
     queue_processing(document)
@@ -351,13 +373,15 @@ def accept_link(
         URLValidator(schemes=LINK_SCHEMES)(url)
     except ValidationError:
         raise DocumentRejected(
-            f"{url!r} is not a web address (http:// or https://).",
+            _("%(url)s is not a web address (http:// or https://).") % {"url": repr(url)},
             code="invalid_url",
             field="external_url",
         ) from None
     _check_open(case, uploaded_by)
     if case.documents.filter(external_url=url).exists():
-        raise DocumentRejected(f"{url} is already attached to the case.", code="duplicate")
+        raise DocumentRejected(
+            _("%(url)s is already attached to the case.") % {"url": url}, code="duplicate"
+        )
     document = Document(
         case=case,
         title=title.strip() or url[:300],

@@ -22,6 +22,10 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, JSON, XLSX
 from import_export.forms import ImportForm
@@ -45,16 +49,28 @@ from paks.imports.resources import (
 )
 from taxonomy.models import SDG, Theme
 
-PUBLISH_HELP = (
+PUBLISH_HELP = gettext_lazy(
     "Publish the imported cases at once. Left unticked, they come in as drafts for their "
     "countries to complete and submit."
 )
-FILES_HELP = (
-    "The files the sheet's documents column names (slides.pdf; report.docx), in one ZIP: a "
-    "name is found as its path in the ZIP, or as the only file of that name. At most "
-    f"{MAX_ENTRIES} files."
-)
-MAPPING_HELP = (
+
+
+def _files_help() -> str:
+    return ngettext(
+        "The files the sheet's documents column names (slides.pdf; report.docx), in one ZIP: a "
+        "name is found as its path in the ZIP, or as the only file of that name. At most "
+        "%(count)s file.",
+        "The files the sheet's documents column names (slides.pdf; report.docx), in one ZIP: a "
+        "name is found as its path in the ZIP, or as the only file of that name. At most "
+        "%(count)s files.",
+        MAX_ENTRIES,
+    ) % {"count": MAX_ENTRIES}
+
+
+FILES_HELP = lazy(_files_help, str)()
+MAPPING_HELP = gettext_lazy(
+    # Translators: "sheet header = field" is the syntax the editor types ("field" in English,
+    # as the import names its fields); the example maps a French header to the field "country".
     "For a sheet whose headers are not this import's own: one line a column, "
     "<code>sheet header = field</code> (or <code>-&gt;</code>), e.g. "
     "<code>Nom du pays = country</code>. Case and spaces do not count. The dry run lists the "
@@ -78,7 +94,7 @@ class MappingImportForm(ImportForm):
 
     column_mapping = forms.CharField(
         required=False,
-        label="Column mapping",
+        label=gettext_lazy("Column mapping"),
         help_text=MAPPING_HELP,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
     )
@@ -134,27 +150,41 @@ class MappingImportForm(ImportForm):
         if sheet is None:
             self.add_error(
                 "import_file",
-                f"This file cannot be read as {chosen.__name__}: choose its format, or save "
-                "the sheet again as CSV (UTF-8), XLSX or JSON.",
+                _(
+                    "This file cannot be read as %(format)s: choose its format, or save "
+                    "the sheet again as CSV (UTF-8), XLSX or JSON."
+                )
+                % {"format": chosen.__name__},
             )
         elif not len(sheet):
-            self.add_error("import_file", "This sheet has no rows under its header line.")
+            self.add_error("import_file", _("This sheet has no rows under its header line."))
         elif len(sheet) > limit:
             # The worker holds the sheet and its report in memory.
             self.add_error(
                 "import_file",
-                f"This sheet has {len(sheet):,} rows; the admin imports up to {limit:,} at a "
-                "time. Split it into several sheets, or have an operator run "
-                "manage.py import_data, which takes any number of rows.",
+                ngettext(
+                    # Translators: English writes "rows" whatever the number.
+                    "This sheet has %(rows)s rows; the admin imports up to %(limit)s at a "
+                    "time. Split it into several sheets, or have an operator run "
+                    "manage.py import_data, which takes any number of rows.",
+                    "This sheet has %(rows)s rows; the admin imports up to %(limit)s at a "
+                    "time. Split it into several sheets, or have an operator run "
+                    "manage.py import_data, which takes any number of rows.",
+                    len(sheet),
+                )
+                % {
+                    "rows": number_format(len(sheet), force_grouping=True),
+                    "limit": number_format(limit, force_grouping=True),
+                },
             )
         return cleaned
 
 
 class PublishImportForm(MappingImportForm):
     publish = forms.BooleanField(
-        required=False, label="Publish the imported cases", help_text=PUBLISH_HELP
+        required=False, label=gettext_lazy("Publish the imported cases"), help_text=PUBLISH_HELP
     )
-    files = forms.FileField(required=False, label="Files (ZIP)", help_text=FILES_HELP)
+    files = forms.FileField(required=False, label=gettext_lazy("Files (ZIP)"), help_text=FILES_HELP)
 
     def clean_files(self) -> Any:
         upload = self.cleaned_data.get("files")
@@ -247,15 +277,26 @@ def register(site: admin.AdminSite = admin.site) -> None:
 # How each kind of value is chosen when the editor maps one the sheet names: from a list
 # where the list is short, else typed as the sheet would name it.
 VALUE_HELP = {
-    "organization": "the name, short name, acronym or slug of an existing organization",
-    "event": "the slug or title of an existing event",
+    "organization": gettext_lazy(
+        "the name, short name, acronym or slug of an existing organization"
+    ),
+    "event": gettext_lazy("the slug or title of an existing event"),
 }
 KIND_LABELS = {
-    "country": "Country",
-    "organization": "Organization",
-    "theme": "Theme",
-    "sdg": "SDG",
-    "event": "Event",
+    "country": gettext_lazy("Country"),
+    "organization": gettext_lazy("Organization"),
+    "theme": gettext_lazy("Theme"),
+    # Translators: Sustainable Development Goal.
+    "sdg": gettext_lazy("SDG"),
+    "event": gettext_lazy("Event"),
+}
+# What a sheet holds, as the import's page names it ("… of cases").
+SHEET_KINDS = {
+    "cases": gettext_lazy("cases"),
+    "organizations": gettext_lazy("organizations"),
+    "events": gettext_lazy("events"),
+    "participations": gettext_lazy("participations"),
+    "invitations": gettext_lazy("invitations"),
 }
 # Rows of the report the page lists at most (the counts cover every row).
 ROWS_SHOWN = 2000
@@ -268,8 +309,10 @@ def value_choices(kind: str) -> list[tuple[str, str]] | None:
     if kind == "theme":
         return list(Theme.objects.order_by("name").values_list("slug", "name"))
     if kind == "sdg":
+        # Translators: a Sustainable Development Goal, its number and title: "SDG 4: Education".
+        name = _("SDG %(number)s: %(title)s")
         return [
-            (str(n), f"SDG {n}: {title}")
+            (str(n), name % {"number": n, "title": title})
             for n, title in SDG.objects.order_by("number").values_list("number", "short_title")
         ]
     return None
@@ -285,14 +328,19 @@ class ValueMappingForm(forms.Form):
         for number, value in enumerate(unknown):
             kind = value["kind"]
             rows = value["rows"]
-            label = f"{KIND_LABELS[kind]} “{value['value']}” ({rows} row{'s' if rows != 1 else ''})"
+            label = ngettext(
+                # Translators: a value a sheet names that matches nothing: Country “Kenia” (3 rows).
+                "%(kind)s “%(value)s” (%(count)s row)",
+                "%(kind)s “%(value)s” (%(count)s rows)",
+                rows,
+            ) % {"kind": KIND_LABELS[kind], "value": value["value"], "count": rows}
             if kind not in choices:
                 choices[kind] = value_choices(kind)
             listed = choices[kind]
             field: forms.Field
             if listed is not None:
                 field = forms.ChoiceField(
-                    label=label, required=False, choices=[("", "— leave as it is —"), *listed]
+                    label=label, required=False, choices=[("", _("— leave as it is —")), *listed]
                 )
             else:
                 field = forms.CharField(
@@ -370,9 +418,14 @@ class ImportJobAdmin(admin.ModelAdmin[ImportJob]):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"Import of {job.file_name}",
+            "title": _("Import of %(file)s") % {"file": job.file_name},
             "job": job,
+            "kind_label": SHEET_KINDS.get(job.kind, job.kind),
             "report": report,
+            "unknown": [
+                {**value, "label": KIND_LABELS.get(value["kind"], value["kind"])}
+                for value in unknown
+            ],
             "refused_rows": [row for row in rows if row["outcome"] == "refused"][:ROWS_SHOWN],
             "shown_rows": rows[:ROWS_SHOWN],
             "more_rows": max(0, len(rows) - ROWS_SHOWN),
@@ -389,7 +442,9 @@ class ImportJobAdmin(admin.ModelAdmin[ImportJob]):
         try:
             jobs.confirm(job, user=signed_in(request.user))
         except jobs.JobRefused as exc:
-            self.message_user(request, f"Not imported: {exc}", messages.ERROR)
+            self.message_user(
+                request, _("Not imported: %(reason)s") % {"reason": exc}, messages.ERROR
+            )
         return HttpResponseRedirect(reverse("admin:imports_importjob_change", args=[job.pk]))
 
     def check_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -400,14 +455,16 @@ class ImportJobAdmin(admin.ModelAdmin[ImportJob]):
         lines = [line for line in job.value_mapping.splitlines() if line.strip()]
         chosen = form.lines()
         if not chosen:
-            self.message_user(request, "Choose a value to map first.", messages.WARNING)
+            self.message_user(request, _("Choose a value to map first."), messages.WARNING)
             return HttpResponseRedirect(reverse("admin:imports_importjob_change", args=[job.pk]))
         try:
             jobs.check_again(
                 job, value_mapping="\n".join([*lines, *chosen]), user=signed_in(request.user)
             )
         except jobs.JobRefused as exc:
-            self.message_user(request, f"Not checked again: {exc}", messages.ERROR)
+            self.message_user(
+                request, _("Not checked again: %(reason)s") % {"reason": exc}, messages.ERROR
+            )
         return HttpResponseRedirect(reverse("admin:imports_importjob_change", args=[job.pk]))
 
     def _posted_job(self, request: HttpRequest, pk: int) -> ImportJob:

@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from paks.imports.matching import key
 
 SEPARATOR = re.compile(r"->|=")
@@ -58,8 +60,15 @@ class ColumnMapping:
         for column in self.columns:
             if key(column.header) not in have:
                 raise MappingError(
-                    f'Line {column.line}: the sheet has no column "{column.header}". '
-                    f"Its columns: {', '.join(str(h) for h in headers)}."
+                    _(
+                        'Line %(line)s: the sheet has no column "%(header)s". '
+                        "Its columns: %(columns)s."
+                    )
+                    % {
+                        "line": column.line,
+                        "header": column.header,
+                        "columns": ", ".join(str(h) for h in headers),
+                    }
                 )
         mapped = {key(c.header) for c in self.columns}
         for header in headers:
@@ -68,8 +77,16 @@ class ColumnMapping:
             taken = next((c for c in self.columns if c.field == column_name(header)), None)
             if taken is not None:
                 raise MappingError(
-                    f'Line {taken.line}: the sheet\'s column "{header}" is {taken.field} '
-                    f'already; map "{taken.header}" to another field.'
+                    _(
+                        'Line %(line)s: the sheet\'s column "%(header)s" is %(field)s already; '
+                        'map "%(mapped)s" to another field.'
+                    )
+                    % {
+                        "line": taken.line,
+                        "header": header,
+                        "field": taken.field,
+                        "mapped": taken.header,
+                    }
                 )
 
 
@@ -86,22 +103,35 @@ def parse_mapping(
         parts = SEPARATOR.split(line, maxsplit=1)
         header, name = (p.strip() for p in parts) if len(parts) == 2 else (line.strip(), "")
         if not header or not name:
-            raise MappingError(f'Line {number}: "{line.strip()}" is not "sheet header = field".')
+            raise MappingError(
+                _('Line %(line)s: "%(text)s" is not "sheet header = field".')
+                % {"line": number, "text": line.strip()}
+            )
         target = column_name(name)
         if target not in fields:
             raise MappingError(
-                f'Line {number}: "{name}" is no field of this import. '
-                f"Its fields: {', '.join(fields)}."
+                _('Line %(line)s: "%(name)s" is no field of this import. Its fields: %(fields)s.')
+                % {"line": number, "name": name, "fields": ", ".join(fields)}
             )
         for earlier in columns:
             if key(earlier.header) == key(header):
                 raise MappingError(
-                    f'Line {number}: "{header}" is mapped on line {earlier.line} already.'
+                    _('Line %(line)s: "%(header)s" is mapped on line %(earlier)s already.')
+                    % {"line": number, "header": header, "earlier": earlier.line}
                 )
             if earlier.field == target:
                 raise MappingError(
-                    f'Line {number}: "{header}" and "{earlier.header}" (line {earlier.line}) '
-                    f"are both mapped to {target}; one column a field."
+                    _(
+                        'Line %(line)s: "%(header)s" and "%(other)s" (line %(earlier)s) are both '
+                        "mapped to %(field)s; one column a field."
+                    )
+                    % {
+                        "line": number,
+                        "header": header,
+                        "other": earlier.header,
+                        "earlier": earlier.line,
+                        "field": target,
+                    }
                 )
         columns.append(MappedColumn(number, " ".join(header.split()), target))
     return ColumnMapping(tuple(columns))
@@ -120,4 +150,6 @@ class ColumnReport:
         return [name for name, required in self.fields if required]
 
     def not_imported(self) -> str:
-        return f"Not imported: columns {', '.join(self.unused)}." if self.unused else ""
+        if not self.unused:
+            return ""
+        return _("Not imported: columns %(columns)s.") % {"columns": ", ".join(self.unused)}

@@ -25,6 +25,8 @@ from typing import IO
 
 from django.conf import settings
 from django.core.files import File
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from paks.documents.accept import (
     DocumentRejected,
@@ -58,7 +60,8 @@ def total_limit() -> int:
 
 
 def megabytes(size: int) -> str:
-    return f"{size // (1024 * 1024)} MB"
+    # Translators: a size in megabytes.
+    return _("%(size)s MB") % {"size": size // (1024 * 1024)}
 
 
 def normalized(path: str) -> str:
@@ -105,12 +108,20 @@ class Bundle:
         wanted = normalized(name)
         found = self._exact.get(wanted) or ([] if "/" in wanted else self._by_base.get(wanted))
         if not found:
-            raise Unmatched(f'Column "{column}": no file "{name}" in {self.label}.')
+            raise Unmatched(
+                # Translators: the sheet's column (as named in the sheet), the file's name, then
+                # the ZIP's file name.
+                _('Column "%(column)s": no file "%(file)s" in %(zip)s.')
+                % {"column": column, "file": name, "zip": self.label}
+            )
         if len(found) > 1:
             shown = "; ".join(sorted(found)[:5])
             raise Unmatched(
-                f'Column "{column}": "{name}" names several files in {self.label} ({shown}); '
-                "write its path in the ZIP."
+                _(
+                    'Column "%(column)s": "%(file)s" names several files in %(zip)s '
+                    "(%(found)s); write its path in the ZIP."
+                )
+                % {"column": column, "file": name, "zip": self.label, "found": shown}
             )
         return NamedFile(name, found[0])
 
@@ -125,8 +136,9 @@ class Bundle:
         """The file, copied to a temporary file; DocumentRejected when it is too large or
         cannot be read."""
         limit = max_upload_bytes()
+        too_large = _("The file is larger than %(size)s.") % {"size": megabytes(limit)}
         if self.size(path) > limit:
-            raise DocumentRejected(f"The file is larger than {megabytes(limit)}.", code="too_large")
+            raise DocumentRejected(too_large, code="too_large")
         with tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE) as spool:
             copied = 0
             try:
@@ -135,14 +147,15 @@ class Bundle:
                     while chunk := source.read(min(CHUNK, limit + 1 - copied)):
                         copied += len(chunk)
                         if copied > limit:
-                            raise DocumentRejected(
-                                f"The file is larger than {megabytes(limit)}.", code="too_large"
-                            )
+                            raise DocumentRejected(too_large, code="too_large")
                         spool.write(chunk)
             except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
                 raise DocumentRejected(
-                    f"The file cannot be read from {self.label}: it is damaged or packed in a "
-                    "way ZIP readers do not share.",
+                    _(
+                        "The file cannot be read from %(zip)s: it is damaged or packed in a "
+                        "way ZIP readers do not share."
+                    )
+                    % {"zip": self.label},
                     code="damaged",
                 ) from None
             if path not in self._read:
@@ -150,8 +163,11 @@ class Bundle:
                 self.unpacked += copied
             if self.limited and self.unpacked > total_limit():
                 raise DocumentRejected(
-                    f"The files the sheet names unpack to more than {megabytes(total_limit())}; "
-                    "import the sheet in parts.",
+                    _(
+                        "The files the sheet names unpack to more than %(size)s; "
+                        "import the sheet in parts."
+                    )
+                    % {"size": megabytes(total_limit())},
                     code="too_large",
                 )
             spool.seek(0)
@@ -179,23 +195,37 @@ class ZipBundle(Bundle):
         try:
             self.archive = zipfile.ZipFile(source)
         except (zipfile.BadZipFile, OSError, EOFError):
-            raise FilesRefused(f"{label} is not a ZIP file.") from None
+            raise FilesRefused(_("%(zip)s is not a ZIP file.") % {"zip": label}) from None
         try:
             entries = self.archive.infolist()
             if len(entries) > MAX_ENTRIES:
+                refusal = ngettext(
+                    # Translators: the ZIP's file name, then its number of files (over the limit).
+                    "%(zip)s holds %(count)s entry; at most %(limit)s are read.",
+                    "%(zip)s holds %(count)s entries; at most %(limit)s are read.",
+                    len(entries),
+                )
                 raise FilesRefused(
-                    f"{label} holds {len(entries)} entries; at most {MAX_ENTRIES} are read."
+                    refusal % {"zip": label, "count": len(entries), "limit": MAX_ENTRIES}
                 )
             for entry in entries:
                 if outside(entry.filename):
                     raise FilesRefused(
-                        f'{label} holds "{entry.filename}", a path outside the ZIP; it is not read.'
+                        _('%(zip)s holds "%(path)s", a path outside the ZIP; it is not read.')
+                        % {"zip": label, "path": entry.filename}
                     )
             unpacked = sum(entry.file_size for entry in entries)
             if unpacked > total_limit():
                 raise FilesRefused(
-                    f"{label} unpacks to {megabytes(unpacked)}, more than "
-                    f"{megabytes(total_limit())}; give the files in several ZIPs."
+                    _(
+                        "%(zip)s unpacks to %(size)s, more than %(limit)s; give the files in "
+                        "several ZIPs."
+                    )
+                    % {
+                        "zip": label,
+                        "size": megabytes(unpacked),
+                        "limit": megabytes(total_limit()),
+                    }
                 )
         except FilesRefused:
             self.archive.close()
@@ -214,7 +244,8 @@ class ZipBundle(Bundle):
         entry = self._entries[path]
         if entry.flag_bits & 0x1:
             raise DocumentRejected(
-                f"The file is encrypted in {self.label}; zip it without a password.",
+                _("The file is encrypted in %(zip)s; zip it without a password.")
+                % {"zip": self.label},
                 code="encrypted",
             )
         return self.archive.open(entry)

@@ -18,6 +18,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from accounts.models import User
@@ -41,7 +43,8 @@ from paks.imports.values import ValueMapping, parse_values
 logger = logging.getLogger(__name__)
 
 Status = ImportJob.Status
-STOPPED = (
+# The reports are kept as text, written by the task worker in its (the site's) language.
+STOPPED = gettext_lazy(
     "The import stopped with an error and saved nothing. The error is in the server's log; "
     "try again, and tell the site's operators if it recurs."
 )
@@ -69,7 +72,7 @@ def start(
 ) -> ImportJob:
     """Keep the sheet (and its ZIP) and queue its dry run."""
     if not roles.is_editor(user):
-        raise JobRefused("Only editors import.")
+        raise JobRefused(_("Only editors import."))
     takes_files = RESOURCES[kind].takes_files
     job = ImportJob(
         kind=kind,
@@ -99,7 +102,7 @@ def start(
 def check_again(job: ImportJob, *, value_mapping: str, user: User) -> ImportJob:
     """Run the dry run of a checked sheet again, with unknown values mapped to known ones."""
     if not roles.is_editor(user):
-        raise JobRefused("Only editors import.")
+        raise JobRefused(_("Only editors import."))
     try:
         mapping = parse_values(value_mapping)
     except MappingError as exc:
@@ -118,11 +121,13 @@ def check_again(job: ImportJob, *, value_mapping: str, user: User) -> ImportJob:
 def confirm(job: ImportJob, *, user: User) -> ImportJob:
     """Queue the import of a checked sheet that refused nothing; once, however often asked."""
     if not roles.is_editor(user):
-        raise JobRefused("Only editors import.")
+        raise JobRefused(_("Only editors import."))
     if job.status == Status.CHECKED and job.refused:
         raise JobRefused(
-            "Its dry run refused rows: correct the sheet and upload it again, or map the "
-            "unknown values and check it again."
+            _(
+                "Its dry run refused rows: correct the sheet and upload it again, or map the "
+                "unknown values and check it again."
+            )
         )
     with transaction.atomic():
         claimed = ImportJob.objects.filter(
@@ -137,7 +142,10 @@ def confirm(job: ImportJob, *, user: User) -> ImportJob:
 
 def _not_checked(job: ImportJob) -> str:
     job.refresh_from_db(fields=["status"])
-    return f"This import is {job.get_status_display().lower()}; it cannot be started again."
+    # Translators: the status is one of the imports' statuses, e.g. "importing".
+    return _("This import is %(status)s; it cannot be started again.") % {
+        "status": job.get_status_display().lower()
+    }
 
 
 def _queue(job: ImportJob, *, dry_run: bool) -> None:
@@ -160,10 +168,11 @@ def run_job(job_id: int, dry_run: bool) -> None:
     try:
         report = execute(job, dry_run=dry_run)
     except (JobRefused, UnreadableFile, MappingError, FilesRefused) as exc:
-        report, status = {"summary": f"Nothing was imported: {exc}."}, Status.FAILED
+        summary = _("Nothing was imported: %(reason)s.") % {"reason": exc}
+        report, status = {"summary": summary}, Status.FAILED
     except Exception:
         logger.exception("import %s stopped", job_id)
-        report, status = {"summary": STOPPED}, Status.FAILED
+        report, status = {"summary": str(STOPPED)}, Status.FAILED
     else:
         refused = report["totals"]["refused"]
         status = Status.CHECKED if dry_run else Status.NOT_IMPORTED if refused else Status.IMPORTED
@@ -181,10 +190,12 @@ def execute(job: ImportJob, *, dry_run: bool) -> dict[str, Any]:
     """Run the job's sheet through its resource; what happened, as the job's page shows it."""
     user = job.requested_by if dry_run else job.confirmed_by
     if user is None or not roles.is_editor(user):
-        raise JobRefused("the editor who asked for it is no longer an editor")
+        # Translators: follows "Nothing was imported: ".
+        raise JobRefused(_("the editor who asked for it is no longer an editor"))
     resource_class = RESOURCES[job.kind]
     if not job.sheet:
-        raise JobRefused("its sheet is no longer kept; upload it again")
+        # Translators: follows "Nothing was imported: ".
+        raise JobRefused(_("its sheet is no longer kept; upload it again"))
     with job.sheet.open("rb") as stored:
         dataset = read_sheet(stored.read(), job.sheet_format, name=job.file_name)
     columns = parse_mapping(
@@ -245,7 +256,7 @@ def expire_jobs() -> int:
     for job in stale:
         waited = job.status
         expired = waited == Status.CHECKED
-        report = job.report if expired else {"summary": STOPPED}
+        report = job.report if expired else {"summary": str(STOPPED)}
         if ImportJob.objects.filter(pk=job.pk, status=waited).update(
             status=Status.EXPIRED if expired else Status.FAILED,
             finished_at=timezone.now(),

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 
@@ -17,22 +19,25 @@ KEPT_FOR = datetime.timedelta(days=1)
 
 class ImportJob(models.Model):
     class Kind(models.TextChoices):
-        CASES = "cases", "Cases"
-        ORGANIZATIONS = "organizations", "Organizations"
-        EVENTS = "events", "Events"
-        PARTICIPATIONS = "participations", "Participating countries"
-        INVITATIONS = "invitations", "Focal point invitations"
+        CASES = "cases", _("Cases")
+        ORGANIZATIONS = "organizations", _("Organizations")
+        EVENTS = "events", _("Events")
+        PARTICIPATIONS = "participations", _("Participating countries")
+        INVITATIONS = "invitations", _("Focal point invitations")
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting for the dry run"
-        CHECKING = "checking", "Dry run under way"
-        CHECKED = "checked", "Checked"
-        IMPORT_QUEUED = "import_queued", "Waiting to import"
-        IMPORTING = "importing", "Importing"
-        IMPORTED = "imported", "Imported"
-        NOT_IMPORTED = "not_imported", "Not imported: rows were refused"
-        FAILED = "failed", "Stopped by an error"
-        EXPIRED = "expired", "Expired before it was imported"
+        QUEUED = "queued", pgettext_lazy("import status", "Waiting for the dry run")
+        CHECKING = "checking", pgettext_lazy("import status", "Dry run under way")
+        CHECKED = "checked", pgettext_lazy("import status", "Checked")
+        IMPORT_QUEUED = "import_queued", pgettext_lazy("import status", "Waiting to import")
+        IMPORTING = "importing", pgettext_lazy("import status", "Importing")
+        IMPORTED = "imported", pgettext_lazy("import status", "Imported")
+        NOT_IMPORTED = (
+            "not_imported",
+            pgettext_lazy("import status", "Not imported: rows were refused"),
+        )
+        FAILED = "failed", pgettext_lazy("import status", "Stopped by an error")
+        EXPIRED = "expired", pgettext_lazy("import status", "Expired before it was imported")
 
     RUNNING = (Status.QUEUED, Status.CHECKING, Status.IMPORT_QUEUED, Status.IMPORTING)
     # Ended: its files are removed.
@@ -61,7 +66,7 @@ class ImportJob(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name = "import"
+        verbose_name = pgettext_lazy("import job", "import")
         indexes = [models.Index(fields=["status", "created_at"])]
 
     def __str__(self) -> str:

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, npgettext
 from import_export.formats.base_formats import CSV, JSON, XLSX, Format
 from import_export.results import Result, RowResult
 from tablib import Dataset
@@ -43,16 +45,23 @@ def read_sheet(data: bytes, file_format: str, *, name: str) -> Dataset:
         content: str | bytes = data if reader.is_binary() else data.decode("utf-8-sig")
         dataset: Dataset = reader.create_dataset(content)
     except Exception as exc:  # each format's parser raises its own errors
-        raise UnreadableFile(f"Cannot read {name} as {file_format.upper()}: {exc}") from exc
+        # Translators: a file's name, its format (CSV, XLSX or JSON), then the parser's error.
+        message = _("Cannot read %(file)s as %(format)s: %(error)s")
+        raise UnreadableFile(
+            message % {"file": name, "format": file_format.upper(), "error": exc}
+        ) from exc
     return dataset
 
 
 def reasons(error: ValidationError) -> list[str]:
     if hasattr(error, "error_dict"):
+        # Translators: a column of the sheet (as the import names it), then why a row's cell
+        # was refused.
+        in_column = _("%(column)s: %(reason)s")
         return [
             message
             if name in (NON_FIELD_ERRORS, "__all__") or name in message
-            else f"{name}: {message}"
+            else in_column % {"column": name, "reason": message}
             for name, messages in error.message_dict.items()
             for message in messages
         ]
@@ -86,14 +95,46 @@ def counts(result: Result) -> Counter[str]:
     return found
 
 
+def outcome_counts(found: Counter[str]) -> str:
+    """How many rows were created, updated, skipped and refused, in words."""
+    created, updated = found["created"], found["updated"]
+    skipped, refused = found["skipped"], found["refused"]
+    parts = [
+        # Translators: counts of a sheet's rows, listed as "3 created, 0 updated, 1 skipped,
+        # 0 refused" (English uses the same words whatever the number).
+        npgettext("import rows", "%(count)s created", "%(count)s created", created)
+        % {"count": created},
+        npgettext("import rows", "%(count)s updated", "%(count)s updated", updated)
+        % {"count": updated},
+        npgettext("import rows", "%(count)s skipped", "%(count)s skipped", skipped)
+        % {"count": skipped},
+        npgettext("import rows", "%(count)s refused", "%(count)s refused", refused)
+        % {"count": refused},
+    ]
+    return ", ".join(parts)
+
+
 def summary(result: Result, *, dry_run: bool) -> str:
     found = counts(result)
-    done = ", ".join(f"{found[o]} {o}" for o in ("created", "updated", "skipped", "refused"))
+    total = result.total_rows
+    values = {"total": total, "done": outcome_counts(found)}
     if found["refused"]:
-        return f"{result.total_rows} rows: {done}. Nothing was saved."
-    if dry_run:
-        return f"{result.total_rows} rows: {done}. Dry run: nothing was saved."
-    return f"{result.total_rows} rows: {done}."
+        text = ngettext(
+            # Translators: "done" lists the rows' outcomes ("3 created, 0 updated, ..."). English
+            # writes "rows" whatever the number.
+            "%(total)s rows: %(done)s. Nothing was saved.",
+            "%(total)s rows: %(done)s. Nothing was saved.",
+            total,
+        )
+    elif dry_run:
+        text = ngettext(
+            "%(total)s rows: %(done)s. Dry run: nothing was saved.",
+            "%(total)s rows: %(done)s. Dry run: nothing was saved.",
+            total,
+        )
+    else:
+        text = ngettext("%(total)s rows: %(done)s.", "%(total)s rows: %(done)s.", total)
+    return text % values
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from typing import Any, ClassVar, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 from import_export import resources
 from import_export.fields import Field
 from import_export.results import Result
@@ -113,14 +114,19 @@ class UnknownValues:
         return found
 
 
-def choice(value: Any, choices: Iterable[tuple[str, str]], *, column: str) -> str:
+def choice(value: Any, choices: Iterable[tuple[str, object]], *, column: str) -> str:
     """A choice by its stored value or its label ("Government agency" is "government")."""
     text = cell_text(value)
     for stored, label in choices:
         if key(text) in (key(stored), key(label)):
             return stored
-    allowed = ", ".join(str(label) for _, label in choices)
-    raise Unmatched(f'Column "{column}": "{text}" is not one of: {allowed}.')
+    allowed = ", ".join(str(label) for _stored, label in choices)
+    raise Unmatched(
+        # Translators: the sheet's column (as the import names it), the cell's text, then the
+        # choices it may name.
+        _('Column "%(column)s": "%(value)s" is not one of: %(allowed)s.')
+        % {"column": column, "value": text, "allowed": allowed}
+    )
 
 
 def names(rows: Iterable[Any], attribute: str = "name") -> str:
@@ -210,7 +216,7 @@ class ServiceResource(resources.ModelResource):
         except MappingError as exc:
             # The admin's form and the command check first; read no row under wrong names.
             dataset.wipe()
-            raise ValueError(f"Column mapping: {exc}") from None
+            raise ValueError(_("Column mapping: %(error)s") % {"error": exc}) from None
         dataset.headers = [self.rename(h) for h in headers]
         self.user = kwargs.get("user")
         # Read afresh: another import may have added rows.
@@ -438,8 +444,12 @@ class CaseResource(ServiceResource):
                 found.append(item)
             elif self.files is None:
                 raise Unmatched(
-                    f'Column "{column}": "{item}" is no web address (http:// or https://), '
-                    "and no files came with the sheet: give a ZIP of the files it names."
+                    _(
+                        'Column "%(column)s": "%(item)s" is no web address (http:// or '
+                        "https://), and no files came with the sheet: give a ZIP of the files "
+                        "it names."
+                    )
+                    % {"column": column, "item": item}
                 )
             else:
                 found.append(self.files.find(item, column=column))
@@ -551,8 +561,15 @@ class CaseResource(ServiceResource):
                 elif isinstance(document, str) and document not in urls:
                     accept_link(url=document, case=case, uploaded_by=user)
             except DocumentRejected as exc:
-                said = f'"{document.name}": ' if isinstance(document, NamedFile) else ""
-                raise services.ServiceError(f'Column "documents": {said}{exc.message}') from None
+                values = {"column": "documents", "reason": exc.message}
+                if isinstance(document, NamedFile):
+                    # Translators: the sheet's column, a file it names, then why the file is
+                    # refused.
+                    message = _('Column "%(column)s": "%(file)s": %(reason)s')
+                    values["file"] = document.name
+                else:
+                    message = _('Column "%(column)s": %(reason)s')
+                raise services.ServiceError(message % values) from None
 
     def attach_file(
         self, case: CaseStudy, files: Bundle, named: NamedFile, user: User, digests: set[str]
@@ -723,8 +740,8 @@ class ParticipationResource(ServiceResource):
 
     def write(self, instance: Participation, is_create: bool) -> Participation:
         if not (instance.event_id and instance.country_id):
-            raise event_services.EventError("Name the event and the country.")
-        participation, _ = event_services.set_participation(
+            raise event_services.EventError(_("Name the event and the country."))
+        participation, _created = event_services.set_participation(
             user=self.user,
             event=instance.event,
             country=instance.country,
@@ -775,16 +792,17 @@ class InvitationResource(ServiceResource):
     def write(self, instance: Invitation, is_create: bool) -> Invitation:
         user = self.user
         if user is None or not user.is_editor:
-            raise country_services.InvitationError("Only editors invite focal points.")
+            raise country_services.InvitationError(_("Only editors invite focal points."))
         if not (instance.country_id and instance.organization_id):
-            raise country_services.InvitationError("Name the country and the organization.")
+            raise country_services.InvitationError(_("Name the country and the organization."))
         organization = instance.organization
         if organization.country_id not in (None, instance.country_id):
             raise country_services.InvitationError(
-                f"{organization} belongs to another country than {instance.country}."
+                _("%(organization)s belongs to another country than %(country)s.")
+                % {"organization": organization, "country": instance.country}
             )
         instance.full_clean(exclude=["digest", "expires_at", "invited_by"])
-        invitation, _ = country_services.invite(
+        invitation, _created = country_services.invite(
             email=instance.email,
             country=instance.country,
             organization=organization,

@@ -15,12 +15,17 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from paks.imports.columns import SEPARATOR, MappingError
 from paks.imports.matching import key
 
 # What a mapped value names, in the order the import lists the values it does not know.
 KINDS = ("country", "organization", "theme", "sdg", "event")
-LINE_FORMAT = "kind: value in the sheet = existing value"
+# Translators: how a line of a value mapping is written, described in words; the editor
+# types the kind in English (country, organization, theme, sdg, event), then ":" and "=".
+LINE_FORMAT = gettext_lazy("kind: value in the sheet = existing value")
 
 
 @dataclass(frozen=True)
@@ -67,26 +72,38 @@ def parse_values(text: str | Sequence[str]) -> ValueMapping:
 
 def _parse_line(number: int, line: str, earlier: Sequence[MappedValue]) -> MappedValue:
     def refused(reason: str) -> MappingError:
-        return MappingError(f"Line {number}: {reason}")
+        # Translators: a line of the value mapping the editor typed, then why it is refused.
+        return MappingError(_("Line %(number)s: %(reason)s") % {"number": number, "reason": reason})
 
+    kinds = ", ".join(KINDS)
     parts = SEPARATOR.split(line, maxsplit=1)
     if len(parts) != 2:
-        raise refused(f'"{line}" is not "{LINE_FORMAT}".')
+        raise refused(_('"%(line)s" is not "%(format)s".') % {"line": line, "format": LINE_FORMAT})
     named, replacement = parts
     kind, colon, value = named.partition(":")
     kind, value, replacement = (" ".join(p.split()) for p in (kind, value, replacement))
     if not (colon and kind):
         raise refused(
-            f'"{line}" names no kind: write "{LINE_FORMAT}", the kind one of {", ".join(KINDS)}.'
+            _('"%(line)s" names no kind: write "%(format)s", the kind one of %(kinds)s.')
+            % {"line": line, "format": LINE_FORMAT, "kinds": kinds}
         )
     if key(kind) not in KINDS:
-        raise refused(f'"{kind}" is no kind of value; the kinds: {", ".join(KINDS)}.')
+        raise refused(
+            _('"%(kind)s" is no kind of value; the kinds: %(kinds)s.')
+            % {"kind": kind, "kinds": kinds}
+        )
     kind = key(kind)
     if not value:
-        raise refused(f'"{line}" gives no value in the sheet.')
+        raise refused(_('"%(line)s" gives no value in the sheet.') % {"line": line})
     if not replacement:
-        raise refused(f'"{line}" gives no existing value to read "{value}" as.')
+        raise refused(
+            _('"%(line)s" gives no existing value to read "%(value)s" as.')
+            % {"line": line, "value": value}
+        )
     for mapped in earlier:
         if mapped.kind == kind and key(mapped.value) == key(value):
-            raise refused(f'{kind} "{value}" is mapped on line {mapped.line} already.')
+            raise refused(
+                _('%(kind)s "%(value)s" is mapped on line %(number)s already.')
+                % {"kind": kind, "value": value, "number": mapped.line}
+            )
     return MappedValue(number, kind, value, replacement)

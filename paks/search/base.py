@@ -16,7 +16,7 @@ from typing import Any, NamedTuple, Protocol
 from django.db.models import QuerySet
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from paks.models import CaseStudy
 from paks.search.query import CONTROL, MAX_QUERY_LENGTH, clean
@@ -58,55 +58,69 @@ class _Reader:
     def one(self, key: str) -> str:
         values = [v.strip() for v in _values(self.data, key)]
         if len(values) > 1:
-            self.note(key, f"Give “{key}” once; the first value was used.")
+            # Translators: %(name)s is a query string parameter, as given (q, sort, page).
+            once = gettext("Give “%(name)s” once; the first value was used.")
+            self.note(key, once % {"name": key})
         if values and not values[0] and key != "q":
-            self.note(key, f"Give “{key}” a value, or leave it out.")
+            self.note(key, gettext("Give “%(name)s” a value, or leave it out.") % {"name": key})
         return values[0] if values else ""
 
     def many(self, key: str) -> tuple[str, ...]:
         values = [v.strip() for v in _values(self.data, key)]
         if not all(values):
-            self.note(key, f"Give “{key}” a value, or leave it out.")
+            self.note(key, gettext("Give “%(name)s” a value, or leave it out.") % {"name": key})
         return tuple(dict.fromkeys(v for v in values if v))
 
-    def numbers(self, key: str, allowed: range, what: str) -> tuple[int, ...]:
+    def numbers(self, key: str, allowed: range, wrong: str) -> tuple[int, ...]:
+        """`wrong`: the problem a value not allowed is noted as, with %(value)s."""
         found = []
         for value in self.many(key):
             if value.isascii() and value.isdigit() and int(value) in allowed:
                 found.append(int(value))
             else:
-                self.note(key, f"“{_shown(value)}” is not {what}; it was left out.")
+                self.note(key, wrong % {"value": _shown(value)})
         return tuple(dict.fromkeys(found))
 
-    def number(self, key: str, allowed: range, default: int, what: str) -> int:
+    def number(self, key: str, allowed: range, default: int, wrong: str) -> int:
+        """`wrong`: the problem a value not allowed is noted as, with %(value)s."""
         value = self.one(key)
         if not value:
             return default
         if value.isascii() and value.isdigit() and int(value) in allowed:
             return int(value)
-        self.note(key, f"“{_shown(value)}” is not {what}.")
+        self.note(key, wrong % {"value": _shown(value)})
         return default
 
     def per_page(self, default: int) -> int:
         """More than a page shows is the most it shows, said as a problem."""
-        size = self.number("per_page", range(1, 10**6), default, "a number of results")
+        wrong = gettext("“%(value)s” is not a number of results.")
+        size = self.number("per_page", range(1, 10**6), default, wrong)
         if size > MAX_PER_PAGE:
-            self.note("per_page", f"A page shows at most {MAX_PER_PAGE} results.")
+            self.note(
+                "per_page",
+                gettext("A page shows at most %(number)s results.") % {"number": MAX_PER_PAGE},
+            )
         return min(size, MAX_PER_PAGE)
 
     def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
         value = self.one(key)
         if value and value not in choices:
-            self.note(key, f"“{_shown(value)}” is not one of {', '.join(choices)}.")
+            # Translators: %(choices)s are the values allowed, as given: relevance, newest, ...
+            wrong = gettext("“%(value)s” is not one of %(choices)s.")
+            self.note(key, wrong % {"value": _shown(value), "choices": ", ".join(choices)})
             return default
         return value or default
 
     def query(self) -> str:
         q = self.one("q")
         if CONTROL.search(q):
-            self.note("q", "The words had control characters; they were read as spaces.")
+            self.note("q", gettext("The words had control characters; they were read as spaces."))
         if len(" ".join(CONTROL.sub(" ", q).split())) > MAX_QUERY_LENGTH:
-            self.note("q", f"Only the first {MAX_QUERY_LENGTH} characters were searched.")
+            self.note(
+                "q",
+                gettext("Only the first %(number)s characters were searched.")
+                % {"number": MAX_QUERY_LENGTH},
+            )
         return clean(q)
 
     def codes(self) -> tuple[str, ...]:
@@ -115,7 +129,8 @@ class _Reader:
             if len(value) == 3 and value.isascii() and value.isalpha():
                 found.append(value.upper())
             else:
-                self.note("country", f"“{_shown(value)}” is not a three-letter country code.")
+                wrong = gettext("“%(value)s” is not a three-letter country code.")
+                self.note("country", wrong % {"value": _shown(value)})
         return tuple(dict.fromkeys(found))
 
     def groups(self) -> tuple[str, ...]:
@@ -124,7 +139,9 @@ class _Reader:
             if value.lower() in GROUPS:
                 found.append(value.lower())
             else:
-                self.note("group", f"“{_shown(value)}” is not one of ldc, lldc, sids.")
+                # Translators: ldc, lldc and sids are values of the query string, as given.
+                wrong = gettext("“%(value)s” is not one of ldc, lldc, sids.")
+                self.note("group", wrong % {"value": _shown(value)})
         return tuple(dict.fromkeys(found))
 
     def flag(self, key: str) -> bool:
@@ -132,7 +149,8 @@ class _Reader:
         if value in ("", "true", "1", "yes", "on"):
             return True
         if value not in ("false", "0", "no", "off"):
-            self.note(key, f"“{_shown(value)}” is neither true nor false.")
+            wrong = gettext("“%(value)s” is neither true nor false.")
+            self.note(key, wrong % {"value": _shown(value)})
             return True
         return False
 
@@ -179,12 +197,20 @@ class CaseSearch:
             region=read.many("region"),
             group=read.groups(),
             theme=read.many("theme"),
-            sdg=read.numbers("sdg", range(1, 18), "an SDG number (1 to 17)"),
-            year=read.numbers("year", YEARS, "a year"),
+            sdg=read.numbers(
+                "sdg",
+                range(1, 18),
+                gettext("“%(value)s” is not an SDG number (1 to 17); it was left out."),
+            ),
+            year=read.numbers(
+                "year", YEARS, gettext("“%(value)s” is not a year; it was left out.")
+            ),
             organization=read.many("organization"),
             event=read.many("event"),
             sort=read.choice("sort", SORTS, "relevance"),
-            page=read.number("page", range(1, 10**6), 1, "a page number"),
+            page=read.number(
+                "page", range(1, 10**6), 1, gettext("“%(value)s” is not a page number.")
+            ),
             per_page=read.per_page(per_page),
             facets=read.flag("facets"),
         )

@@ -24,6 +24,7 @@ from django.db.models.options import Options
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from countries.models import Country, Organization
 from events.models import Event
@@ -439,10 +440,13 @@ def known_values(search: CaseSearch, labels: Labels) -> tuple[CaseSearch, Proble
     """
     problems = list(search.problems)
 
-    def keep(facet: str, values: tuple[T, ...], existing: Container[T], what: str) -> tuple[T, ...]:
+    def keep(
+        facet: str, values: tuple[T, ...], existing: Container[T], missing: str
+    ) -> tuple[T, ...]:
+        """`missing`: the problem a value that names nothing is noted as, with %(value)s."""
         for value in values:
             if value not in existing:
-                problems.append((facet, f"There is no {what} “{value}”; it was left out."))
+                problems.append((facet, missing % {"value": value}))
         return tuple(v for v in values if v in existing)
 
     def slugs(rows: QuerySet[Any], wanted: tuple[str, ...]) -> set[str]:
@@ -453,16 +457,41 @@ def known_values(search: CaseSearch, labels: Labels) -> tuple[CaseSearch, Proble
         return search, search.problems  # nothing to check (most searches)
     known = dataclasses.replace(
         search,
-        country=keep("country", search.country, labels.country_codes, "country with the code"),
-        region=keep("region", search.region, labels.region_names, "region"),
-        theme=keep("theme", search.theme, labels.theme_slugs, "theme"),
-        sdg=keep("sdg", search.sdg, labels.sdgs, "SDG"),
+        country=keep(
+            "country",
+            search.country,
+            labels.country_codes,
+            gettext("There is no country with the code “%(value)s”; it was left out."),
+        ),
+        region=keep(
+            "region",
+            search.region,
+            labels.region_names,
+            gettext("There is no region “%(value)s”; it was left out."),
+        ),
+        theme=keep(
+            "theme",
+            search.theme,
+            labels.theme_slugs,
+            gettext("There is no theme “%(value)s”; it was left out."),
+        ),
+        sdg=keep(
+            "sdg",
+            search.sdg,
+            labels.sdgs,
+            gettext("There is no SDG “%(value)s”; it was left out."),
+        ),
         organization=keep(
             "organization",
             search.organization,
             slugs(Organization.objects.all(), search.organization),
-            "organization",
+            gettext("There is no organization “%(value)s”; it was left out."),
         ),
-        event=keep("event", search.event, slugs(Event.objects.public(), search.event), "event"),
+        event=keep(
+            "event",
+            search.event,
+            slugs(Event.objects.public(), search.event),
+            gettext("There is no event “%(value)s”; it was left out."),
+        ),
     )
     return dataclasses.replace(known, problems=tuple(problems)), tuple(problems)

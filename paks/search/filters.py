@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from django.db import connection
+from django.utils.translation import gettext, pgettext_lazy
 
 from countries.models import Country, Organization
 from paks.models import CaseStudy
@@ -25,7 +26,12 @@ from paks.search.db import reading
 from paks.search.models import THEME_BITS
 from taxonomy.models import SDG, Theme
 
-GROUP_LABELS = {"ldc": "LDC", "lldc": "LLDC", "sids": "SIDS"}
+# Shown as the group facet's values, in the page's language (see _labelled).
+GROUP_LABELS = {
+    "ldc": pgettext_lazy("abbreviation of Least developed countries", "LDC"),
+    "lldc": pgettext_lazy("abbreviation of Landlocked developing countries", "LLDC"),
+    "sids": pgettext_lazy("abbreviation of Small island developing States", "SIDS"),
+}
 
 # How each sort orders the matches `m`; relevance also needs a `score` (higher is better).
 ORDER = {
@@ -455,13 +461,19 @@ def _labelled(
             countries = labels.countries
             return [(c.iso3, c.name, n) for key, n in found if (c := countries.get(key))]
         case "group":
-            return [(key, GROUP_LABELS[key], n) for key, n in found]
+            return [(key, str(GROUP_LABELS[key]), n) for key, n in found]
         case "theme":
             themes = labels.themes
             return [(*t, n) for key, n in found if (t := themes.get(key))]
         case "sdg":
             sdgs = labels.sdgs
-            return [(str(key), f"SDG {key}: {sdgs[key]}", n) for key, n in found if key in sdgs]
+            # Translators: a Sustainable Development Goal by its number and short title.
+            label = gettext("SDG %(number)s: %(title)s")
+            return [
+                (str(key), label % {"number": key, "title": sdgs[key]}, n)
+                for key, n in found
+                if key in sdgs
+            ]
         case "organization":
             return [(*o, n) for key, n in found if (o := organizations.get(key))]
     return [(str(key), str(key), n) for key, n in found]  # region, year

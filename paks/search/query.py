@@ -14,6 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from paks.search.text import terms
 
 MAX_QUERY_LENGTH = 500
@@ -98,7 +100,9 @@ def parse(q: str) -> ParsedQuery:
         if not found:
             continue  # punctuation or operators alone
         if count >= MAX_TERMS:
-            parsed.message = f"Only the first {MAX_TERMS} words were searched."
+            parsed.message = gettext("Only the first %(number)s words were searched.") % {
+                "number": MAX_TERMS
+            }
             break
         term = Term(typed=typed, terms=found)
         count += 1
@@ -111,7 +115,7 @@ def parse(q: str) -> ParsedQuery:
         pending_or = False
     if parsed.is_empty:
         parsed.excluded.clear()
-        parsed.message = (
+        parsed.message = gettext(
             "Type at least one word to look for: exclusions and signs alone find nothing."
         )
     return parsed

@@ -15,6 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import QueryDict
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -89,14 +90,17 @@ def facet_items(context: dict[str, Any], name: str, values: Iterable[Any]) -> Sa
     Written here rather than looped over in the template: a search page lists some sixty
     values, and the template's nodes for each took a third of the page's time."""
     items = []
+    # Translators: read out before a chosen filter value, which the link removes.
+    remove = gettext("Remove filter:")
     for value in values:
         href = query_toggle(context, name, value.value)
         if value.selected:
             item = format_html(
                 '<li><a href="{}" aria-current="true" class="selected">'
-                '<span class="visually-hidden">Remove filter: </span>{}</a> '
+                '<span class="visually-hidden">{} </span>{}</a> '
                 '<span class="muted">({})</span></li>',
                 href,
+                remove,
                 value.label,
                 value.count,
             )
@@ -178,4 +182,30 @@ def thumbnail_alt(document: Any) -> str:
     """Words for a document's thumbnail: a picture's own title, or which page it shows."""
     if document.media_type.startswith("image/") or document.kind == "photo":
         return str(document.title)
-    return f"First {document.page_unit} of “{document.title}”"
+    unit = document.page_unit
+    if unit == "slide":
+        text = gettext("First slide of “%(title)s”")
+    elif unit == "sheet":
+        text = gettext("First sheet of “%(title)s”")
+    else:
+        text = gettext("First page of “%(title)s”")
+    return text % {"title": document.title}
+
+
+def _attr(item: Any, name: str) -> Any:
+    """As a template's `item.name`: a key of a mapping, else an attribute."""
+    return item[name] if isinstance(item, Mapping) else getattr(item, name)
+
+
+@register.simple_tag
+def link_list(items: Iterable[Any], separator: str = "; ") -> SafeString:
+    """Links to each item's `path`, named by its `title`, escaped: a list to place inside a
+    translated sentence, where a template loop cannot go."""
+    links = ((_attr(i, "path"), _attr(i, "title")) for i in items)
+    return format_html_join(separator, '<a href="{}">{}</a>', links)
+
+
+@register.filter
+def names(items: Iterable[Any]) -> str:
+    """The items' `name`s, one after the other: a list to place inside a translated sentence."""
+    return ", ".join(str(_attr(item, "name")) for item in items)

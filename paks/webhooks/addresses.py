@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 LOOPBACK_NAMES = {"localhost", "localhost."}
 
@@ -36,7 +37,9 @@ def _addresses(host: str, port: int) -> set[str]:
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise ValidationError(f"The host {host} could not be found.") from exc
+        raise ValidationError(
+            gettext("The host %(host)s could not be found.") % {"host": host}
+        ) from exc
     return {str(info[4][0]) for info in found}
 
 
@@ -46,19 +49,23 @@ def check_url(url: str) -> None:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise ValidationError("Enter a valid URL.") from exc
+        raise ValidationError(gettext("Enter a valid URL.")) from exc
     host = parts.hostname or ""
     if parts.scheme not in {"https", "http"} or not host:
-        raise ValidationError("Enter an https:// URL.")
+        raise ValidationError(gettext("Enter an https:// URL."))
     if parts.username or parts.password:
-        raise ValidationError("The URL must not contain a user name or password.")
+        raise ValidationError(gettext("The URL must not contain a user name or password."))
     if _local_allowed() and _is_loopback(host):
         return  # local development: this machine, over http or https
     if parts.scheme != "https":
-        raise ValidationError("Webhook URLs must use https://.")
+        raise ValidationError(gettext("Webhook URLs must use https://."))
     for address in _addresses(host, port or 443):
         if not ipaddress.ip_address(address.split("%")[0]).is_global:
             raise ValidationError(
-                f"The host {host} resolves to {address}, a private or local address; "
-                "webhooks are sent to public addresses only."
+                gettext(
+                    # Translators: %(address)s is an IP address, e.g. 10.0.0.5.
+                    "The host %(host)s resolves to %(address)s, a private or local address; "
+                    "webhooks are sent to public addresses only."
+                )
+                % {"host": host, "address": address}
             )

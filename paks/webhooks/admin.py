@@ -11,6 +11,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from paks.webhooks import EVENTS
 from paks.webhooks.delivery import retry_now, send_test
@@ -19,9 +21,12 @@ from paks.webhooks.services import save_endpoint
 
 
 class EndpointForm(forms.ModelForm[Endpoint]):
-    url = forms.URLField(label="URL", max_length=500, assume_scheme="https")
+    url = forms.URLField(label=gettext_lazy("URL"), max_length=500, assume_scheme="https")
     events = forms.MultipleChoiceField(
-        choices=[(name, name) for name in EVENTS], widget=forms.CheckboxSelectMultiple
+        label=gettext_lazy("Events"),
+        # The events' names, as deliveries carry them: not translated.
+        choices=[(name, name) for name in EVENTS],
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
@@ -52,16 +57,19 @@ class EndpointAdmin(admin.ModelAdmin[Endpoint]):
     ]
     actions = ["send_test_ping"]
 
-    @admin.display(description="events")
+    @admin.display(description=gettext_lazy("events"))
     def event_list(self, obj: Endpoint) -> str:
         return ", ".join(obj.events)
 
-    @admin.display(description="deliveries")
+    @admin.display(description=gettext_lazy("deliveries"))
     def log(self, obj: Endpoint) -> str:
         if not obj.pk:
             return "-"
         url = reverse("admin:webhooks_delivery_changelist") + f"?endpoint__id__exact={obj.pk}"
-        return format_html('<a href="{}">{} deliveries</a>', url, obj.deliveries.count())
+        count = obj.deliveries.count()
+        # Translators: English writes "deliveries" whatever the number.
+        shown = ngettext("%(count)s deliveries", "%(count)s deliveries", count)
+        return format_html('<a href="{}">{}</a>', url, shown % {"count": count})
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # The key signs the owner's deliveries; only the owner reads it.
@@ -71,15 +79,24 @@ class EndpointAdmin(admin.ModelAdmin[Endpoint]):
     def save_model(self, request: HttpRequest, obj: Endpoint, form: Any, change: bool) -> None:
         save_endpoint(obj)
 
-    @admin.action(description="Send a test ping to the selected endpoints", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Send a test ping to the selected endpoints"),
+        permissions=["change"],
+    )
     def send_test_ping(self, request: HttpRequest, queryset: QuerySet[Endpoint]) -> None:
         for endpoint in queryset:
             delivery = send_test(endpoint)
             if delivery.status == Delivery.Status.SUCCEEDED:
-                message = f"Test ping to {endpoint.url}: answered {delivery.response_code}."
+                message = _("Test ping to %(url)s: answered %(code)s.") % {
+                    "url": endpoint.url,
+                    "code": delivery.response_code,
+                }
                 self.message_user(request, message, messages.SUCCESS)
             else:
-                message = f"Test ping to {endpoint.url} failed: {delivery.error or 'no answer'}"
+                message = _("Test ping to %(url)s failed: %(error)s") % {
+                    "url": endpoint.url,
+                    "error": delivery.error or _("no answer"),
+                }
                 self.message_user(request, message, messages.ERROR)
 
 
@@ -112,11 +129,15 @@ class DeliveryAdmin(admin.ModelAdmin[Delivery]):
     def has_retry_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("webhooks.change_delivery")
 
-    @admin.action(description="Retry the selected deliveries now", permissions=["retry"])
+    @admin.action(
+        description=gettext_lazy("Retry the selected deliveries now"), permissions=["retry"]
+    )
     def send_again(self, request: HttpRequest, queryset: QuerySet[Delivery]) -> None:
         count = retry_now(queryset)
-        self.message_user(
-            request,
-            f"{count} deliveries queued again (only failed or pending ones to active endpoints).",
-            messages.SUCCESS,
+        message = ngettext(
+            # Translators: English writes "deliveries" whatever the number.
+            "%(count)s deliveries queued again (only failed or pending ones to active endpoints).",
+            "%(count)s deliveries queued again (only failed or pending ones to active endpoints).",
+            count,
         )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import ngettext
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -67,7 +68,12 @@ class EndpointSerializer(serializers.ModelSerializer[Endpoint]):
             owned = Endpoint.objects.filter(owner=request.user).count()
             if owned >= MAX_ENDPOINTS_PER_OWNER:
                 raise serializers.ValidationError(
-                    f"You have {owned} webhook endpoints, the most allowed; remove one first."
+                    ngettext(
+                        "You have %(count)d webhook endpoint, the most allowed; remove one first.",
+                        "You have %(count)d webhook endpoints, the most allowed; remove one first.",
+                        owned,
+                    )
+                    % {"count": owned}
                 )
         return attrs
 

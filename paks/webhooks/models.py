@@ -8,6 +8,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from countries.models import countries_of
@@ -26,15 +29,35 @@ def new_secret() -> str:
 
 
 def validate_events(value: Any) -> None:
+    events = ", ".join(EVENTS)
     if not isinstance(value, list) or not value:
-        raise ValidationError("Choose at least one event: " + ", ".join(EVENTS) + ".")
+        raise ValidationError(
+            # Translators: %(events)s lists the event names (case.published ...); keep them.
+            gettext("Choose at least one event: %(events)s.") % {"events": events}
+        )
     unknown = [name for name in value if name not in EVENTS]
     if unknown:
         raise ValidationError(
-            f"Unknown event {unknown[0]!r}; the events are " + ", ".join(EVENTS) + "."
+            gettext("Unknown event %(event)s; the events are %(events)s.")
+            % {"event": repr(unknown[0]), "events": events}
         )
     if len(set(value)) != len(value):
-        raise ValidationError("Name each event once.")
+        raise ValidationError(gettext("Name each event once."))
+
+
+def _events_help_text() -> str:
+    # Translators: %(events)s lists the event names (case.published ...); keep them.
+    return gettext("Event names: %(events)s.") % {"events": ", ".join(EVENTS)}
+
+
+def _active_help_text() -> str:
+    return ngettext(
+        "Turned off by itself after %(count)d delivery in a row failed every attempt; "
+        "tick to send again.",
+        "Turned off by itself after %(count)d deliveries in a row failed every attempt; "
+        "tick to send again.",
+        DEACTIVATE_AFTER,
+    ) % {"count": DEACTIVATE_AFTER}
 
 
 class Endpoint(models.Model):
@@ -43,24 +66,23 @@ class Endpoint(models.Model):
     and its own countries' (never another country's drafts)."""
 
     owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="webhook_endpoints")
-    url = models.URLField("URL", max_length=500, validators=[check_url])
+    url = models.URLField(_("URL"), max_length=500, validators=[check_url])
     description = models.CharField(max_length=200, blank=True)
     events = models.JSONField(
         default=list,
         validators=[validate_events],
-        help_text="Event names: " + ", ".join(EVENTS) + ".",
+        help_text=lazy(_events_help_text, str)(),
     )
     # Kept as it is, not hashed: every delivery is signed with it.
     secret = models.CharField(max_length=64, default=new_secret, editable=False)
     active = models.BooleanField(
         default=True,
-        help_text=f"Turned off by itself after {DEACTIVATE_AFTER} deliveries in a row failed "
-        "every attempt; tick to send again.",
+        help_text=lazy(_active_help_text, str)(),
     )
     consecutive_failures = models.PositiveIntegerField(
         default=0,
         editable=False,
-        help_text="Deliveries that failed for good since the last success.",
+        help_text=_("Deliveries that failed for good since the last success."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -78,18 +100,21 @@ class Endpoint(models.Model):
 def scope_of(owner: User) -> str:
     """Whose items an owner's endpoints hear of, as the owner's role decides today."""
     if roles.is_editor(owner):
-        return "every country"
+        return gettext("every country")
     own = ", ".join(countries_of(owner).order_by("iso3").values_list("iso3", flat=True))
-    return f"public items and those of {own}" if own else "public items"
+    if not own:
+        return gettext("public items")
+    # Translators: %(countries)s lists ISO 3166 alpha-3 codes, e.g. "KOR, PHL".
+    return gettext("public items and those of %(countries)s") % {"countries": own}
 
 
 class Delivery(models.Model):
     """One event for one endpoint, with every attempt to send it (the same id each time)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", pgettext_lazy("delivery status", "Pending")
+        SUCCEEDED = "succeeded", pgettext_lazy("delivery status", "Succeeded")
+        FAILED = "failed", pgettext_lazy("delivery status", "Failed")
 
     endpoint = models.ForeignKey(Endpoint, on_delete=models.CASCADE, related_name="deliveries")
     event = models.CharField(max_length=40)
@@ -105,7 +130,7 @@ class Delivery(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name_plural = "deliveries"
+        verbose_name_plural = _("deliveries")
         constraints = [
             # An event reaches an endpoint once: emit records one delivery per endpoint.
             models.UniqueConstraint(

@@ -1,0 +1,40 @@
+"""Names of countries and of the UN's M49 regions in each of the portal's languages.
+
+English names are M49's own, as stored (`Country.name`, `region_name` …). The other five
+languages take CLDR's names, which Babel carries: CLDR keys countries by ISO 3166 alpha-2 and
+regions by their M49 codes (`002` Africa, `014` Eastern Africa, `419` Latin America and the
+Caribbean), so no name is typed by hand. A code CLDR lacks keeps the English name.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+
+from babel import Locale
+from django.conf import settings
+from django.utils.translation import get_language, to_locale
+
+
+@functools.cache
+def _territories(language: str) -> Mapping[str, str]:
+    return Locale.parse(to_locale(language)).territories
+
+
+def territory(code: str, english: str, language: str | None = None) -> str:
+    """A country's (ISO alpha-2) or a region's (M49 code) name in `language`, by default
+    the language of the request."""
+    language = language or get_language() or settings.LANGUAGE_CODE
+    if language == settings.LANGUAGE_CODE or not code:
+        return english
+    return _territories(language).get(code, english)
+
+
+def every_name(code: str, english: str) -> list[str]:
+    """The name in each of the portal's languages, English first, each once."""
+    names = [english]
+    for language, _name in settings.LANGUAGES:
+        name = territory(code, english, language)
+        if name not in names:
+            names.append(name)
+    return names
