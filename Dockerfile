@@ -20,7 +20,9 @@ RUN pip install -r requirements/prod.txt
 COPY . .
 RUN pip install --no-deps .
 # Collecting static files needs no secret: the embedded defaults are enough at build time.
-RUN python manage.py collectstatic --noinput --verbosity 0 \
+# The interface's translations, compiled by Babel.
+RUN pybabel -q compile --domain django --directory locale \
+    && python manage.py collectstatic --noinput --verbosity 0 \
     && mkdir -p /app/media && chown -R paks:paks /app/media
 
 USER paks

@@ -15,7 +15,7 @@ PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejav
 PDF_CHECK = @{ ldconfig -p 2>/dev/null || /sbin/ldconfig -p; } 2>/dev/null | grep -q libpangoft2-1.0 \
 	|| echo "Pango not found: event proceedings cannot be made as PDF (apt-get install $(PDF_PACKAGES))"
 
-.PHONY: run test install setup data lint format check clean
+.PHONY: run test install messages setup data lint format check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,12 @@ $(STAMP): pyproject.toml $(LOCK) | $(BIN)/python
 
 install: $(STAMP)
 
-setup: install
+# The interface's translations (locale/<language>/LC_MESSAGES/django.po), compiled for gettext
+# by Babel, so that no gettext tools are needed to run or test the portal.
+messages: install
+	$(BIN)/pybabel -q compile --domain django --directory locale
+
+setup: messages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput --verbosity 0
 
@@ -61,7 +66,7 @@ $(AXE): tests/browser/package-lock.json
 
 # Browser tests run when Chromium is installed (apt-get install chromium); pytest lists
 # them as skipped, with the reason, when it is not.
-test: install $(AXE)
+test: messages $(AXE)
 	@command -v chromium >/dev/null || echo "Chromium not found: browser tests will be skipped (apt-get install chromium)"
 	$(PDF_CHECK)
 	$(BIN)/pytest
