@@ -7,14 +7,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Avg, Q
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.charts import Series, legend, line_chart
 from countries.models import Country, EGovScore
 
-SOURCE = "United Nations E-Government Survey (UN DESA)"
+SOURCE = gettext_lazy("United Nations E-Government Survey (UN DESA)")
 SOURCE_URL = "https://publicadministration.un.org/egovkb/en-us/Data-Center"
-METHOD_NOTE = (
+METHOD_NOTE = gettext_lazy(
     "The index was called the E-Government Readiness Index until the 2008 edition and has "
     "been the E-Government Development Index (EGDI) since 2010. Its three components, the "
     "Online Service, Human Capital and Telecommunication Infrastructure indices, have had "
@@ -23,13 +26,22 @@ METHOD_NOTE = (
     "assessed in that edition. Read a change between editions as a change of standing "
     "among countries rather than as an exact measure."
 )
-GROUP_NAMES = {"ldc": "LDC", "lldc": "LLDC", "sids": "SIDS"}
+GROUP_NAMES = {
+    "ldc": pgettext_lazy("abbreviation of Least developed countries", "LDC"),
+    "lldc": pgettext_lazy("abbreviation of Landlocked developing countries", "LLDC"),
+    "sids": pgettext_lazy("abbreviation of Small island developing States", "SIDS"),
+}
 COMPONENTS = (
-    ("osi", "Online Service Index"),
-    ("hci", "Human Capital Index"),
-    ("tii", "Telecommunication Infrastructure Index"),
-    ("epi", "E-Participation Index"),
+    ("osi", gettext_lazy("Online Service Index")),
+    ("hci", gettext_lazy("Human Capital Index")),
+    ("tii", gettext_lazy("Telecommunication Infrastructure Index")),
+    ("epi", gettext_lazy("E-Participation Index")),
 )
+
+
+def _index(value: float) -> str:
+    """An index (0 to 1) as the language writes a number: 0.85, 0,85."""
+    return number_format(value, 2)
 
 
 def _float(value: Decimal | float | None) -> float | None:
@@ -59,7 +71,7 @@ class History:
     @property
     def egdi_series(self) -> list[Series]:
         own = Series(
-            self.country.name,
+            self.country.local_name,
             [(e.year, _float(e.score.egdi) if e.score else None) for e in self.editions],
             emphasis=True,
         )
@@ -84,8 +96,12 @@ class History:
 
     def egdi_chart(self) -> SafeString:
         return line_chart(
-            title=f"E-Government Development Index of {self.country.name}, "
-            f"{self.editions[0].year} to {self.editions[-1].year}",
+            title=_("E-Government Development Index of %(country)s, %(first)s to %(last)s")
+            % {
+                "country": self.country.local_name,
+                "first": self.editions[0].year,
+                "last": self.editions[-1].year,
+            },
             description=self.summary(),
             series=self.egdi_series,
             x_ticks=[e.year for e in self.editions],
@@ -97,10 +113,13 @@ class History:
 
     def components_chart(self) -> SafeString:
         return line_chart(
-            title=f"Components of the index for {self.country.name}",
-            description="The Online Service, Human Capital, Telecommunication Infrastructure "
-            "and E-Participation indices of each edition, from 0 to 1; the table below gives "
-            "every figure.",
+            title=_("Components of the index for %(country)s")
+            % {"country": self.country.local_name},
+            description=_(
+                "The Online Service, Human Capital, Telecommunication Infrastructure "
+                "and E-Participation indices of each edition, from 0 to 1; the table below gives "
+                "every figure."
+            ),
             series=self.component_series,
             x_ticks=[e.year for e in self.editions],
             y_ticks=[0, 0.25, 0.5, 0.75, 1],
@@ -113,23 +132,45 @@ class History:
         """The history in a sentence or two: from where to where, and against the averages."""
         scored = self.scored
         if not scored:
-            return f"{self.country.name} has not been assessed by the survey."
+            return _("%(country)s has not been assessed by the survey.") % {
+                "country": self.country.local_name
+            }
         first, last = scored[0], scored[-1]
         assert first.score is not None and last.score is not None
         start, end = float(first.score.egdi), float(last.score.egdi)
+        figures = {
+            "start": _index(start),
+            "end": _index(end),
+            "first": first.year,
+            "last": last.year,
+            "rank": last.score.rank,
+        }
+        ranked = bool(last.score.rank)
         if first is last:
-            sentences = [f"EGDI {end:.2f} in {last.year}."]
-        else:
-            verb = "rose" if end > start + 0.005 else "fell" if end < start - 0.005 else "stayed"
-            if verb == "stayed":
-                sentences = [f"EGDI stayed near {end:.2f} from {first.year} to {last.year}"]
+            sentence = _("EGDI %(end)s in %(last)s.")
+        elif end > start + 0.005:
+            if ranked:
+                sentence = _(
+                    "EGDI rose from %(start)s in %(first)s to %(end)s in %(last)s, "
+                    "ranked %(rank)s in %(last)s."
+                )
             else:
-                sentences = [
-                    f"EGDI {verb} from {start:.2f} in {first.year} to {end:.2f} in {last.year}"
-                ]
-            if last.score.rank:
-                sentences[0] += f", ranked {last.score.rank} in {last.year}"
-            sentences[0] += "."
+                sentence = _("EGDI rose from %(start)s in %(first)s to %(end)s in %(last)s.")
+        elif end < start - 0.005:
+            if ranked:
+                sentence = _(
+                    "EGDI fell from %(start)s in %(first)s to %(end)s in %(last)s, "
+                    "ranked %(rank)s in %(last)s."
+                )
+            else:
+                sentence = _("EGDI fell from %(start)s in %(first)s to %(end)s in %(last)s.")
+        elif ranked:
+            sentence = _(
+                "EGDI stayed near %(end)s from %(first)s to %(last)s, ranked %(rank)s in %(last)s."
+            )
+        else:
+            sentence = _("EGDI stayed near %(end)s from %(first)s to %(last)s.")
+        sentences = [sentence % figures]
         sentences += [self._standing(name) for name in self.comparisons]
         return " ".join(s for s in sentences if s)
 
@@ -147,10 +188,21 @@ class History:
         since = len(above) - 1
         while since > 0 and above[since - 1] == now:
             since -= 1
-        where = "Above" if now else "Below"
         if since == 0:
-            return f"{where} the {name} in every edition since {pairs[0][0]}."
-        return f"{where} the {name} since {pairs[since][0]}."
+            if now:
+                sentence = _("Above the %(average)s in every edition since %(year)s.")
+            else:
+                sentence = _("Below the %(average)s in every edition since %(year)s.")
+            return sentence % {"average": name, "year": pairs[0][0]}
+        if now:
+            return _("Above the %(average)s since %(year)s.") % {
+                "average": name,
+                "year": pairs[since][0],
+            }
+        return _("Below the %(average)s since %(year)s.") % {
+            "average": name,
+            "year": pairs[since][0],
+        }
 
 
 def survey_history(country: Country) -> History:
@@ -158,11 +210,15 @@ def survey_history(country: Country) -> History:
     averages, and the country's scores (prefetched by the page)."""
     scores = {s.survey_year: s for s in country.egov_scores.all()}
     comparisons: dict[str, Q] = {}
+    # Translators: the average of a region's or a UN grouping's countries, e.g. "Asia average".
+    average = _("%(group)s average")
     if country.region_name:
-        comparisons[f"{country.region_name} average"] = Q(country__region_name=country.region_name)
+        comparisons[average % {"group": country.local_region_name}] = Q(
+            country__region_name=country.region_name
+        )
     for flag, label in GROUP_NAMES.items():
         if getattr(country, f"is_{flag}"):
-            comparisons[f"{label} average"] = Q(**{f"country__is_{flag}": True})
+            comparisons[average % {"group": label}] = Q(**{f"country__is_{flag}": True})
     aliases = {name: f"average_{n}" for n, name in enumerate(comparisons)}
     rows = (
         EGovScore.objects.order_by("survey_year")

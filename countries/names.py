@@ -8,7 +8,9 @@ Caribbean), so no name is typed by hand. A code CLDR lacks keeps the English nam
 
 from __future__ import annotations
 
+import csv
 import functools
+import unicodedata
 from collections.abc import Mapping
 
 from babel import Locale
@@ -38,3 +40,30 @@ def every_name(code: str, english: str) -> list[str]:
         if name not in names:
             names.append(name)
     return names
+
+
+def sort_key(name: str) -> str:
+    """An order for names in any of the languages: letters without their accents, case
+    folded ("Égypte" among the E's, "Åland" among the A's)."""
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)
+    ).casefold()
+
+
+@functools.cache
+def _region_codes() -> dict[str, str]:
+    """M49's regions, sub-regions and intermediate regions: code by English name."""
+    from countries.reference import M49_CSV  # the table the countries are loaded from
+
+    codes = {}
+    with M49_CSV.open(encoding="utf-8-sig", newline="") as f:
+        for row in csv.DictReader(f):
+            for level in ("Region", "Sub-region", "Intermediate Region"):
+                if row[f"{level} Code"].strip():
+                    codes[row[f"{level} Name"].strip()] = row[f"{level} Code"].strip()
+    return codes
+
+
+def region(english: str, language: str | None = None) -> str:
+    """An M49 region's name (as stored, in English) in `language`, by default the request's."""
+    return territory(_region_codes().get(english, ""), english, language)

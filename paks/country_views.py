@@ -7,14 +7,16 @@ from typing import Any
 
 import django_filters
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView
 
 from core.charts import Series, legend, line_chart
 from core.lists import SHOWN, first, window
 from countries.insight import METHOD_NOTE, SOURCE, SOURCE_URL, History, survey_history
 from countries.models import Country, EGovScore, FocalPoint, Organization
+from countries.names import sort_key
 from events.models import Participation
 from paks.counts import case_counts
 from paks.models import CaseStudy, Document
@@ -79,9 +81,14 @@ class CountryListView(ListView):
         countries = list(context["countries"])
         for country in countries:
             country.case_count = counts.get(country.pk, 0)
+        # Regions in M49's order, and countries in each by their name in the page's language.
         context["regions"] = [
-            (region or _("Other areas"), list(rows))
-            for region, rows in groupby(countries, key=lambda c: c.region_name)
+            (
+                rows[0].local_region_name if region else _("Other areas"),
+                sorted(rows, key=lambda c: sort_key(c.local_name)),
+            )
+            for region, group in groupby(countries, key=lambda c: c.region_name)
+            if (rows := list(group))
         ]
         context["group"] = self.request.GET.get("group", "")
         return context
@@ -266,21 +273,24 @@ def _named_countries(asked: list[str]) -> tuple[list[Country], list[str]]:
 def _comparison(countries: list[Country]) -> dict[str, Any]:
     years = sorted({s.survey_year for c in countries for s in c.egov_scores.all()})
     by_year = {c.pk: {s.survey_year: s for s in c.egov_scores.all()} for c in countries}
-    series = [Series(c.name, [(y, _egdi(by_year[c.pk].get(y))) for y in years]) for c in countries]
-    names = ", ".join(c.name for c in countries)
+    series = [
+        Series(c.local_name, [(y, _egdi(by_year[c.pk].get(y))) for y in years]) for c in countries
+    ]
+    names = ", ".join(c.local_name for c in countries)
     rows = [(year, [by_year[c.pk].get(year) for c in countries]) for year in years]
     themes = (
         CaseStudy.objects.published()
         .filter(country__in=countries, themes__isnull=False)
-        .values("themes__slug", "themes__name", "country_id")
+        .values("themes__slug", "themes__name", "themes__translations", "country_id")
         .annotate(n=Count("pk"))
         .order_by("themes__name")
     )
     by_theme: dict[tuple[str, str], dict[int, int]] = {}
+    language = get_language()
     for row in themes:
-        by_theme.setdefault((row["themes__slug"], row["themes__name"]), {})[row["country_id"]] = (
-            row["n"]
-        )
+        local = row["themes__translations"].get(language, {}).get("name") or row["themes__name"]
+        by_theme.setdefault((row["themes__slug"], local), {})[row["country_id"]] = row["n"]
+    by_theme = dict(sorted(by_theme.items(), key=lambda item: sort_key(item[0][1])))
     attended = dict(
         Participation.objects.filter(country__in=countries, event__is_public=True)
         .values_list("country_id")
@@ -316,14 +326,14 @@ def _egdi(score: EGovScore | None) -> float | None:
 def survey_history_sentence(country: Country, scores: dict[int, EGovScore]) -> str:
     """The first and last EGDI of one country, for the chart's description."""
     if not scores:
-        return _("%(country)s: not assessed.") % {"country": country.name}
+        return _("%(country)s: not assessed.") % {"country": country.local_name}
     first, last = scores[min(scores)], scores[max(scores)]
     # Translators: a country's EGDI (0 to 1) in its first and its last survey edition.
     return _("%(country)s: %(first)s in %(first_year)s, %(last)s in %(last_year)s.") % {
-        "country": country.name,
-        "first": f"{float(first.egdi):.2f}",
+        "country": country.local_name,
+        "first": number_format(float(first.egdi), 2),
         "first_year": first.survey_year,
-        "last": f"{float(last.egdi):.2f}",
+        "last": number_format(float(last.egdi), 2),
         "last_year": last.survey_year,
     }
 

@@ -54,7 +54,7 @@ class LatestCasesFeed(Feed):
         ]
 
     def item_title(self, item: CaseStudy) -> str:
-        return f"{item.title} ({item.country.name})"
+        return f"{item.title} ({item.country.local_name})"
 
     def item_description(self, item: CaseStudy) -> str:
         return item.summary
@@ -69,7 +69,7 @@ class LatestCasesFeed(Feed):
         return item.published_at
 
     def item_author_name(self, item: CaseStudy) -> str:
-        return item.organization.name if item.organization else item.country.name
+        return item.organization.name if item.organization else item.country.local_name
 
 
 class LatestCasesAtomFeed(LatestCasesFeed):
@@ -139,7 +139,7 @@ class EventsFeed(Feed):
 
     def item_description(self, item: Event) -> str:
         when = item.days  # its local dates, first to last, as people write them
-        place = ", ".join(p for p in (item.city, item.country and item.country.name) if p)
+        place = ", ".join(p for p in (item.city, item.country and item.country.local_name) if p)
         return " · ".join(p for p in (when, place, item.summary) if p)
 
     def item_pubdate(self, item: Event) -> datetime.datetime | None:

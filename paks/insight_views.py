@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 
 from core.charts import Bar, bar_chart
 from countries.models import Country
+from countries.names import region, sort_key
 from events.models import Event
 from paks.counts import all_counts, headline
 from taxonomy.models import SDG, Theme
@@ -62,14 +63,16 @@ class StatisticsView(TemplateView):
         context["charts"] = [
             _chart(
                 _("Good practices by region"),
-                [(name, n, _search(region=name)) for name, n in counts.by_region.items()],
+                [(region(name), n, _search(region=name)) for name, n in counts.by_region.items()],
                 column=_("Region"),
             ),
             _chart(
                 _("Good practices by theme"),
                 [
-                    (theme.name, themes[theme.pk], _search(theme=theme.slug))
-                    for theme in Theme.objects.filter(pk__in=themes).order_by("name")
+                    (theme.local_name, themes[theme.pk], _search(theme=theme.slug))
+                    for theme in sorted(
+                        Theme.objects.filter(pk__in=themes), key=lambda t: sort_key(t.local_name)
+                    )
                 ],
                 column=_("Theme"),
             ),
@@ -78,7 +81,7 @@ class StatisticsView(TemplateView):
                 [
                     (
                         _("SDG %(number)s: %(title)s")
-                        % {"number": sdg.number, "title": sdg.short_title},
+                        % {"number": sdg.number, "title": sdg.local_short_title},
                         sdgs[sdg.pk],
                         _search(sdg=sdg.number),
                     )

@@ -12,7 +12,7 @@ from countries.models import Country
 from paks.counts import CaseCounts, case_counts
 from paks.worldmap import WorldMap, choropleth
 
-FIELDS = ("pk", "name", "iso3", "m49")  # what a link and a row of the table need
+FIELDS = ("pk", "name", "iso2", "iso3", "m49")  # what a link and a row of the table need
 
 
 def world_map(counts: CaseCounts) -> WorldMap:

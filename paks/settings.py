@@ -199,6 +199,8 @@ LANGUAGES = [
     ("es", _("Spanish")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers in each language's way (Django's formats; English's own: paks/formats/en).
+FORMAT_MODULE_PATH = ["paks.formats"]
 # Stored in UTC; each event carries its own time zone and is shown in it.
 TIME_ZONE = "UTC"
 USE_I18N = True

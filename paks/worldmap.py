@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from countries.models import Country
+from countries.names import sort_key
 
 DATA = Path(__file__).resolve().parent / "data" / "worldmap" / "countries.json"
 
@@ -415,15 +416,15 @@ def choropleth(
         assert shade is not None
         link = (
             f'<a href="{escape(country.get_absolute_url())}" class="{shade.css}" '
-            f'fill="{shade.colour}"><title>{escape(_country_figure(country.name, n))}</title>'
+            f'fill="{shade.colour}"><title>{escape(_country_figure(country.local_name, n))}</title>'
             f"{dot(shape, 3.2) if shape.at else outline(shape)}</a>"
         )
-        (link_dots if shape.at else links).append((country.name, link))
+        (link_dots if shape.at else links).append((sort_key(country.local_name), link))
         drawn.add(country.m49)
 
     rows = [
         Row(country=c, count=n, shade=shade_of(n, classes), drawn=c.m49 in drawn)
-        for c, n in sorted(figures.items(), key=lambda item: item[0].name)
+        for c, n in sorted(figures.items(), key=lambda item: sort_key(item[0].local_name))
     ]
 
     x0, y0, x1, y1 = view

@@ -6,14 +6,43 @@ names they had in the paks app (`paks_theme`, `paks_sdg`): the models moved, the
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
-class Theme(models.Model):
+class Translated(models.Model):
+    """A row whose texts are written in English, with their translations into the other UN
+    languages kept beside them (from the taxonomy's data files, see `taxonomy.reference`)."""
+
+    translations = models.JSONField(
+        _("translations"),
+        default=dict,
+        blank=True,
+        help_text=_("The texts in the other UN languages: {language: {field: text}}."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def translated(self, field: str, language: str | None = None) -> str:
+        """`field` in `language` (by default the request's), else in English."""
+        language = language or get_language() or settings.LANGUAGE_CODE
+        text = self.translations.get(language, {}).get(field)
+        return text or str(getattr(self, field))
+
+    def every_translation(self, field: str) -> list[str]:
+        """`field` in English and in every language it is translated into."""
+        texts = [str(getattr(self, field))]
+        texts += [t[field] for t in self.translations.values() if t.get(field)]
+        return texts
+
+
+class Theme(Translated):
     """A subject in the portal's taxonomy (e-government, capacity development, ...)."""
 
     name = models.CharField(max_length=100, unique=True)
@@ -31,8 +60,16 @@ class Theme(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("paks:theme-detail", kwargs={"slug": self.slug})
 
+    @property
+    def local_name(self) -> str:
+        return self.translated("name")
 
-class SDG(models.Model):
+    @property
+    def local_description(self) -> str:
+        return self.translated("description")
+
+
+class SDG(Translated):
     """One of the 17 Sustainable Development Goals, with its official colour."""
 
     number = models.PositiveSmallIntegerField(
@@ -63,3 +100,11 @@ class SDG(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("paks:sdg-detail", kwargs={"number": self.number})
+
+    @property
+    def local_short_title(self) -> str:
+        return self.translated("short_title")
+
+    @property
+    def local_title(self) -> str:
+        return self.translated("title")

@@ -1,5 +1,22 @@
+from pathlib import Path
+
 import pytest
 from django.test import override_settings
+
+
+def pytest_sessionstart(session):
+    """The interface's catalogues compiled, as `make messages` does, where a .po is newer
+    than its .mo: a test run sees the translations as they are written."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in Path(__file__).resolve().parent.parent.glob("locale/*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source:
+                catalogue = read_po(source)
+            with mo.open("wb") as compiled:
+                write_mo(compiled, catalogue)
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -1,8 +1,11 @@
 """factory_boy factories for every model; tests build only what they need."""
 
 import datetime
+import itertools
+import string
 
 import factory
+from babel import Locale
 from django.db.models import Q
 from django.utils import timezone
 from factory.django import DjangoModelFactory
@@ -51,6 +54,13 @@ class EditorFactory(UserFactory):
             obj.groups.add(editors_group())
 
 
+UNNAMED = [
+    code
+    for code in map("".join, itertools.product(string.ascii_uppercase, repeat=2))
+    if not any(code in Locale.parse(lang).territories for lang in ("en", "fr", "ar"))
+]
+
+
 class CountryFactory(DjangoModelFactory):
     """Tests use made-up codes so they never collide with the loaded M49 table."""
 
@@ -61,9 +71,11 @@ class CountryFactory(DjangoModelFactory):
     @factory.lazy_attribute_sequence
     def iso3(self, n):
         """The next made-up code no country has yet (nor its two letters): a test's own
-        country ("QBD") must not come back from get_or_create as another test country."""
-        for k in range(n, n + 26 * 26):
-            code = f"Q{chr(65 + k // 26 % 26)}{chr(65 + k % 26)}"
+        country ("QBD") must not come back from get_or_create as another test country.
+        The two letters are ones CLDR names no territory by, so that a made-up country has
+        no name in the other languages but its own, as a real unknown one would."""
+        for k in range(n, n + len(UNNAMED)):
+            code = f"Q{UNNAMED[k % len(UNNAMED)]}"
             if not Country.objects.filter(Q(iso3=code) | Q(iso2=code[1:])).exists():
                 return code
         raise RuntimeError("Every made-up country code is taken.")

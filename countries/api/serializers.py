@@ -1,11 +1,13 @@
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext
 from rest_framework import serializers
 
 from core.serializers import refuse_non_text
 from countries.models import Country, EGovScore, Organization
+from countries.names import territory
 from countries.services import ORGANIZATION_FIELDS
 
 
@@ -28,6 +30,10 @@ class CountrySerializer(serializers.HyperlinkedModelSerializer):
         view_name="api-v1:country-detail", lookup_field="iso3"
     )
     groups = serializers.ListField(child=serializers.CharField(), read_only=True)
+    names = serializers.SerializerMethodField(
+        help_text="The name in each of the six UN languages, by language code: CLDR's, and "
+        "M49's in English (`name`). The same whatever the request's language."
+    )
 
     class Meta:
         model = Country
@@ -37,6 +43,7 @@ class CountrySerializer(serializers.HyperlinkedModelSerializer):
             "iso2",
             "m49",
             "name",
+            "names",
             "region_name",
             "subregion_name",
             "intermediate_region_name",
@@ -46,6 +53,11 @@ class CountrySerializer(serializers.HyperlinkedModelSerializer):
             "groups",
             "updated_at",
         ]
+
+    def get_names(self, country: Country) -> dict[str, str]:
+        return {
+            code: territory(country.iso2, country.name, code) for code, _name in settings.LANGUAGES
+        }
 
 
 class CountryDetailSerializer(CountrySerializer):

@@ -238,7 +238,8 @@ class DocumentMatch:
 
 class CountryRef(NamedTuple):
     iso3: str
-    name: str
+    name: str  # M49's, in English
+    local_name: str  # in the language of the request
 
     def __str__(self) -> str:
         return self.name

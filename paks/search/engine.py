@@ -27,6 +27,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from countries.models import Country, Organization
+from countries.names import territory
 from events.models import Event
 from paks.models import CaseStudy, Document
 from paks.search.base import (
@@ -43,6 +44,7 @@ from paks.search.base import (
 from paks.search.db import reading
 from paks.search.filters import (
     Conditions,
+    CountryLabel,
     Labels,
     Match,
     SQLParam,
@@ -408,7 +410,7 @@ def case_rows(ids: list[int], labels: Labels, *, sections: bool) -> dict[int, Ca
             language=language,
             published_at=_aware(published),
             updated_at=_aware(updated),
-            country=CountryRef(named.iso3, named.name),
+            country=CountryRef(named.iso3, named.name, territory(named.iso2, named.name)),
             organization=None
             if organization_slug is None
             else OrganizationRef(organization_slug, organization_name, acronym, short_name),
@@ -424,9 +426,9 @@ def _aware(value: Any) -> Any:
     return value
 
 
-def _country_named(pk: int) -> CountryRef:
+def _country_named(pk: int) -> CountryLabel:
     """A country made since the labels were read (the next search reads them again)."""
-    return CountryRef(*Country.objects.values_list("iso3", "name").get(pk=pk))
+    return CountryLabel(*Country.objects.values_list(*CountryLabel._fields).get(pk=pk))
 
 
 def _only(term: Term) -> ParsedQuery:

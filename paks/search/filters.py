@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from django.db import connection
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, pgettext_lazy
 
 from countries.models import Country, Organization
+from countries.names import region, sort_key, territory
 from paks.models import CaseStudy
 from paks.search.base import FACETS, CaseSearch, FacetValue
 from paks.search.db import reading
@@ -79,10 +80,16 @@ class Counted:
     page: list[tuple[int, float]] = field(default_factory=list)
 
 
+def _texts(translations: dict[str, dict[str, str]], field: str) -> dict[str, str]:
+    """{language: text} of one field of a row's translations."""
+    return {language: t[field] for language, t in translations.items() if t.get(field)}
+
+
 class CountryLabel(NamedTuple):
     iso3: str
     name: str
     region_name: str
+    iso2: str  # CLDR's key for the country's name in another language
     is_ldc: bool
     is_lldc: bool
     is_sids: bool
@@ -96,6 +103,9 @@ class Labels:
     countries: dict[int, CountryLabel]
     themes: dict[int, tuple[str, str]]  # id: slug, name
     sdgs: dict[int, str]  # SDG number: short title
+    # In the other languages: theme id: {language: name}; SDG number: {language: short title}.
+    theme_names: dict[int, dict[str, str]] = field(default_factory=dict)
+    sdg_titles: dict[int, dict[str, str]] = field(default_factory=dict)
     # id: slug, name; read as counts name them (there may be thousands, most never counted).
     organizations: dict[int, tuple[str, str]] = field(default_factory=dict)
 
@@ -131,13 +141,14 @@ class Labels:
     def load(cls) -> Labels:
         # Tuples, not model instances: there are some 250 countries to read on every search.
         countries = Country.objects.order_by().values_list("pk", *CountryLabel._fields)
+        themes = Theme.objects.values_list("pk", "slug", "name", "translations")
+        sdgs = SDG.objects.order_by().values_list("number", "short_title", "translations")
         return cls(
             countries={pk: CountryLabel(*row) for pk, *row in countries},
-            themes={
-                pk: (slug, name)
-                for pk, slug, name in Theme.objects.values_list("pk", "slug", "name")
-            },
-            sdgs=dict(SDG.objects.order_by().values_list("number", "short_title")),
+            themes={pk: (slug, name) for pk, slug, name, _t in themes},
+            sdgs={number: title for number, title, _t in sdgs},
+            theme_names={pk: _texts(t, "name") for pk, _s, _n, t in themes},
+            sdg_titles={number: _texts(t, "short_title") for number, _s, t in sdgs},
         )
 
     @functools.cached_property
@@ -459,14 +470,26 @@ def _labelled(
     match facet:
         case "country":
             countries = labels.countries
-            return [(c.iso3, c.name, n) for key, n in found if (c := countries.get(key))]
+            return [
+                (c.iso3, territory(c.iso2, c.name), n)
+                for key, n in found
+                if (c := countries.get(key))
+            ]
+        case "region":
+            return [(key, region(key), n) for key, n in found]
         case "group":
             return [(key, str(GROUP_LABELS[key]), n) for key, n in found]
         case "theme":
-            themes = labels.themes
-            return [(*t, n) for key, n in found if (t := themes.get(key))]
+            themes, language = labels.themes, get_language()
+            return [
+                (t[0], labels.theme_names.get(key, {}).get(language) or t[1], n)
+                for key, n in found
+                if (t := themes.get(key))
+            ]
         case "sdg":
-            sdgs = labels.sdgs
+            language = get_language()
+            titles = labels.sdg_titles
+            sdgs = {k: titles.get(k, {}).get(language) or v for k, v in labels.sdgs.items()}
             # Translators: a Sustainable Development Goal by its number and short title.
             label = gettext("SDG %(number)s: %(title)s")
             return [
@@ -476,14 +499,14 @@ def _labelled(
             ]
         case "organization":
             return [(*o, n) for key, n in found if (o := organizations.get(key))]
-    return [(str(key), str(key), n) for key, n in found]  # region, year
+    return [(str(key), str(key), n) for key, n in found]  # year
 
 
 _SORT_KEYS = {
-    "country": lambda row: row[1],
-    "region": lambda row: row[1],
+    "country": lambda row: sort_key(row[1]),
+    "region": lambda row: sort_key(row[1]),
     "group": lambda row: list(GROUP_LABELS).index(row[0]),
-    "theme": lambda row: row[1],
+    "theme": lambda row: sort_key(row[1]),
     "sdg": lambda row: int(row[0]),
     "year": lambda row: -int(row[0]),
     "organization": lambda row: row[1],

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django import template
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils import translation
 
 register = template.Library()
@@ -22,11 +22,11 @@ class Version:
     bidi: bool
 
 
-def _address(request: HttpRequest, code: str) -> str:
-    """This page's address in a language; the home page's where the page has no language
-    in its address (a 404, the API, the admin)."""
+def _english_address(request: HttpRequest) -> str:
+    """This page's address in English (no prefix), with its query; the home page's where
+    the page has no language in its address (a 404, the API, the admin)."""
     match = request.resolver_match
-    with translation.override(code):
+    with translation.override(settings.LANGUAGE_CODE):
         if match is not None and match.view_name:
             try:
                 address = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
@@ -37,6 +37,15 @@ def _address(request: HttpRequest, code: str) -> str:
         return reverse("paks:home")
 
 
+def _in(code: str, english: str) -> str:
+    """The English address with a language's prefix: the patterns themselves are the same
+    in every language, so one reverse serves the six."""
+    if code == settings.LANGUAGE_CODE:
+        return english
+    script = get_script_prefix()
+    return f"{script}{code}/{english.removeprefix(script)}"
+
+
 @register.simple_tag(takes_context=True)
 def language_versions(context: template.Context) -> list[Version]:
     """This page in every language, in the UN's order, each named in its own language."""
@@ -44,12 +53,11 @@ def language_versions(context: template.Context) -> list[Version]:
     if request is None:
         return []
     current = translation.get_language()
+    english = _english_address(request)
     versions = []
     for code, _name in settings.LANGUAGES:
         info = translation.get_language_info(code)
         versions.append(
-            Version(
-                code, info["name_local"], _address(request, code), code == current, info["bidi"]
-            )
+            Version(code, info["name_local"], _in(code, english), code == current, info["bidi"])
         )
     return versions

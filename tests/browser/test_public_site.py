@@ -47,21 +47,43 @@ def _page_types(demo_site):
     }
 
 
-def test_every_page_type_has_no_axe_violations_at_desktop_and_phone_width(demo_site, page):
+def _check_pages(demo_site, page, pages, *, prefix="", widths=(1280, 360)):
+    """Each page at each width: its status, no sideways overflow, no axe violation, and a
+    screenshot (`<prefix>-<name>-<width>.png`)."""
     failures = {}
-    for name, path in _page_types(demo_site).items():
-        for width in (1280, 360):
+    language = prefix.strip("/") or "en"
+    for name, path in pages.items():
+        for width in widths:
             page.set_viewport_size({"width": width, "height": 900})
-            response = page.goto(demo_site.url + path)
-            assert response.status == (404 if name == "not-found" else 200), path
-            # Nothing overflows sideways on a small phone.
+            response = page.goto(demo_site.url + prefix + path)
+            assert response.status == (404 if name == "not-found" else 200), prefix + path
+            assert page.get_attribute("html", "lang") == language
+            direction = "rtl" if language == "ar" else "ltr"
+            assert page.get_attribute("html", "dir") == direction, path
+            # Nothing overflows sideways on a small phone (to the left, in Arabic).
             scroll = page.evaluate("document.documentElement.scrollWidth")
             assert scroll <= width, f"{name} is {scroll}px wide at {width}px"
             violations = run_axe(page)
             if violations:
                 failures[f"{name}@{width}"] = violations
-            page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+            shot = f"{language}-{name}-{width}.png" if prefix else f"{name}-{width}.png"
+            page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
     assert failures == {}
+
+
+def test_every_page_type_has_no_axe_violations_at_desktop_and_phone_width(demo_site, page):
+    _check_pages(demo_site, page, _page_types(demo_site))
+
+
+def test_every_page_type_in_arabic_reads_right_to_left_without_axe_violations(demo_site, page):
+    _check_pages(demo_site, page, _page_types(demo_site), prefix="/ar")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "fr", "ru", "es"])
+def test_the_main_pages_in_each_other_language_have_no_axe_violations(demo_site, page, language):
+    pages = _page_types(demo_site)
+    main = ("home", "case-list", "case-detail", "event-detail", "country-detail", "statistics")
+    _check_pages(demo_site, page, {name: pages[name] for name in main}, prefix=f"/{language}")
 
 
 def test_visitor_goes_from_home_to_a_case_and_downloads_its_presentation(demo_site, page):

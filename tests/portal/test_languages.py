@@ -1,12 +1,21 @@
 """Every page in the six UN languages: the address names the language, each page links to
 itself in the others, Arabic reads right to left, and the API answers in the client's."""
 
+import datetime
 import re
 from html.parser import HTMLParser
 
 import pytest
+from django.utils import translation
 
-from tests.factories import CaseStudyFactory, CountryFactory
+from paks.search.index import reindex_case
+from tests.factories import (
+    CaseStudyFactory,
+    CountryFactory,
+    EventFactory,
+    SDGFactory,
+    ThemeFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +139,116 @@ def test_the_admin_sign_in_follows_the_browser_language(client):
     response = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="es")
     assert response["Content-Language"] == "es"
     assert re.search(r'<html lang="es"', response.content.decode())
+
+
+def in_language(code, text, **values):
+    """A catalogue's translation, as the page in that language writes it."""
+    with translation.override(code):
+        translated = translation.gettext(text)
+    assert translated != text or code == "en", f"{text!r} has no {code} translation"
+    return translated % values if values else translated
+
+
+def test_the_interface_speaks_each_language(client):
+    for code in LANGUAGES:
+        prefix = "" if code == "en" else f"/{code}"
+        page = client.get(f"{prefix}/cases/").content.decode()
+        assert in_language(code, "Good practices") in page
+        assert in_language(code, "Skip to main content") in page
+
+
+def test_countries_and_regions_are_named_by_cldr_in_each_language(client):
+    uganda = CountryFactory(
+        iso3="UGA",
+        iso2="UG",
+        name="Uganda",
+        region_code="002",
+        region_name="Africa",
+        subregion_code="014",
+        subregion_name="Eastern Africa",
+    )
+    CaseStudyFactory(published=True, country=uganda, title="Mobile birth registration")
+    names = {"fr": "Ouganda", "ar": "أوغندا", "zh-hans": "乌干达", "ru": "Уганда", "es": "Uganda"}
+    for code, name in names.items():
+        page = client.get(f"/{code}/countries/uga/").content.decode()
+        assert f"<h1>{name}</h1>" in page
+    french = client.get("/fr/countries/uga/").content.decode()
+    assert "Afrique orientale" in french
+    assert "Afrique" in client.get("/fr/countries/").content.decode()
+    # The search's filters and results name it the same way.
+    results = client.get("/fr/cases/?country=UGA").content.decode()
+    assert "Ouganda" in results
+    assert "Uganda" not in results.replace("?country=UGA", "")
+    # The English page keeps M49's name.
+    assert "<h1>Uganda</h1>" in client.get("/countries/uga/").content.decode()
+    # The API names the country in all six, whatever the client's language.
+    names_in_api = client.get("/api/v1/countries/UGA/", HTTP_ACCEPT_LANGUAGE="fr").json()["names"]
+    assert names_in_api == {**names, "en": "Uganda"}
+
+
+def test_a_case_is_found_by_its_country_in_any_of_the_six_languages(client):
+    uganda = CountryFactory(iso3="UGA", iso2="UG", name="Uganda")
+    CaseStudyFactory(published=True, country=uganda, title="Mobile birth registration")
+    for name in ("Ouganda", "أوغندا", "乌干达", "Уганда"):
+        page = client.get("/cases/", {"q": name}).content.decode()
+        assert "Mobile birth registration" in page, name
+
+
+def test_themes_and_goals_are_shown_in_the_visitors_language(client):
+    theme = ThemeFactory(
+        name="E-government",
+        slug="e-government",
+        translations={"fr": {"name": "Administration en ligne", "description": "Les TIC."}},
+    )
+    sdg = SDGFactory(
+        number=1,
+        short_title="No poverty",
+        title="End poverty in all its forms everywhere",
+        translations={"fr": {"short_title": "Pas de pauvreté", "title": "Éliminer la pauvreté"}},
+    )
+    case = CaseStudyFactory(published=True)
+    case.themes.set([theme])
+    case.sdgs.set([sdg])
+    reindex_case(case_id=case.pk)
+    assert "Administration en ligne" in client.get("/fr/themes/").content.decode()
+    assert "Les TIC." in client.get("/fr/themes/e-government/").content.decode()
+    assert "Éliminer la pauvreté" in client.get("/fr/sdgs/1/").content.decode()
+    facets = client.get("/fr/cases/").content.decode()
+    assert "Administration en ligne" in facets and "Pas de pauvreté" in facets
+    # Without a translation, the English name.
+    assert "E-government" in client.get("/es/themes/").content.decode()
+    # A query in French finds the theme's cases.
+    assert client.get("/cases/", {"q": "administration en ligne"}).context["results"].total == 1
+
+
+def test_the_taxonomy_files_carry_every_goal_and_theme_in_the_five_other_languages():
+    from taxonomy.models import SDG, Theme
+    from taxonomy.reference import load_sdgs, load_themes
+
+    load_sdgs()
+    load_themes()
+    for row in [*SDG.objects.all(), *Theme.objects.all()]:
+        assert set(row.translations) == set(LANGUAGES) - {"en"}, row
+    with translation.override("fr"):
+        assert SDG.objects.get(number=1).local_short_title == "Pas de pauvreté"
+    with translation.override("zh-hans"):
+        assert Theme.objects.get(slug="e-government").local_name == "电子政务"
+
+
+def test_dates_are_written_as_each_language_writes_them(client):
+    event = EventFactory(
+        start=datetime.datetime(2026, 12, 7, 1, tzinfo=datetime.UTC),
+        end=datetime.datetime(2026, 12, 9, 8, tzinfo=datetime.UTC),
+    )
+    path = event.get_absolute_url()
+    assert "7 December 2026" in client.get(path).content.decode()
+    assert "décembre 2026" in client.get(f"/fr{path}").content.decode()
+    assert "2026年12月7日" in client.get(f"/zh-hans{path}").content.decode()
+    assert "декабря 2026" in client.get(f"/ru{path}").content.decode()
+
+
+def test_an_api_error_is_explained_in_the_clients_language(client):
+    english = client.get("/api/v1/cases/?year=abc").json()
+    french = client.get("/api/v1/cases/?year=abc", HTTP_ACCEPT_LANGUAGE="fr").json()
+    assert english.keys() == french.keys()
+    assert english != french

@@ -187,6 +187,9 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(cl
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     body = response.content.decode()
     assert "Disallow: /admin/" in body
+    for prefix in ("", "/ar", "/zh-hans", "/fr", "/ru", "/es"):
+        assert f"Disallow: {prefix}/workspace/" in body
+        assert f"Disallow: {prefix}/account/" in body
     assert "Sitemap: http://testserver/sitemap.xml" in body
 
 

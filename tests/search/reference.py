@@ -1,7 +1,8 @@
 """What a case search means, written out plainly: a reference the real search is checked against.
 
 Plain Python over plain data (no database, no index). Only `terms` is borrowed from the
-product, as the definition of a word; the query's meaning, the parts a case is searched in,
+product, as the definition of a word, and `every_name`, as CLDR's names of a country in the
+six languages (data, not logic); the query's meaning, the parts a case is searched in,
 the filters, the facet counts, the order and the pages are all computed here, the slow and
 obvious way.
 """
@@ -12,6 +13,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
+from countries.names import every_name
 from paks.search.text import terms
 
 FACETS = ("country", "region", "group", "theme", "sdg", "year", "organization")
@@ -29,6 +31,11 @@ class Country:
     is_ldc: bool = False
     is_lldc: bool = False
     is_sids: bool = False
+    iso2: str = ""  # CLDR's key: the country is found by its name in each language
+
+    @property
+    def names(self) -> list[str]:
+        return every_name(self.iso2, self.name)
 
 
 @dataclass(frozen=True)
@@ -110,7 +117,7 @@ def text_parts(case: Case) -> list[str]:
 
 def name_parts(case: Case) -> list[str]:
     """The names of what the case refers to, each a part of its own."""
-    names = [case.country.name]
+    names = list(case.country.names)
     if case.organization:
         names += [case.organization.name, case.organization.acronym]
     names += [theme.name for theme in case.themes]
@@ -120,7 +127,7 @@ def name_parts(case: Case) -> list[str]:
     if event and event.is_public:
         names += [event.title, event.kind_label, event.city]
         if event.host:
-            names.append(event.host.name)
+            names += event.host.names
     return names
 
 

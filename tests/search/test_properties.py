@@ -61,11 +61,11 @@ PROPERTY_SETTINGS = settings(
 # Countries in three regions and one with none, every group, names that share words with the
 # cases' texts; the public event is hosted by a country some cases are from.
 
-BANGLADESH = Country("BGD", "Bangladesh", "Asia", is_ldc=True)
-BHUTAN = Country("BTN", "Bhutan", "Asia", is_ldc=True, is_lldc=True)
-FIJI = Country("FJI", "Fiji", "Oceania", is_sids=True)
-ESTONIA = Country("EST", "Estonia", "Europe")
-KOSOVO = Country("XKX", "Kosovo", "")  # no region: counted in no region
+BANGLADESH = Country("BGD", "Bangladesh", "Asia", is_ldc=True, iso2="BD")
+BHUTAN = Country("BTN", "Bhutan", "Asia", is_ldc=True, is_lldc=True, iso2="BT")
+FIJI = Country("FJI", "Fiji", "Oceania", is_sids=True, iso2="FJ")
+ESTONIA = Country("EST", "Estonia", "Europe", iso2="EE")
+KOSOVO = Country("XKX", "Kosovo", "", iso2="XK")  # no region: counted in no region
 COUNTRIES = (BANGLADESH, BHUTAN, FIJI, ESTONIA, KOSOVO)
 
 A2I = Organization("a2i", "Aspire to Innovate Programme", "a2i")
@@ -107,7 +107,7 @@ EVENTS = (FORUM, ROUNDTABLE)
 EVENT_KINDS = {FORUM.slug: EventRow.Kind.STUDY_VISIT, ROUNDTABLE.slug: EventRow.Kind.TRAINING}
 
 WORLD_NAMES = [
-    *(c.name for c in COUNTRIES),
+    *(name for c in COUNTRIES for name in c.names),
     *(text for o in ORGANIZATIONS for text in (o.name, o.acronym) if text),
     *(t.name for t in THEMES),
     *(text for s in SDGS for text in (f"SDG {s.number}", s.short_title, s.title)),
@@ -343,7 +343,7 @@ class Sources:
 def names_by_kind(case: Case) -> list[list[str]]:
     """What a case names, by kind: words to look for, whether or not they are searched (so
     also the names of an event that is not public)."""
-    names = [[case.country.name], [t.name for t in case.themes]]
+    names = [case.country.names, [t.name for t in case.themes]]
     if case.organization:
         names += [[case.organization.name], [case.organization.acronym]]
     names += [[f"SDG {s.number}" for s in case.sdgs], [s.short_title for s in case.sdgs]]
@@ -551,7 +551,7 @@ def _make_world() -> dict[object, int]:
         [
             CountryRow(
                 iso3=c.iso3,
-                iso2=c.iso3[:2],
+                iso2=c.iso2,
                 m49=f"{900 + n}",
                 name=c.name,
                 slug=c.name.lower(),
