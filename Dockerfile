@@ -6,10 +6,11 @@ WORKDIR /app
 
 RUN useradd --create-home --uid 10001 paks
 
-# WeasyPrint makes the proceedings PDF with Pango, HarfBuzz and a font, which the slim image lacks.
+# WeasyPrint makes the proceedings PDF with Pango, HarfBuzz and fonts (Noto CJK for Chinese),
+# which the slim image lacks.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-cjk \
     && rm -rf /var/lib/apt/lists/*
 
 # The production lock first (a layer that changes only with it), then the project, whose

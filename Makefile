@@ -10,8 +10,9 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d'
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# The proceedings PDF (WeasyPrint) needs Pango, HarfBuzz and a font; on Debian, these packages.
-PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+# The proceedings PDF (WeasyPrint) needs Pango, HarfBuzz and fonts (Latin, Arabic, Cyrillic and
+# Chinese); on Debian, these packages.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-cjk
 PDF_CHECK = @{ ldconfig -p 2>/dev/null || /sbin/ldconfig -p; } 2>/dev/null | grep -q libpangoft2-1.0 \
 	|| echo "Pango not found: event proceedings cannot be made as PDF (apt-get install $(PDF_PACKAGES))"
 

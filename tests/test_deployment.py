@@ -147,6 +147,9 @@ def test_dockerfile_serves_with_gunicorn_as_an_unprivileged_user():
     assert "USER paks" in dockerfile
     assert "collectstatic" in dockerfile
     assert '"gunicorn"' in dockerfile
+    # The interface's translations are compiled into the image; Chinese PDFs have a font.
+    assert "pybabel -q compile --domain django --directory locale" in dockerfile
+    assert "fonts-noto-cjk" in dockerfile
 
 
 def test_an_rq_worker_processes_documents_beside_the_web_server(compose):
