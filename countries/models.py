@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.models import User
@@ -115,6 +115,16 @@ class Country(models.Model):
         machine values, not translated)."""
         flags = [(self.is_ldc, "LDC"), (self.is_lldc, "LLDC"), (self.is_sids, "SIDS")]
         return [label for flagged, label in flags if flagged]
+
+    @property
+    def group_labels(self) -> list[str]:
+        """The same groupings as pages show them, in the request's language."""
+        labels = {
+            "LDC": pgettext("abbreviation of Least developed countries", "LDC"),
+            "LLDC": pgettext("abbreviation of Landlocked developing countries", "LLDC"),
+            "SIDS": pgettext("abbreviation of Small island developing States", "SIDS"),
+        }
+        return [labels[group] for group in self.groups]
 
 
 class EGovScore(models.Model):

@@ -1,8 +1,10 @@
 import zoneinfo
+from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -10,8 +12,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.models import User
 from core.csvexport import export_as_csv
-from events.models import Event, EventOrganizer, Participation, Session
+from events.models import Event, EventOrganizer, EventTranslation, Participation, Session
+from events.services import (
+    EVENT_TRANSLATION_FIELDS,
+    EventError,
+    delete_event_translation,
+    save_event_translation,
+)
 
 TIME_ZONES = zoneinfo.available_timezones()
 
@@ -85,6 +94,40 @@ class SideEventInline(admin.TabularInline):
         return False
 
 
+class EventTranslationFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        """Another language than the event's own, once each (the service saves by language)."""
+        super().clean()
+        seen: set[str] = set()
+        for form in self.forms:
+            language = form.cleaned_data.get("language")
+            if form.cleaned_data.get("DELETE") or not language:
+                continue
+            if language == settings.LANGUAGE_CODE:
+                form.add_error(
+                    "language",
+                    _("Events are written in %(language)s: translate them into another language.")
+                    % {"language": dict(settings.LANGUAGES)[language]},
+                )
+            elif language in seen:
+                form.add_error("language", _("The event has one translation per language."))
+            seen.add(language)
+
+
+class EventTranslationInline(admin.StackedInline):
+    """The event's title and summary in other languages: public as soon as they are saved.
+    Written by `events.services.save_event_translation` (see `EventAdmin.save_formset`)."""
+
+    model = EventTranslation
+    formset = EventTranslationFormSet
+    extra = 0
+    fields = ["language", "title", "summary", "translated_by", "updated_at"]
+    readonly_fields = ["translated_by", "updated_at"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[EventTranslation]:
+        return super().get_queryset(request).select_related("translated_by")
+
+
 @admin.register(Event)
 class EventAdmin(SimpleHistoryAdmin):
     list_display = [
@@ -113,7 +156,13 @@ class EventAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created_at", "updated_at"]
     date_hierarchy = "start"
-    inlines = [SessionInline, EventOrganizerInline, ParticipationInline, SideEventInline]
+    inlines = [
+        SessionInline,
+        EventOrganizerInline,
+        ParticipationInline,
+        SideEventInline,
+        EventTranslationInline,
+    ]
     actions = [export_as_csv]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "part_of", "is_public"]}),
@@ -162,6 +211,32 @@ class EventAdmin(SimpleHistoryAdmin):
             .get_queryset(request)
             .annotate(_countries=Count("participations", distinct=True))
         )
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """Translations are written by the service, row by row; the other inlines as usual."""
+        if formset.model is not EventTranslation:
+            super().save_formset(request, form, formset, change)
+            return
+        editor = cast(User, request.user)  # the admin lets only staff in
+        try:
+            for row in formset.forms:
+                cleaned, saved = row.cleaned_data, row.instance
+                if not cleaned or not row.has_changed():
+                    continue
+                moved = saved.pk and cleaned.get("language") != saved.language
+                if saved.pk and (cleaned.get("DELETE") or moved):
+                    delete_event_translation(translation=saved, user=editor)
+                if not cleaned.get("DELETE"):
+                    save_event_translation(
+                        event=form.instance,
+                        language=cleaned["language"],
+                        data={name: cleaned[name] for name in EVENT_TRANSLATION_FIELDS},
+                        user=editor,
+                    )
+        except EventError as exc:
+            raise PermissionDenied(str(exc)) from None
+        # What the admin's change message reads; the formset saved no rows of its own.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     @admin.display(description=gettext_lazy("countries"), ordering="_countries")
     def country_count(self, obj: Event) -> int:

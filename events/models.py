@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -398,3 +399,38 @@ class Session(models.Model):
     @property
     def day(self) -> datetime.date:
         return self.local_start.date()
+
+
+class EventTranslation(models.Model):
+    """An event's title and summary in another language, written by the editors (who curate
+    events): public as soon as it is saved."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES)
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    translated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="event_translations",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["event", "language"]
+        verbose_name = _("event translation")
+        verbose_name_plural = _("event translations")
+        constraints = [
+            # One translation per language; the event page finds it by (event, language).
+            models.UniqueConstraint(
+                fields=["event", "language"], name="eventtranslation_unique_language"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} [{self.language}]"

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext
@@ -15,7 +16,7 @@ from django.utils.translation import gettext
 from accounts import audit
 from accounts.models import User
 from countries.models import Country, Organization
-from events.models import Event, EventOrganizer, Participation
+from events.models import Event, EventOrganizer, EventTranslation, Participation
 
 EVENT_CREATED = audit.Action.EVENT_CREATED
 EVENT_CHANGED = audit.Action.EVENT_CHANGED
@@ -118,3 +119,50 @@ def set_participation(
         participation.save(update_fields=["participants"])
     audit.record(PARTICIPATION_SET, actor=user, target=participation, detail=f"{participants}")
     return participation, created
+
+
+# What a translation of an event gives in another language; the rest of the event is shared.
+EVENT_TRANSLATION_FIELDS = ("title", "summary")
+
+
+@transaction.atomic
+def save_event_translation(
+    *, event: Event, language: str, data: Mapping[str, Any], user: User | None
+) -> EventTranslation:
+    """Create or change the event's title and summary in `language`, another language than
+    the one events are written in (the site's default). Editors only; public once saved."""
+    _check_editor(user)
+    if language not in dict(settings.LANGUAGES):
+        raise EventError(
+            # Translators: %(language)s is a language code, e.g. "de".
+            gettext("“%(language)s” is not one of the portal's languages.") % {"language": language}
+        )
+    if language == settings.LANGUAGE_CODE:
+        raise EventError(
+            # Translators: %(language)s is a language's name, e.g. "English".
+            gettext("Events are written in %(language)s: translate them into another language.")
+            % {"language": dict(settings.LANGUAGES)[language]}
+        )
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    translation = EventTranslation.objects.filter(event=event, language=language).first()
+    created = translation is None
+    if translation is None:
+        translation = EventTranslation(event=event, language=language, translated_by=user)
+    for name in EVENT_TRANSLATION_FIELDS:
+        if name in data:
+            setattr(translation, name, data[name])
+    translation.full_clean(exclude=["event"])
+    translation._history_user = user  # type: ignore[attr-defined]
+    translation._change_reason = "Created" if created else "Edited"  # type: ignore[attr-defined]
+    translation.save()
+    audit.record(EVENT_CHANGED, actor=user, target=event, detail=f"translation {language}")
+    return translation
+
+
+@transaction.atomic
+def delete_event_translation(*, translation: EventTranslation, user: User | None) -> None:
+    """Remove an event's translation; the page shows the event as written again."""
+    _check_editor(user)
+    translation._history_user = user  # type: ignore[attr-defined]
+    audit.record(EVENT_CHANGED, actor=user, target=translation.event, detail="translation removed")
+    translation.delete()

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy, pgettext, pgettext_lazy
@@ -23,7 +23,7 @@ from accounts.models import User
 from core.csvexport import export_as_csv
 from events.admin import EventAdmin as BaseEventAdmin
 from events.models import Event, Person, Session
-from paks import contributions, services
+from paks import contributions, services, translations
 from paks.documents.accept import DocumentRejected, accept_document
 from paks.documents.processing import process_again
 from paks.imports import admin as imports_admin
@@ -32,6 +32,7 @@ from paks.models import (
     CaseComment,
     CaseLink,
     CaseStudy,
+    CaseTranslation,
     Contribution,
     ContributionSpeaker,
     Document,
@@ -213,6 +214,7 @@ class CaseStudyAdmin(imports_admin.ServiceImportMixin, SimpleHistoryAdmin):
         "submitted_at",
         "published_at",
         "updated_at",
+        "translation_list",
     ]
     date_hierarchy = "created_at"
     inlines = [CaseLinkInline, DocumentInline, CaseCommentInline]
@@ -224,6 +226,7 @@ class CaseStudyAdmin(imports_admin.ServiceImportMixin, SimpleHistoryAdmin):
             {"fields": ["summary", "challenge", "solution", "results", "lessons_learned"]},
         ),
         (gettext_lazy("Context"), {"fields": ["event", "themes", "sdgs"]}),
+        (gettext_lazy("Translations"), {"fields": ["translation_list"]}),
         (
             gettext_lazy("Workflow"),
             {
@@ -241,6 +244,30 @@ class CaseStudyAdmin(imports_admin.ServiceImportMixin, SimpleHistoryAdmin):
     ]
 
     change_list_template = "admin/paks/casestudy/change_list.html"
+
+    # Shown, not edited, here: each translation is written, published and returned on its
+    # own page (a read-only field, not an inline: the case's form keeps its formsets).
+    @admin.display(description=gettext_lazy("Translations"))
+    def translation_list(self, obj: CaseStudy) -> str:
+        if obj.pk is None:
+            return "—"
+        rows = obj.translations.order_by("language")
+        return (
+            format_html_join(
+                "",
+                '<p><a href="{}">{}</a>: {} ({})</p>',
+                (
+                    (
+                        reverse("admin:paks_casetranslation_change", args=[t.pk]),
+                        t.get_language_display(),
+                        t.title,
+                        t.get_status_display().lower(),
+                    )
+                    for t in rows
+                ),
+            )
+            or "—"
+        )
 
     # The case, its themes and SDGs are written by the services, from the change form and
     # from a revert in the history alike; the form and its inlines write nothing themselves.
@@ -452,6 +479,170 @@ class CaseStudyAdmin(imports_admin.ServiceImportMixin, SimpleHistoryAdmin):
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/paks/casestudy/request_changes.html", context)
+
+
+class CaseTranslationAdminForm(forms.ModelForm):
+    # The version the editor saw when the form was drawn; a save on top of a newer one is refused.
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    return_comment = forms.CharField(
+        label=gettext_lazy("Return to draft with this comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text=gettext_lazy(
+            "To return the translation to its translators, say what should change; saving "
+            "returns it to draft. The focal points of the case's country see the comment."
+        ),
+    )
+
+    class Meta:
+        model = CaseTranslation
+        fields = ["case", "language", *translations.TRANSLATION_FIELDS]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_version"].initial = (
+                CaseTranslation.objects.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # The service checks again when it saves; asking first shows the refusal on the form.
+        case = self.instance.case if self.instance.pk else cleaned.get("case")
+        language = self.instance.language if self.instance.pk else cleaned.get("language")
+        if case is not None and language:
+            try:
+                translations.check_language(case, language)
+            except services.Refused as exc:
+                self.add_error("language" if "language" in self.fields else None, str(exc))
+        if self.instance.pk:
+            current = CaseTranslation.objects.select_for_update().get(pk=self.instance.pk)
+            if current.version != cleaned.get("seen_version"):
+                raise ValidationError(
+                    _(
+                        "Someone saved this translation after you opened it (your copy is "
+                        "version %(yours)s, the saved one is version %(saved)s). Open it again "
+                        "to see their changes, then make yours."
+                    )
+                    % {"yours": cleaned.get("seen_version"), "saved": current.version},
+                    code="stale",
+                )
+        return cleaned
+
+
+class TranslationStatusFilter(admin.SimpleListFilter):
+    title = gettext_lazy("status")
+    parameter_name = "status"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [(value, str(label)) for value, label in CaseTranslation.Status.choices]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(status=self.value()) if self.value() else queryset
+
+
+@admin.register(CaseTranslation)
+class CaseTranslationAdmin(SimpleHistoryAdmin):
+    """Translations of cases: edited here, published from the list, returned from their page."""
+
+    form = CaseTranslationAdminForm
+    list_display = ["title", "case", "language", "status", "translated_by", "updated_at"]
+    list_filter = [
+        "language",
+        TranslationStatusFilter,
+        ("case__country", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["title", "case__title", "case__slug"]
+    list_select_related = ["case", "translated_by"]
+    autocomplete_fields = ["case"]
+    readonly_fields = [
+        "status",
+        "version",
+        "translated_by",
+        "created_at",
+        "updated_at",
+        "published_at",
+    ]
+    actions = ["publish"]
+    fieldsets = [
+        (None, {"fields": ["case", "language"]}),
+        (
+            gettext_lazy("Content"),
+            {"fields": list(translations.TRANSLATION_FIELDS)},
+        ),
+        (
+            gettext_lazy("Workflow"),
+            {
+                "description": gettext_lazy(
+                    "Publish from the translation list; return to draft with a comment here."
+                ),
+                "fields": [
+                    ("status", "version"),
+                    "translated_by",
+                    ("created_at", "updated_at", "published_at"),
+                    "return_comment",
+                    "seen_version",
+                ],
+            },
+        ),
+    ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fixed = ["case", "language"] if obj is not None and obj.pk else []
+        return [*fixed, *self.readonly_fields]
+
+    def save_model(
+        self, request: HttpRequest, obj: CaseTranslation, form: Any, change: bool
+    ) -> None:
+        cleaned = form.cleaned_data
+        editor = _staff(request)
+        try:
+            saved = translations.save_case_translation(
+                case=obj.case,
+                language=obj.language,
+                data={name: cleaned[name] for name in translations.TRANSLATION_FIELDS},
+                user=editor,
+                expected_version=cleaned["seen_version"] if change else None,
+            )
+            if cleaned.get("return_comment", "").strip():
+                saved = translations.return_case_translation(
+                    translation=saved, editor=editor, comment=cleaned["return_comment"]
+                )
+        except services.ServiceError as exc:
+            raise PermissionDenied(str(exc)) from None
+        for field in CaseTranslation._meta.concrete_fields:  # the admin's log and redirect
+            setattr(obj, field.attname, getattr(saved, field.attname))
+        obj._state.adding = False
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one at a time, through the service
+        return actions
+
+    def delete_model(self, request: HttpRequest, obj: CaseTranslation) -> None:
+        try:
+            translations.delete_case_translation(translation=obj, user=_staff(request))
+        except services.ServiceError as exc:
+            raise PermissionDenied(str(exc)) from None
+
+    @admin.action(description=gettext_lazy("Publish selected translations"))
+    def publish(self, request: HttpRequest, queryset: QuerySet[CaseTranslation]) -> None:
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        editor = _staff(request)
+        _apply_each(
+            self,
+            request,
+            queryset,
+            ngettext_lazy(
+                "Published %(count)s translation(s).",
+                "Published %(count)s translation(s).",
+                "count",
+            ),
+            lambda t: translations.publish_case_translation(translation=t, editor=editor),
+        )
 
 
 class DocumentUploadForm(forms.Form):

@@ -17,6 +17,7 @@ class PaksConfig(AppConfig):
         # Whatever the public sees; a change to any of them makes cached API reads stale.
         for label in (
             "paks.CaseStudy",
+            "paks.CaseTranslation",
             "paks.CaseLink",
             "paks.Document",
             "paks.Contribution",
@@ -26,6 +27,7 @@ class PaksConfig(AppConfig):
             "taxonomy.Theme",
             "taxonomy.SDG",
             "events.Event",
+            "events.EventTranslation",
             "events.EventOrganizer",
             "events.Participation",
             "countries.Country",

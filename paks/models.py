@@ -142,6 +142,78 @@ class CaseStudy(models.Model):
         return roles.may_edit(user, self)
 
 
+class CaseTranslationQuerySet(models.QuerySet["CaseTranslation"]):
+    def published(self) -> CaseTranslationQuerySet:
+        return self.filter(status=CaseTranslation.Status.PUBLISHED)
+
+
+class CaseTranslation(models.Model):
+    """A person's translation of a case into another of the six languages, reviewed by the
+    editors before the public sees it. The case's own text stays the original."""
+
+    # The case's statuses that a translation goes through (returned ones go back to draft).
+    class Status(models.TextChoices):
+        DRAFT = CaseStudy.Status.DRAFT.value, pgettext_lazy("case status", "Draft")
+        SUBMITTED = (
+            CaseStudy.Status.SUBMITTED.value,
+            pgettext_lazy("case status", "Submitted for review"),
+        )
+        PUBLISHED = CaseStudy.Status.PUBLISHED.value, pgettext_lazy("case status", "Published")
+
+    case = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES)
+    title = models.CharField(max_length=300)
+    summary = models.TextField(help_text=_("A short abstract, plain text."))
+    challenge = models.TextField(blank=True, help_text=_("Markdown."))
+    solution = models.TextField(blank=True, help_text=_("Markdown."))
+    results = models.TextField(blank=True, help_text=_("Markdown."))
+    lessons_learned = models.TextField(blank=True, help_text=_("Markdown."))
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text=_("Raised on every change; guards against lost updates."),
+    )
+    translated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="case_translations",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = CaseTranslationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["case", "language"]
+        verbose_name = _("case translation")
+        verbose_name_plural = _("case translations")
+        constraints = [
+            # One translation per language; the case page finds it by (case, language).
+            models.UniqueConstraint(
+                fields=["case", "language"], name="casetranslation_unique_language"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="casetranslation_published_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(version__gte=1), name="casetranslation_version_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} [{self.language}]"
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.case.is_public
+
+
 class CaseLink(models.Model):
     """A web link that belongs with a case (the service's site, a law, a video)."""
 

@@ -4,12 +4,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.conf import settings
+from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
+from django.utils.text import capfirst
+from django.utils.translation import (
+    get_language,
+    get_language_info,
+    gettext,
+    gettext_lazy,
+    override,
+    pgettext_lazy,
+)
 from django.views import defaults
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
@@ -19,7 +28,7 @@ from events.models import Event
 from paks.counts import case_counts, headline, sdg_counts, theme_counts
 from paks.feeds import describe, search_query
 from paks.map_views import world_map
-from paks.models import CaseStudy, Document
+from paks.models import CaseStudy, CaseTranslation, Document
 from paks.ratelimit import limited
 from paks.search import CaseSearch, search_cases
 from paks.search.base import FacetValue
@@ -32,13 +41,11 @@ if TYPE_CHECKING:
 @require_GET
 def robots_txt(request: HttpRequest) -> HttpResponse:
     """Crawlers may index the public site; the admin, workspace and API writes are not for them."""
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
-        "Disallow: /workspace/",
-        "Disallow: /accounts/",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
-    ]
+    lines = ["User-agent: *", "Disallow: /admin/"]
+    for code, _name in settings.LANGUAGES:  # the workspace and accounts in every language
+        prefix = "" if code == settings.LANGUAGE_CODE else f"/{code}"
+        lines += [f"Disallow: {prefix}/workspace/", f"Disallow: {prefix}/account/"]
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
@@ -181,7 +188,7 @@ def case_json_ld(case: CaseStudy, *, absolute: Callable[[str], str]) -> dict[str
         "inLanguage": case.language,
         "spatialCoverage": {
             "@type": "Country",
-            "name": case.country.name,
+            "name": case.country.local_name,
             "identifier": case.country.iso3,
             "url": absolute(case.country.get_absolute_url()),
         },
@@ -206,18 +213,51 @@ def case_json_ld(case: CaseStudy, *, absolute: Callable[[str], str]) -> dict[str
     return data
 
 
+def translation_context(case: CaseStudy, request: HttpRequest) -> dict[str, Any]:
+    """Which text of the case the page shows: the published translation into the page's
+    language, unless the reader asked for the original (`?original`); and the other
+    languages it is translated into, for a page showing the original."""
+    language = get_language()
+    translations = {t.language: t for t in case.translations.all()}  # published ones
+    available = translations.get(language) if language != case.language else None
+    shown = None if "original" in request.GET else available
+    other = []
+    if available is None:
+        for code in translations:
+            with override(code):  # the case's address with the language's prefix
+                url = case.get_absolute_url()
+            other.append(
+                {"code": code, "name": capfirst(get_language_info(code)["name_local"]), "url": url}
+            )
+    return {
+        "translation": shown,
+        "translation_available": available,
+        "content_language": shown.language if shown else case.language,
+        "also_in": other,
+    }
+
+
 class CaseDetailView(DetailView):
     template_name = "paks/case_detail.html"
     context_object_name = "case"
 
     def get_queryset(self) -> QuerySet[CaseStudy]:
+        translations = Prefetch(
+            "translations",
+            queryset=CaseTranslation.objects.published()
+            .select_related("translated_by")
+            .order_by("language"),
+        )
         return (
-            _published_cases().select_related("event").prefetch_related("themes", "sdgs", "links")
+            _published_cases()
+            .select_related("event")
+            .prefetch_related("themes", "sdgs", "links", translations)
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         case: CaseStudy = self.object
+        context.update(translation_context(case, self.request))
         theme_ids = [t.pk for t in case.themes.all()]
         context["documents"] = (
             Document.objects.public().filter(case=case).order_by("uploaded_at", "pk")

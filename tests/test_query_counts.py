@@ -51,6 +51,7 @@ from tests.factories import (
     ThemeFactory,
     UserFactory,
 )
+from tests.translation_factories import CaseTranslationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -205,9 +206,10 @@ PAGES = {
         url=lambda case: case.get_absolute_url(),
         add=_case_detail_row,
         # the case with country, organization and event; its themes, SDGs and links; its
-        # public documents; the 4 latest related cases (same theme or country)
-        warm=6,
-        cold=6,
+        # published translations with their translators; its public documents; the 4 latest
+        # related cases (same theme or country)
+        warm=7,
+        cold=7,
     ),
     "event list": Page(
         url=lambda _: reverse("events:list") + "?when=past",
@@ -223,14 +225,15 @@ PAGES = {
         url=lambda event: event.get_absolute_url(),
         add=_event_detail_row,
         # the event with its country and the event it is part of; its organizers with their
-        # organizations, themes, SDGs; its sessions, their chairs with organization and
-        # country; its published contributions with country and case, their speakers with
-        # organization and country, their public documents; the 21 latest cases presented
-        # there with country and organization; a page of its own documents; a page of
-        # participations with their countries; those countries' public focal points with
-        # user and organization; a page of the public events held with it
-        warm=14,
-        cold=14,
+        # organizations, themes, SDGs, translations with their translators; its sessions,
+        # their chairs with organization and country; its published contributions with
+        # country and case, their speakers with organization and country, their public
+        # documents; the 21 latest cases presented there with country and organization; a
+        # page of its own documents; a page of participations with their countries; those
+        # countries' public focal points with user and organization; a page of the public
+        # events held with it
+        warm=15,
+        cold=15,
     ),
     "event programme": Page(
         setup=lambda: EventFactory(),
@@ -616,6 +619,11 @@ CHANGE_LISTS = {
         # the themes and SDGs filters' values; the date hierarchy's first and last day, its
         # days; the region and year filters' values
         LISTED + 6,
+    ),
+    "paks.casetranslation": ChangeList(
+        lambda n: CaseTranslationFactory(),
+        # the country filter's countries (those of translated cases)
+        LISTED + 1,
     ),
     "paks.contribution": ChangeList(
         lambda n: ContributionFactory(),

@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from countries.models import Country, Organization
 from events.models import Event, Person, Session
-from paks.models import CaseStudy, Contribution, Document
+from paks.models import CaseStudy, CaseTranslation, Contribution, Document
 from paks.services import CASE_FIELDS
+from paks.translations import TRANSLATION_FIELDS, other_languages
 
 
 class CaseForm(forms.ModelForm):
@@ -53,6 +54,52 @@ class CaseForm(forms.ModelForm):
                 queryset=countries.order_by("name"), label=_("Country")
             )
             self.order_fields(["country"])
+
+
+class TranslationForm(forms.ModelForm):
+    """A case's translation: the language (chosen once, among the case's other languages)
+    and the six texts."""
+
+    # The version the person started from; a save on top of a newer one is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    withdraw = forms.BooleanField(
+        label=_("Take the published translation off the public site while it is changed"),
+        required=False,
+        help_text=_(
+            "The translation goes back to draft; submit it again and the editors publish it."
+        ),
+    )
+
+    class Meta:
+        model = CaseTranslation
+        fields = ["language", *TRANSLATION_FIELDS]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "challenge": forms.Textarea(attrs={"rows": 8}),
+            "solution": forms.Textarea(attrs={"rows": 8}),
+            "results": forms.Textarea(attrs={"rows": 8}),
+            "lessons_learned": forms.Textarea(attrs={"rows": 8}),
+        }
+        help_texts = {
+            "language": _(
+                "The language you translate into. Your name is shown with the published "
+                "translation."
+            ),
+        }
+
+    def __init__(self, *args: Any, case: CaseStudy, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        language = self.fields["language"]
+        assert isinstance(language, forms.ChoiceField)
+        language.choices = other_languages(case)
+        if self.instance.pk:
+            language.disabled = True  # a translation stays in its language
+            self.fields["version"].initial = self.instance.version
+        if self.instance.status != CaseTranslation.Status.PUBLISHED:
+            del self.fields["withdraw"]
+
+    def _post_clean(self) -> None:
+        """The service validates the translation when it saves it (with its case)."""
 
 
 class LinkForm(forms.Form):

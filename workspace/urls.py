@@ -30,6 +30,21 @@ urlpatterns = [
         name="document-remove",
     ),
     path("cases/<slug:slug>/comments/", views.comment_add, name="comment-add"),
+    path(
+        "cases/<slug:slug>/translations/new/",
+        views.translation_create,
+        name="translation-create",
+    ),
+    path(
+        "cases/<slug:slug>/translations/<str:language>/",
+        views.translation_edit,
+        name="translation-edit",
+    ),
+    path(
+        "cases/<slug:slug>/translations/<str:language>/delete/",
+        views.translation_delete,
+        name="translation-delete",
+    ),
     path("countries/<str:iso3>/events/", views.country_events, name="country-events"),
     path(
         "events/<slug:slug>/contributions/new/",

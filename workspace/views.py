@@ -38,9 +38,9 @@ from countries.services import (
     open_invitation,
 )
 from events.models import Event, Participation, Person
-from paks import contributions, opendata, roles, services
+from paks import contributions, opendata, roles, services, translations
 from paks.documents import DocumentRejected, accept_document
-from paks.models import CaseComment, CaseStudy, Contribution, Document
+from paks.models import CaseComment, CaseStudy, CaseTranslation, Contribution, Document
 from paks.review import field_changes
 from workspace.forms import (
     CaseForm,
@@ -49,6 +49,7 @@ from workspace.forms import (
     DocumentDetailsForm,
     LinkFormSet,
     Speaker,
+    TranslationForm,
     UploadForm,
     links_from,
 )
@@ -234,7 +235,9 @@ def confirm_current(request: HttpRequest, iso3: str) -> HttpResponse:
     return redirect("workspace:home")
 
 
-def _save_errors(form: CaseForm | DocumentDetailsForm, error: ValidationError) -> None:
+def _save_errors(
+    form: CaseForm | DocumentDetailsForm | TranslationForm, error: ValidationError
+) -> None:
     """The model's own validation (run by the services) shown on the form's fields."""
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
@@ -291,10 +294,13 @@ def _saved_links(case: CaseStudy) -> list[dict[str, str]]:
 
 def _edit_context(request: HttpRequest, case: CaseStudy, **given: Any) -> dict[str, Any]:
     """The case page's context; forms not given are drawn empty or from the saved case."""
+    translations_of = list(case.translations.order_by("language"))
     context = {
         "case": case,
         "editable": case.is_editable_by(request.user),
         "documents": case.documents.defer("extracted_text").order_by("uploaded_at", "pk"),
+        "translations": translations_of,
+        "can_add_translation": len(translations_of) < len(translations.other_languages(case)),
         "comments": case.comments.select_related("author").order_by("created_at"),
         **given,
     }
@@ -523,6 +529,139 @@ def comment_add(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "workspace/case_edit.html", context, status=400)
 
 
+# Translations of a case ------------------------------------------------------------------
+
+
+def _translation_page(
+    request: HttpRequest,
+    case: CaseStudy,
+    form: TranslationForm,
+    translation: CaseTranslation | None,
+    status: int = 200,
+) -> HttpResponse:
+    context = {"case": case, "form": form, "translation": translation}
+    return render(request, "workspace/translation_form.html", context, status=status)
+
+
+def _save_translation(
+    request: HttpRequest, case: CaseStudy, translation: CaseTranslation | None
+) -> HttpResponse:
+    """Save the posted translation and, with "Submit for review", submit it; the form again
+    with the reasons when the service refuses."""
+    form = TranslationForm(request.POST, instance=translation, case=case)
+    if form.is_valid():
+        user = signed_in(request.user)
+        language = translation.language if translation else form.cleaned_data["language"]
+        try:
+            with transaction.atomic():  # a refused submission keeps nothing of the save
+                saved = translations.save_case_translation(
+                    case=case,
+                    language=language,
+                    data={
+                        name: form.cleaned_data[name] for name in translations.TRANSLATION_FIELDS
+                    },
+                    user=user,
+                    expected_version=form.cleaned_data.get("version") if translation else None,
+                    withdraw=form.cleaned_data.get("withdraw", False),
+                )
+                if "submit" in request.POST:
+                    saved = translations.submit_case_translation(translation=saved, user=user)
+        except translations.StaleTranslation as exc:
+            if translation is None:  # added by someone else meanwhile: theirs is kept
+                form.add_error(
+                    "language",
+                    _(
+                        "The case already has a translation into %(language)s; change it "
+                        "from its own page."
+                    )
+                    % {"language": translations.language_name(language)},
+                )
+                return _translation_page(request, case, form, translation, status=400)
+            form.add_error(
+                None,
+                _(
+                    "Someone else saved this translation while you were editing it (it is now "
+                    "version %(version)s). Your changes are not saved; saving this form again "
+                    "replaces theirs with what is in it."
+                )
+                % {"version": exc.current.version},
+            )
+            resubmitted = request.POST.copy()  # the form's data, which is immutable
+            resubmitted["version"] = str(exc.current.version)
+            form.data = resubmitted
+        except ValidationError as error:
+            _save_errors(form, error)
+        except services.ServiceError as exc:
+            _refusal_on_form(form, exc)
+        else:
+            name = translations.language_name(saved.language)
+            if saved.status == CaseTranslation.Status.SUBMITTED:
+                message = _(
+                    "The translation into %(language)s is submitted. The editors will review it."
+                )
+            else:
+                message = _("The translation into %(language)s is saved as a draft.")
+            messages.success(request, message % {"language": name})
+            return redirect("workspace:case-edit", slug=case.slug)
+    return _translation_page(request, case, form, translation, status=400)
+
+
+@login_required
+@never_cache
+def translation_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """Translate one of the country's cases into another of the portal's languages."""
+    case = _own_case(request, slug)
+    if request.method == "POST":
+        return _save_translation(request, case, None)
+    taken = set(case.translations.values_list("language", flat=True))
+    form = TranslationForm(
+        case=case,
+        initial={
+            "language": next(
+                (code for code, _name in translations.other_languages(case) if code not in taken),
+                None,
+            )
+        },
+    )
+    return _translation_page(request, case, form, None)
+
+
+@login_required
+@never_cache
+def translation_edit(request: HttpRequest, slug: str, language: str) -> HttpResponse:
+    case = _own_case(request, slug)
+    translation = get_object_or_404(
+        case.translations.select_related("translated_by"), language=language
+    )
+    if request.method == "POST":
+        return _save_translation(request, case, translation)
+    return _translation_page(
+        request, case, TranslationForm(instance=translation, case=case), translation
+    )
+
+
+@login_required
+@require_POST
+def translation_delete(request: HttpRequest, slug: str, language: str) -> HttpResponse:
+    case = _own_case(request, slug)
+    translation = get_object_or_404(case.translations, language=language)
+    try:
+        translations.delete_case_translation(
+            translation=translation,
+            user=signed_in(request.user),
+            expected_version=_posted_version(request),
+        )
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("workspace:translation-edit", slug=case.slug, language=language)
+    messages.success(
+        request,
+        _("The translation into %(language)s is deleted.")
+        % {"language": translations.language_name(language)},
+    )
+    return redirect("workspace:case-edit", slug=case.slug)
+
+
 # Contributions to events ----------------------------------------------------------------
 
 
@@ -547,7 +686,7 @@ def _people(speakers: list[Speaker], country: Country | None) -> list[Person]:
     ]
 
 
-def _refusal_on_form(form: ContributionForm, exc: services.ServiceError) -> None:
+def _refusal_on_form(form: ContributionForm | TranslationForm, exc: services.ServiceError) -> None:
     """A service's refusal shown on the field it names, or above the form."""
     field = getattr(exc, "field", None)
     form.add_error(field if field in form.fields else None, str(exc))

@@ -27,11 +27,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Prefetch, Q
+from django.utils import translation
 from django_tasks import task
 
-from paks.models import CaseStudy, CaseStudyQuerySet, Document
+from countries.names import every_name
+from paks.models import CaseStudy, CaseStudyQuerySet, CaseTranslation, Document
 from paks.public_cache import public_content_changed
 from paks.search.db import reading
 from paks.search.models import THEME_BITS, CaseIndex, IndexVersion, SearchTerm
@@ -58,25 +61,40 @@ _VOCABULARY_WORD = re.compile(r"[^\W\d_]{3,30}")
 
 def parts(case: CaseStudy, documents: Iterable[Document]) -> dict[str, list[str]]:
     """The case's searchable texts, by field. `documents`: the case's, oldest first."""
-    names = [case.country.name]
+    # A country by any of its names in the six languages (CLDR's beside M49's English).
+    names = every_name(case.country.iso2, case.country.name)
     if case.organization:
         names += [case.organization.name, case.organization.acronym, case.organization.short_name]
-    names += [theme.name for theme in case.themes.all()]
+    # Themes and goals by their names in every language they are translated into.
+    for theme in case.themes.all():
+        names += theme.every_translation("name")
     for sdg in sorted(case.sdgs.all(), key=lambda s: s.number):
-        names += [f"SDG {sdg.number}", sdg.short_title, sdg.title]
+        names += [f"SDG {sdg.number}"]
+        names += sdg.every_translation("short_title") + sdg.every_translation("title")
     event = case.event
     if event is not None and event.is_public:
-        names += [event.title, event.get_kind_display(), event.city]
+        with translation.override(settings.LANGUAGE_CODE):  # the index is the same for all
+            names += [event.title, event.get_kind_display(), event.city]
         if event.country:
-            names.append(event.country.name)
+            names += every_name(event.country.iso2, event.country.name)
+    # Published translations are searched as the case's own words: a French query finds a
+    # case through its French translation (a translation of an unpublished one is not public).
+    translations = [
+        t for t in case.translations.all() if t.status == CaseTranslation.Status.PUBLISHED
+    ]
     return {
-        "title": [case.title],
+        "title": [case.title, *(t.title for t in translations)],
         "body": [
             case.summary,
             case.challenge,
             case.solution,
             case.results,
             case.lessons_learned,
+            *(
+                text
+                for t in translations
+                for text in (t.summary, t.challenge, t.solution, t.results, t.lessons_learned)
+            ),
         ],
         "documents": [
             text for d in documents if d.extracted_text for text in (d.title, d.extracted_text)
@@ -164,10 +182,13 @@ def _cases() -> CaseStudyQuerySet:
         .order_by("uploaded_at", "pk")
         .only("case_id", "title", "extracted_text"),
     )
+    translations = Prefetch(
+        "translations", queryset=CaseTranslation.objects.published().order_by("language")
+    )
     return (
         CaseStudy.objects.published()
         .select_related("country", "organization", "event__country")
-        .prefetch_related("themes", "sdgs", documents)
+        .prefetch_related("themes", "sdgs", documents, translations)
         .order_by("pk")
     )
 
