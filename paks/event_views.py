@@ -19,9 +19,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import capfirst
-from django.utils.translation import get_language, get_language_info, ngettext, override
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
@@ -41,6 +40,7 @@ from paks.programme import (
     participating_countries,
     programme_of,
 )
+from paks.views import translation_context
 
 
 def public_events() -> QuerySet[Event]:
@@ -58,32 +58,6 @@ def _public_parent(event: Event) -> Event | None:
     return event.part_of if event.part_of and event.part_of.is_public else None
 
 
-def _translation_context(event: Event, request: HttpRequest) -> dict[str, Any]:
-    """The event's title and summary in the page's language when the editors translated
-    them, unless the reader asked for the original (`?original`); events are written in the
-    site's default language. For a page showing the original, the languages it is in."""
-    language = get_language()
-    translations = {t.language: t for t in event.translations.all()}
-    available = translations.get(language) if language != settings.LANGUAGE_CODE else None
-    shown = None if "original" in request.GET else available
-    also_in = []
-    if available is None:
-        for code in translations:
-            with override(code):  # the event's address with the language's prefix
-                url = event.get_absolute_url()
-            also_in.append(
-                {"code": code, "name": capfirst(get_language_info(code)["name_local"]), "url": url}
-            )
-    return {
-        "translation": shown,
-        "translation_available": available,
-        "original_language": settings.LANGUAGE_CODE,
-        "original_language_name": dict(settings.LANGUAGES)[settings.LANGUAGE_CODE],
-        "content_language": shown.language if shown else settings.LANGUAGE_CODE,
-        "also_in": also_in,
-    }
-
-
 class EventDetailView(DetailView):
     template_name = "events/event_detail.html"
     context_object_name = "event"
@@ -98,7 +72,8 @@ class EventDetailView(DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         event: Event = self.object
-        context.update(_translation_context(event, self.request))
+        # Events are written in the site's default language.
+        context.update(translation_context(event, settings.LANGUAGE_CODE, self.request))
         parent = _public_parent(event)
         context["programme"] = programme_of(event)
         context["cases"], context["more_cases"] = first(

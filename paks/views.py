@@ -213,27 +213,32 @@ def case_json_ld(case: CaseStudy, *, absolute: Callable[[str], str]) -> dict[str
     return data
 
 
-def translation_context(case: CaseStudy, request: HttpRequest) -> dict[str, Any]:
-    """Which text of the case the page shows: the published translation into the page's
-    language, unless the reader asked for the original (`?original`); and the other
-    languages it is translated into, for a page showing the original."""
+def translation_context(
+    row: CaseStudy | Event, original: str, request: HttpRequest
+) -> dict[str, Any]:
+    """Which text of a case or an event the page shows: its published translation into the
+    page's language, unless the reader asked for the original (`?original`), which is in
+    `original`; and, for a page showing the original, the languages it is translated into.
+    `row.translations` holds the published translations (prefetched)."""
     language = get_language()
-    translations = {t.language: t for t in case.translations.all()}  # published ones
-    available = translations.get(language) if language != case.language else None
+    translations = {t.language: t for t in row.translations.all()}
+    available = translations.get(language) if language != original else None
     shown = None if "original" in request.GET else available
-    other = []
+    also_in = []
     if available is None:
         for code in translations:
-            with override(code):  # the case's address with the language's prefix
-                url = case.get_absolute_url()
-            other.append(
+            with override(code):  # the address with the language's prefix
+                url = row.get_absolute_url()
+            also_in.append(
                 {"code": code, "name": capfirst(get_language_info(code)["name_local"]), "url": url}
             )
     return {
         "translation": shown,
         "translation_available": available,
-        "content_language": shown.language if shown else case.language,
-        "also_in": other,
+        "original_language": original,
+        "original_language_name": dict(settings.LANGUAGES).get(original, original),
+        "content_language": shown.language if shown else original,
+        "also_in": also_in,
     }
 
 
@@ -257,7 +262,7 @@ class CaseDetailView(DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         case: CaseStudy = self.object
-        context.update(translation_context(case, self.request))
+        context.update(translation_context(case, case.language, self.request))
         theme_ids = [t.pk for t in case.themes.all()]
         context["documents"] = (
             Document.objects.public().filter(case=case).order_by("uploaded_at", "pk")
