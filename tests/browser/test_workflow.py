@@ -88,7 +88,7 @@ def test_invitation_to_publication_in_the_browser(demo_site, browser):
     assert run_axe(focal) == []
     shot(focal, "2b-document-details")
     focal.get_by_label("Title (required)").fill("Country presentation, Dhaka 2024")
-    focal.get_by_label("Language").select_option(label="English")
+    focal.get_by_role("combobox", name="Language").select_option(label="English")
     focal.get_by_role("button", name="Save details").click()
     assert (
         focal.get_by_role("link", name="Country presentation, Dhaka 2024", exact=True).count() == 1
