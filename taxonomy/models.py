@@ -35,10 +35,11 @@ class Translated(models.Model):
         text = self.translations.get(language, {}).get(field)
         return text or str(getattr(self, field))
 
-    def every_translation(self, field: str) -> list[str]:
-        """`field` in English and in every language it is translated into."""
-        texts = [str(getattr(self, field))]
-        texts += [t[field] for t in self.translations.values() if t.get(field)]
+    def every_translation(self, field: str) -> list[tuple[str, str]]:
+        """`field` in English and in every language it is translated into, as (text,
+        language)."""
+        texts = [(str(getattr(self, field)), settings.LANGUAGE_CODE)]
+        texts += [(t[field], language) for language, t in self.translations.items() if t.get(field)]
         return texts
 
 

@@ -75,27 +75,30 @@ CACHE_SECONDS = 3600
 T = TypeVar("T")
 
 
-def marks(text: str, parsed: ParsedQuery) -> list[tuple[int, int]]:
-    """Where the query's positive terms and phrases stand in a text, as (start, end)."""
+def marks(text: str, parsed: ParsedQuery, language: str) -> list[tuple[int, int]]:
+    """Where the query's positive terms and phrases stand in a text of this language, as
+    (start, end): any reading of a term (see `paks.search.text.variants`) counts."""
     if parsed.is_empty:
         return []
-    found = list(words(text))
+    found = list(words(text, language))
     sequence = [w.term for w in found]
     present = set(sequence)
     spans = []
     for term in parsed.positive:
-        if not present.issuperset(term.terms):
-            continue
-        size, first = len(term.terms), term.terms[0]
-        for i, word in enumerate(sequence):
-            if word == first and tuple(sequence[i : i + size]) == term.terms:
-                spans.append((found[i].start, found[i + size - 1].end))
+        for variant in term.variants:
+            if not present.issuperset(variant):
+                continue
+            size, first = len(variant), variant[0]
+            for i, word in enumerate(sequence):
+                if word == first and tuple(sequence[i : i + size]) == variant:
+                    spans.append((found[i].start, found[i + size - 1].end))
     return sorted(set(spans))
 
 
 def excerpt(
     text: str,
     parsed: ParsedQuery,
+    language: str,
     *,
     length: int = SNIPPET_LENGTH,
     spans: list[tuple[int, int]] | None = None,
@@ -104,7 +107,7 @@ def excerpt(
     when nothing matches. `spans` are the text's `marks` where the caller has them."""
     text = unicodedata.normalize("NFC", text)  # the form `words` measures spans in
     if spans is None:
-        spans = marks(text, parsed)
+        spans = marks(text, parsed, language)
     start = 0
     if spans:
         start = max(0, spans[0][0] - length // 3)
@@ -289,15 +292,20 @@ class FullTextBackend:
                 continue
             shown, spans = case.summary, None
             for text in (case.summary, *case.sections):
-                if text and (spans := marks(text, parsed)):
+                if text and (spans := marks(text, parsed, case.language)):
                     shown = text
                     break
             else:
                 if not parsed.is_empty:
                     elsewhere.append(pk)
-            hits.append(Hit(case=case, score=score, snippet=excerpt(shown, parsed, spans=spans)))
+            snippet = excerpt(shown, parsed, case.language, spans=spans)
+            hits.append(Hit(case=case, score=score, snippet=snippet))
         # Cases whose own text does not show the words: look for them in their documents.
-        found = self._document_matches(elsewhere, parsed) if elsewhere else {}
+        found = (
+            self._document_matches({pk: cases[pk].language for pk in elsewhere}, parsed)
+            if elsewhere
+            else {}
+        )
         return [
             dataclasses.replace(hit, document_match=found[hit.case.pk])
             if hit.case.pk in found
@@ -306,28 +314,30 @@ class FullTextBackend:
         ]
 
     def _document_matches(
-        self, case_ids: list[int], parsed: ParsedQuery
+        self, case_languages: dict[int, str], parsed: ParsedQuery
     ) -> dict[int, DocumentMatch]:
-        """Where in a case's documents the words occur: the first page that has one of them."""
+        """Where in a case's documents the words occur: the first page that has one of them.
+        `case_languages`: the cases' own languages, which documents without one are in."""
         found: dict[int, DocumentMatch] = {}
         documents = (
             Document.objects.public()
-            .filter(case_id__in=case_ids)
+            .filter(case_id__in=list(case_languages))
             .exclude(extracted_text="")
             .order_by("case_id", "uploaded_at", "pk")
-            .only("pk", "case_id", "title", "media_type", "extracted_text")
+            .only("pk", "case_id", "title", "media_type", "extracted_text", "language")
         )
         for document in documents:
             if document.case_id is None or document.case_id in found:
                 continue
+            language = document.language or case_languages[document.case_id]
             pages = document.extracted_text.split("\f")
             for number, text in enumerate(pages, start=1):
-                if marks(text, parsed):
+                if spans := marks(text, parsed, language):
                     found[document.case_id] = DocumentMatch(
                         document_id=document.pk,
                         title=document.title,
                         page=number if len(pages) > 1 else None,
-                        snippet=excerpt(text, parsed),
+                        snippet=excerpt(text, parsed, language, spans=spans),
                         unit=document.page_unit,
                     )
                     break

@@ -14,7 +14,11 @@ What is searched, in four weights (PostgreSQL's A to D, FTS5's four columns):
   title) and the public event it was presented at (title, kind, city, host country).
 Names count as matches but weigh least, below a single mention in a slide.
 
-Each of these texts is a part: a phrase matches within one part, never across two.
+Each of these texts is a part: a phrase matches within one part, never across two. Each
+part is read in its own language (see `paks.search.text`): the case's sections in the
+case's, a translation's in the translation's, a document's in its own (the case's when it
+has none), each name of a country, theme or goal in the language it is written in; the
+names of organizations and events in English, the language the editors keep them in.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from django.db.models import Prefetch, Q
 from django.utils import translation
 from django_tasks import task
 
-from countries.names import every_name
+from countries.names import territory
 from paks.models import CaseStudy, CaseStudyQuerySet, CaseTranslation, Document
 from paks.public_cache import public_content_changed
 from paks.search.db import reading
@@ -58,56 +62,69 @@ BATCH = 500
 
 _VOCABULARY_WORD = re.compile(r"[^\W\d_]{3,30}")
 
+Text = tuple[str, str]  # a part: its text and the language it is written in
 
-def parts(case: CaseStudy, documents: Iterable[Document]) -> dict[str, list[str]]:
-    """The case's searchable texts, by field. `documents`: the case's, oldest first."""
-    # A country by any of its names in the six languages (CLDR's beside M49's English).
-    names = every_name(case.country.iso2, case.country.name)
+
+def country_names(iso2: str, english: str) -> list[Text]:
+    """A country by its name in each of the portal's languages: CLDR's, beside M49's
+    English; a name the same in two languages is there twice, read in each."""
+    names = [(english, settings.LANGUAGE_CODE)]
+    names += [(territory(iso2, english, code), code) for code, _name in settings.LANGUAGES]
+    return list(dict.fromkeys(names))
+
+
+def parts(case: CaseStudy, documents: Iterable[Document]) -> dict[str, list[Text]]:
+    """The case's searchable texts, by field, each with its language. `documents`: the
+    case's, oldest first."""
+    english = settings.LANGUAGE_CODE
+    names = country_names(case.country.iso2, case.country.name)
     if case.organization:
-        names += [case.organization.name, case.organization.acronym, case.organization.short_name]
+        organization = case.organization
+        names += [
+            (organization.name, english),
+            (organization.acronym, english),
+            (organization.short_name, english),
+        ]
     # Themes and goals by their names in every language they are translated into.
     for theme in case.themes.all():
         names += theme.every_translation("name")
     for sdg in sorted(case.sdgs.all(), key=lambda s: s.number):
-        names += [f"SDG {sdg.number}"]
+        names += [(f"SDG {sdg.number}", english)]
         names += sdg.every_translation("short_title") + sdg.every_translation("title")
     event = case.event
     if event is not None and event.is_public:
-        with translation.override(settings.LANGUAGE_CODE):  # the index is the same for all
-            names += [event.title, event.get_kind_display(), event.city]
+        with translation.override(english):  # the index is the same for all
+            names += [(event.title, english), (event.get_kind_display(), english)]
+            names += [(event.city, english)]
         if event.country:
-            names += every_name(event.country.iso2, event.country.name)
+            names += country_names(event.country.iso2, event.country.name)
     # Published translations are searched as the case's own words: a French query finds a
     # case through its French translation (a translation of an unpublished one is not public).
     translations = [
         t for t in case.translations.all() if t.status == CaseTranslation.Status.PUBLISHED
     ]
+    sections = ("summary", "challenge", "solution", "results", "lessons_learned")
     return {
-        "title": [case.title, *(t.title for t in translations)],
+        "title": [(case.title, case.language), *((t.title, t.language) for t in translations)],
         "body": [
-            case.summary,
-            case.challenge,
-            case.solution,
-            case.results,
-            case.lessons_learned,
-            *(
-                text
-                for t in translations
-                for text in (t.summary, t.challenge, t.solution, t.results, t.lessons_learned)
-            ),
+            *((getattr(case, name), case.language) for name in sections),
+            *((getattr(t, name), t.language) for t in translations for name in sections),
         ],
         "documents": [
-            text for d in documents if d.extracted_text for text in (d.title, d.extracted_text)
+            (text, d.language or case.language)
+            for d in documents
+            if d.extracted_text
+            for text in (d.title, d.extracted_text)
         ],
         "names": names,
     }
 
 
-def field_terms(texts: Sequence[str], *, limit: int | None = None) -> list[list[str]]:
+def field_terms(texts: Sequence[Text], *, limit: int | None = None) -> list[list[str]]:
     """The terms of each non-empty part, up to `limit` terms in all."""
     found, room = [], limit
-    for text in texts:
-        part = terms(text)
+    for text, language in texts:
+        part = terms(text, language)
         if room is not None:
             part, room = part[:room], room - len(part[:room])
         if part:
@@ -144,7 +161,7 @@ def _bits(numbers: Iterable[int]) -> int:
     return sum({1 << (n - 1) for n in numbers})
 
 
-def index_row(case: CaseStudy, texts: dict[str, list[str]]) -> tuple[CaseIndex, list[str]]:
+def index_row(case: CaseStudy, texts: dict[str, list[Text]]) -> tuple[CaseIndex, list[str]]:
     """The case's index row from its `parts`, and on SQLite its four FTS5 columns (empty on
     PostgreSQL)."""
     fields = {
@@ -180,7 +197,7 @@ def _cases() -> CaseStudyQuerySet:
         "documents",
         queryset=Document.objects.exclude(extracted_text="")
         .order_by("uploaded_at", "pk")
-        .only("case_id", "title", "extracted_text"),
+        .only("case_id", "title", "extracted_text", "language"),
     )
     translations = Prefetch(
         "translations", queryset=CaseTranslation.objects.published().order_by("language")
@@ -215,7 +232,7 @@ def _write(cases: list[CaseStudy]) -> None:
     for case in cases:
         texts = parts(case, case.documents.all())
         rows.append(index_row(case, texts))
-        words |= vocabulary([case.title, case.summary, *texts["names"]])
+        words |= vocabulary([case.title, case.summary, *(name for name, _ in texts["names"])])
     CaseIndex.objects.bulk_create([row for row, _texts in rows], batch_size=BATCH)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:

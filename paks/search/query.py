@@ -3,9 +3,10 @@
 `digital centres` (all words), `"one-stop shop"` (a phrase), `-paper` (excluded), and
 `kiosk or centre` (either). `or` binds the two terms beside it before the words around
 them are joined: `a or b c` means (a or b) and c, on every database. A word that folds into
-several (`covid-19`, `e-government`) is a phrase of them. Anything else is cleaned, never an
-error: unbalanced quotes close at the end, stray operators are dropped, control characters
-become spaces.
+several (`covid-19`, `e-government`) is a phrase of them. Each word and phrase is read in
+every searched language (`paks.search.text.variants`), and any reading matches. Anything
+else is cleaned, never an error: unbalanced quotes close at the end, stray operators are
+dropped, control characters become spaces.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext
 
-from paks.search.text import terms
+from paks.search.text import variants
 
 MAX_QUERY_LENGTH = 500
 MAX_TERMS = 20
@@ -29,11 +30,13 @@ _TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
 @dataclass(frozen=True)
 class Term:
     typed: str  # as the visitor typed it, for suggestions
-    terms: tuple[str, ...]  # one term, or the terms of a phrase in order
+    # Its readings, one per way the searched languages analyse it: each is one term, or
+    # the terms of a phrase in order (as many in every reading).
+    variants: tuple[tuple[str, ...], ...]
 
     @property
     def is_phrase(self) -> bool:
-        return len(self.terms) > 1
+        return len(self.variants[0]) > 1
 
 
 @dataclass
@@ -69,11 +72,13 @@ class ParsedQuery:
 
 
 def _ts(term: Term) -> str:
-    return " <-> ".join(f"'{t}'" for t in term.terms)
+    readings = [" <-> ".join(f"'{t}'" for t in terms) for terms in term.variants]
+    return readings[0] if len(readings) == 1 else "(" + " | ".join(readings) + ")"
 
 
 def _fts(term: Term) -> str:
-    return '"' + " ".join(term.terms) + '"'
+    readings = ['"' + " ".join(terms) + '"' for terms in term.variants]
+    return readings[0] if len(readings) == 1 else "(" + " OR ".join(readings) + ")"
 
 
 def clean(q: str) -> str:
@@ -96,7 +101,7 @@ def parse(q: str) -> ParsedQuery:
             continue
         negative = bool(minus) or (bare.startswith("-") and len(bare) > 1)
         typed = phrase if phrase or minus else bare.lstrip("-")
-        found = tuple(terms(typed))
+        found = variants(typed)
         if not found:
             continue  # punctuation or operators alone
         if count >= MAX_TERMS:
@@ -104,7 +109,7 @@ def parse(q: str) -> ParsedQuery:
                 "number": MAX_TERMS
             }
             break
-        term = Term(typed=typed, terms=found)
+        term = Term(typed=typed, variants=found)
         count += 1
         if negative:
             parsed.excluded.append(term)

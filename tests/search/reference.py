@@ -1,8 +1,9 @@
 """What a case search means, written out plainly: a reference the real search is checked against.
 
 Plain Python over plain data (no database, no index). Only `terms` is borrowed from the
-product, as the definition of a word, and `every_name`, as CLDR's names of a country in the
-six languages (data, not logic); the query's meaning, the parts a case is searched in,
+product, as the definition of a word in a language, with the list of languages a query is
+read in, and `territory`, as CLDR's names of a country in the six languages (data, not
+logic); the query's meaning, the parts a case is searched in and their languages,
 the filters, the facet counts, the order and the pages are all computed here, the slow and
 obvious way.
 """
@@ -13,8 +14,10 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from countries.names import every_name
-from paks.search.text import terms
+from django.conf import settings
+
+from countries.names import territory
+from paks.search.text import SEARCHED_LANGUAGES, terms
 
 FACETS = ("country", "region", "group", "theme", "sdg", "year", "organization")
 SORTS = ("relevance", "newest", "oldest", "title")
@@ -34,8 +37,15 @@ class Country:
     iso2: str = ""  # CLDR's key: the country is found by its name in each language
 
     @property
+    def named(self) -> list[tuple[str, str]]:
+        """The country's name in English and in each of the six languages, with the language."""
+        names = [(self.name, "en")]
+        names += [(territory(self.iso2, self.name, code), code) for code, _ in settings.LANGUAGES]
+        return names
+
+    @property
     def names(self) -> list[str]:
-        return every_name(self.iso2, self.name)
+        return list(dict.fromkeys(name for name, _language in self.named))
 
 
 @dataclass(frozen=True)
@@ -72,6 +82,7 @@ class Event:
 class Document:
     title: str
     extracted_text: str  # empty: nothing of the document is searched, not even its title
+    language: str = ""  # empty: the case's
 
 
 @dataclass(frozen=True)
@@ -92,42 +103,59 @@ class Case:
     sdgs: tuple[SDG, ...] = ()
     event: Event | None = None
     documents: tuple[Document, ...] = ()
+    language: str = "en"
 
 
 def parts(case: Case) -> list[str]:
     """Every text a case is searched in; a phrase must lie within one of them."""
-    return [text for text in text_parts(case) + name_parts(case) if text]
+    return [text for text, _language in language_parts(case)]
+
+
+def language_parts(case: Case) -> list[tuple[str, str]]:
+    """Every text a case is searched in, with the language it is read in."""
+    return [(text, language) for text, language in own_parts(case) + named_parts(case) if text]
 
 
 def text_parts(case: Case) -> list[str]:
     """The case's own texts: title, sections, and the documents that have text."""
+    return [text for text, _language in own_parts(case)]
+
+
+def own_parts(case: Case) -> list[tuple[str, str]]:
+    """The case's own texts, in the case's language; a document's in its own where it has one."""
     texts = [
-        case.title,
-        case.summary,
-        case.challenge,
-        case.solution,
-        case.results,
-        case.lessons_learned,
+        (case.title, case.language),
+        (case.summary, case.language),
+        (case.challenge, case.language),
+        (case.solution, case.language),
+        (case.results, case.language),
+        (case.lessons_learned, case.language),
     ]
     for document in case.documents:
         if document.extracted_text:
-            texts += [document.title, document.extracted_text]
+            language = document.language or case.language
+            texts += [(document.title, language), (document.extracted_text, language)]
     return texts
 
 
 def name_parts(case: Case) -> list[str]:
     """The names of what the case refers to, each a part of its own."""
-    names = list(case.country.names)
+    return [text for text, _language in named_parts(case)]
+
+
+def named_parts(case: Case) -> list[tuple[str, str]]:
+    """The names of what the case refers to, each with the language it is read in."""
+    names = list(case.country.named)
     if case.organization:
-        names += [case.organization.name, case.organization.acronym]
-    names += [theme.name for theme in case.themes]
+        names += [(case.organization.name, "en"), (case.organization.acronym, "en")]
+    names += [(theme.name, "en") for theme in case.themes]
     for sdg in case.sdgs:
-        names += [f"SDG {sdg.number}", sdg.short_title, sdg.title]
+        names += [(f"SDG {sdg.number}", "en"), (sdg.short_title, "en"), (sdg.title, "en")]
     event = case.event
     if event and event.is_public:
-        names += [event.title, event.kind_label, event.city]
+        names += [(event.title, "en"), (event.kind_label, "en"), (event.city, "en")]
         if event.host:
-            names += event.host.names
+            names += event.host.named
     return names
 
 
@@ -200,25 +228,32 @@ class Query:
         return " ".join(rendered) or self.blank
 
     @property
-    def groups(self) -> list[list[list[str]]]:
-        """The positive groups, each a list of alternatives, each a list of terms; terms with no
-        word in them (punctuation) are dropped, and so are groups left empty."""
+    def groups(self) -> list[list[list[list[str]]]]:
+        """The positive groups, each a list of alternatives, each the term's readings (a list
+        of terms in each language a query is read in); terms with no word in them
+        (punctuation) are dropped, and so are groups left empty."""
         groups = []
         for clause in self.clauses:
             if isinstance(clause, Group):
-                alternatives = [terms(t.text) for t in clause.terms]
+                alternatives = [readings(t.text) for t in clause.terms]
                 if alternatives := [a for a in alternatives if a]:
                     groups.append(alternatives)
         return groups
 
     @property
-    def excluded(self) -> list[list[str]]:
-        words = [terms(c.term.text) for c in self.clauses if isinstance(c, Exclude)]
+    def excluded(self) -> list[list[list[str]]]:
+        words = [readings(c.term.text) for c in self.clauses if isinstance(c, Exclude)]
         return [w for w in words if w]
 
     @property
     def is_blank(self) -> bool:
         return not self.render().strip()
+
+
+def readings(text: str) -> list[list[str]]:
+    """A typed word or phrase read in each language a query is read in; empty for punctuation."""
+    found = [terms(text, language) for language in SEARCHED_LANGUAGES]
+    return found if found[0] else []
 
 
 def occurs(needle: list[str], haystack: list[str]) -> bool:
@@ -233,10 +268,11 @@ def matches(case: Case, query: Query) -> bool:
     groups = query.groups
     if not groups:
         return False  # only exclusions or punctuation: nothing to look for
-    texts = [terms(text) for text in parts(case)]
+    texts = [terms(text, language) for text, language in language_parts(case)]
 
-    def found(needle: list[str]) -> bool:
-        return any(occurs(needle, text) for text in texts)
+    def found(needles: list[list[str]]) -> bool:
+        """Whether any reading occurs in any part."""
+        return any(occurs(needle, text) for needle in needles for text in texts)
 
     return all(any(found(a) for a in group) for group in groups) and not any(
         found(x) for x in query.excluded

@@ -163,6 +163,22 @@ VOCABULARY = (
     "for",
     "innovation",
     "training",
+    # The other languages: inflected forms that their stemmers join, Chinese without spaces.
+    "numérique",
+    "numériques",
+    "gouvernement",
+    "services",
+    "servicios",
+    "gobierno",
+    "цифровые",
+    "цифровых",
+    "услуги",
+    "الحكومة",
+    "الإلكترونية",
+    "数字政府",
+    "政府服务",
+    "服务",
+    "税",
 )
 # Titles: lowercase ASCII words, none the beginning of another, so that every collation
 # orders them as Python does.
@@ -225,6 +241,7 @@ DOCUMENTS = st.builds(
     Document,
     title=SHORT_TEXTS.map(lambda text: text or "Country presentation"),
     extracted_text=st.just("") | texts(6),
+    language=st.sampled_from(["", "", "fr", "en"]),
 )
 TITLES = st.lists(st.sampled_from(TITLE_WORDS), min_size=1, max_size=3).map(" ".join)
 PUBLISHED = st.sampled_from([True, True, False, True, True])
@@ -244,6 +261,7 @@ CASE_FIELDS = {
     "sdgs": st.lists(st.sampled_from(SDGS), max_size=2, unique=True).map(tuple),
     "event": st.none() | st.sampled_from(EVENTS),
     "documents": st.lists(DOCUMENTS, max_size=2).map(tuple),
+    "language": st.sampled_from(["en", "en", "fr", "es", "ru", "ar", "zh-hans", "en"]),
 }
 
 
@@ -477,7 +495,8 @@ def describe(scenario: Scenario) -> str:
         if isinstance(v, datetime.datetime):
             return f"at({(v - BASE_TIME) // datetime.timedelta(hours=1)})"
         if isinstance(v, Document):
-            return f"Document({v.title!r}, {v.extracted_text!r})"
+            language = f", language={v.language!r}" if v.language else ""
+            return f"Document({v.title!r}, {v.extracted_text!r}{language})"
         if isinstance(v, Term):
             return f"Term({v.text!r}, quoted=True)" if v.quoted else f"Term({v.text!r})"
         if isinstance(v, Group):
@@ -622,6 +641,7 @@ def loaded(cases: list[Case]) -> Iterator[list[Case]]:
                 event_id=pks[c.event] if c.event else None,
                 status=status(c),
                 published_at=c.published_at,
+                language=c.language,
             )
             for i, c in enumerate(cases)
         )
@@ -641,6 +661,7 @@ def loaded(cases: list[Case]) -> Iterator[list[Case]]:
                 title=d.title,
                 external_url=f"https://example.org/{row.pk}/{n}",
                 extracted_text=d.extracted_text,
+                language=d.language,
                 state=DocumentRow.State.READY,
                 uploaded_at=BASE_TIME + datetime.timedelta(minutes=n),
             )
@@ -822,6 +843,23 @@ def test_a_hyphenated_word_is_a_phrase():
     ]
     assert found(cases, q("covid-19")) == {"covid"}
     assert found(cases, q("covid 19")) == {"covid", "apart"}
+
+
+def test_each_text_is_read_in_its_language_and_a_query_in_every_language():
+    cases = [
+        case("french", language="fr", summary="Des services numériques pour tous."),
+        case("chinese", language="zh-hans", summary="数字政府服务平台上线。"),
+        case("russian", language="ru", summary="Цифровые государственные услуги."),
+        case("arabic", language="ar", summary="خدمات الحكومة الإلكترونية"),
+        case("english", summary="Digital public services; land records."),
+        case("document", documents=(Document("Présentation", "Les guichets numériques", "fr"),)),
+    ]
+    assert found(cases, q("numérique")) == {"french", "document"}  # French stems, in French texts
+    assert found(cases, Query((Group((Term("政府服务"),)),))) == {"chinese"}
+    assert found(cases, Query((Group((Term("服务政府"),)),))) == set()  # pairs in their order
+    assert found(cases, q("цифровых услуг")) == {"russian"}
+    assert found(cases, q("حكومة")) == {"arabic"}  # the article is not part of the stem
+    assert found(cases, q("services")) == {"french", "english"}
 
 
 def test_either_spelling_finds_both():
@@ -1022,8 +1060,26 @@ def test_reference_renders_queries_as_typed():
         or_word="OR",
     )
     assert query.render() == 'kiosk OR "digital centre" -covid-19 -"land records"'
-    assert query.groups == [[["kiosk"], ["digit", "center"]]]
-    assert query.excluded == [["covid", "19"], ["land", "record"]]
+    # Each term in every language a query is read in: English first, then French, ...
+    english, french = 0, 1
+    assert [[a[english] for a in group] for group in query.groups] == [
+        [["kiosk"], ["digit", "center"]]
+    ]
+    assert [[a[french] for a in group] for group in query.groups] == [
+        [["kiosk"], ["digital", "centr"]]
+    ]
+    assert [x[english] for x in query.excluded] == [["covid", "19"], ["land", "record"]]
+
+
+def test_a_word_is_read_in_the_language_of_its_text():
+    french = case("portal", language="fr", summary="Des services numériques")
+    chinese = case("portal", language="zh-hans", summary="数字政府服务平台")
+    russian = case("portal", language="ru", summary="цифровые услуги")
+    cases = numbered(french, chinese, russian)
+    assert ids(cases, q("numérique")) == [1]  # numériques: the French stem
+    assert ids(cases, q("政府服务")) == [2]  # the pairs of ideographs, in order
+    assert ids(cases, q("服务政府")) == []
+    assert ids(cases, q("цифровых")) == [3]
 
 
 def test_title_words_sort_alike_in_every_collation():
