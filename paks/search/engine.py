@@ -17,6 +17,7 @@ from collections.abc import Container
 from difflib import SequenceMatcher
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Field, QuerySet
 from django.db.models.expressions import RawSQL
@@ -24,7 +25,7 @@ from django.db.models.options import Options
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from countries.models import Country, Organization
 from countries.names import territory
@@ -52,6 +53,7 @@ from paks.search.filters import (
     facet_values,
 )
 from paks.search.index import version as index_version
+from paks.search.models import language_bit
 from paks.search.query import ParsedQuery, Term, parse
 from paks.search.text import words
 
@@ -160,8 +162,9 @@ class FullTextBackend:
         return False
 
     def ranked_page(
-        self, search: CaseSearch, conditions: Conditions, parsed: ParsedQuery
+        self, search: CaseSearch, conditions: Conditions, parsed: ParsedQuery, first: int
     ) -> list[tuple[int, float]]:
+        """The page by relevance, the cases with the language bit `first` before the others."""
         raise NotImplementedError
 
     def similar_words(self, word: str) -> list[str]:
@@ -209,9 +212,13 @@ class FullTextBackend:
         """
         # Without words there is no relevance: the newest come first.
         order = search.sort if not parsed.is_empty or search.sort != "relevance" else "newest"
+        # By relevance, the cases that can be read in the visitor's language come first.
+        first = 0
+        if order == "relevance":
+            first = labels.first_language(language_bit(get_language() or settings.LANGUAGE_CODE))
         keys = None
         if self.caches and not search.fresh:
-            keys = self._cache_keys(search, parsed, version)
+            keys = self._cache_keys(search, parsed, version, first)
         # The prefix is computed only to be kept: a fresh answer computes its page alone.
         prefix = (
             keys is not None
@@ -232,13 +239,18 @@ class FullTextBackend:
             if not parsed.is_empty:
                 match = self.statement_match(parsed, scored=order == "relevance" and not by_index)
             found = count_and_page(
-                window, labels, match, counts=counted is None, page=page_from_statement
+                window,
+                labels,
+                match,
+                counts=counted is None,
+                page=page_from_statement,
+                first=first,
             )
             if counted is None:
                 counted = (found.counts, found.total)
             page = found.page
         if by_index and ranked is None:
-            page = self.ranked_page(window, Conditions(window, labels), parsed)
+            page = self.ranked_page(window, Conditions(window, labels), parsed, first)
         if keys:
             entries = {keys["counts"]: counted}
             if prefix and ranked is None:
@@ -252,12 +264,18 @@ class FullTextBackend:
         results.total = counted[1]
         return page
 
-    def _cache_keys(self, search: CaseSearch, parsed: ParsedQuery, version: str) -> dict[str, str]:
-        """Where this index version keeps the counts and ranking of these words and filters."""
+    def _cache_keys(
+        self, search: CaseSearch, parsed: ParsedQuery, version: str, first: int
+    ) -> dict[str, str]:
+        """Where this index version keeps the counts and ranking of these words and filters;
+        the ranking also by the language that comes first."""
         filters = [getattr(search, name) for name in (*FACETS, "event")]
         what = repr((type(self).__name__, parsed.tsquery(), filters, search.facets))
         digest = hashlib.sha256(what.encode()).hexdigest()
-        return {kind: f"paks:search:{version}:{kind}:{digest}" for kind in ("counts", "ranked")}
+        return {
+            "counts": f"paks:search:{version}:counts:{digest}",
+            "ranked": f"paks:search:{version}:ranked:{first}:{digest}",
+        }
 
     def all_matches(self, search: CaseSearch) -> QuerySet[CaseStudy]:
         """Every published case the query and filters match, unpaged, for exports; in the

@@ -34,7 +34,8 @@ GROUP_LABELS = {
     "sids": pgettext_lazy("abbreviation of Small island developing States", "SIDS"),
 }
 
-# How each sort orders the matches `m`; relevance also needs a `score` (higher is better).
+# How each sort orders the matches `m`; relevance also needs a `score` (higher is better),
+# and puts the cases in the visitor's language first (see `Statement.order`).
 ORDER = {
     "relevance": "m.score DESC, m.published_at DESC, m.id DESC",
     "newest": "m.published_at DESC, m.id DESC",
@@ -167,6 +168,20 @@ class Labels:
     def has_more_themes(self) -> bool:
         return any(pk > THEME_BITS for pk in self.themes)
 
+    @functools.cached_property
+    def language_sets(self) -> frozenset[int]:
+        """The sets of languages (`CaseIndex.language_bits`) the indexed cases can be read
+        in, read once per process and version, by the first search with words."""
+        with reading().cursor() as cursor:
+            cursor.execute("SELECT DISTINCT language_bits FROM search_caseindex")
+            return frozenset(bits for (bits,) in cursor.fetchall())
+
+    def first_language(self, bit: int) -> int:
+        """`bit`, if some indexed cases can be read in that language and others not: then
+        those come first by relevance. Else 0: the language orders nothing."""
+        sets = self.language_sets
+        return bit if any(s & bit for s in sets) and any(not s & bit for s in sets) else 0
+
 
 _current: tuple[str, Labels] | None = None  # the labels this process read, at that version
 
@@ -268,11 +283,18 @@ class Statement:
     """
 
     def __init__(
-        self, search: CaseSearch, labels: Labels, match: Match, *, counts: bool = True
+        self,
+        search: CaseSearch,
+        labels: Labels,
+        match: Match,
+        *,
+        counts: bool = True,
+        first: int = 0,
     ) -> None:
         self.search = search
         self.labels = labels
         self.match = match
+        self.first = first  # a bit of `language_bits`: those cases come first, if any
         self.conditions = Conditions(search, labels)
         self.counts = counts
         # Without facets every filter narrows the matches at once, and no flags are needed.
@@ -305,7 +327,7 @@ class Statement:
         select = (
             f"SELECT si.case_id AS id, {self.match.score} AS score, si.country_ref, "
             "si.organization_ref, si.year, si.published_at, si.sort_title, si.theme_bits, "
-            f"si.sdg_bits, si.more_themes{''.join(columns)} "
+            f"si.sdg_bits, si.more_themes, si.language_bits{''.join(columns)} "
             f"FROM search_caseindex si {self.match.join} WHERE {where}"
         )
         return select, [*params, *where_params]
@@ -362,15 +384,24 @@ class Statement:
             )
         return branches
 
+    @property
+    def order(self) -> str:
+        """The page's order; for relevance, the cases that can be read in the visitor's
+        language (`first`) before the others."""
+        order = ORDER[self.search.sort]
+        if self.first:
+            order = f"(m.language_bits & {int(self.first)}) = 0, {order}"
+        return order
+
     def _page_branch(self) -> str:
         """One page, numbered in its order (a UNION keeps no order of its own)."""
-        order = ORDER[self.search.sort]
+        order = self.order
         limit = f"LIMIT {int(self.search.per_page)} OFFSET {int(self.search.offset)}"
         numbered = order.replace("m.", "p.")
         return (
             f"SELECT 'page', p.id, ROW_NUMBER() OVER (ORDER BY {numbered}), {NONE}, "
-            f"{NONE}, p.score FROM (SELECT m.id, m.score, m.published_at, m.sort_title "
-            f"FROM {{m}} WHERE {self.passes()} ORDER BY {order} {limit}) p"
+            f"{NONE}, p.score FROM (SELECT m.id, m.score, m.published_at, m.sort_title, "
+            f"m.language_bits FROM {{m}} WHERE {self.passes()} ORDER BY {order} {limit}) p"
         )
 
     def build(self, *, page: bool) -> tuple[str, list[SQLParam]]:
@@ -398,10 +429,18 @@ class Statement:
 
 
 def count_and_page(
-    search: CaseSearch, labels: Labels, match: Match, *, counts: bool, page: bool
+    search: CaseSearch,
+    labels: Labels,
+    match: Match,
+    *,
+    counts: bool,
+    page: bool,
+    first: int = 0,
 ) -> Counted:
-    """Run the statement and read its rows into counts, a total and a page."""
-    sql, params = Statement(search, labels, match, counts=counts).build(page=page)
+    """Run the statement and read its rows into counts, a total and a page (`first`: see
+    `Statement`)."""
+    statement = Statement(search, labels, match, counts=counts, first=first)
+    sql, params = statement.build(page=page)
     with reading().cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

@@ -41,7 +41,7 @@ from countries.names import territory
 from paks.models import CaseStudy, CaseStudyQuerySet, CaseTranslation, Document
 from paks.public_cache import public_content_changed
 from paks.search.db import reading
-from paks.search.models import THEME_BITS, CaseIndex, IndexVersion, SearchTerm
+from paks.search.models import THEME_BITS, CaseIndex, IndexVersion, SearchTerm, language_bit
 from paks.search.text import terms
 
 logger = logging.getLogger(__name__)
@@ -161,6 +161,18 @@ def _bits(numbers: Iterable[int]) -> int:
     return sum({1 << (n - 1) for n in numbers})
 
 
+def _language_bits(case: CaseStudy) -> int:
+    """The languages the case can be read in: its own, and its published translations'."""
+    languages = {case.language}
+    languages |= {
+        t.language for t in case.translations.all() if t.status == CaseTranslation.Status.PUBLISHED
+    }
+    bits = 0
+    for language in languages:
+        bits |= language_bit(language)
+    return bits
+
+
 def index_row(case: CaseStudy, texts: dict[str, list[Text]]) -> tuple[CaseIndex, list[str]]:
     """The case's index row from its `parts`, and on SQLite its four FTS5 columns (empty on
     PostgreSQL)."""
@@ -180,6 +192,7 @@ def index_row(case: CaseStudy, texts: dict[str, list[Text]]) -> tuple[CaseIndex,
         theme_bits=_bits(pk for pk in themes if pk <= THEME_BITS),
         more_themes=json.dumps(sorted(pk for pk in themes if pk > THEME_BITS)),
         sdg_bits=_bits(s.number for s in case.sdgs.all()),
+        language_bits=_language_bits(case),
     )
     if connection.vendor == "postgresql":
         row.vector = tsvector(fields)  # text form, read by the column's input function

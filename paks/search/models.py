@@ -1,9 +1,17 @@
 """What the full-text search reads: one row per published case, kept by paks.search.index."""
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
 THEME_BITS = 63  # themes with ids 1 to 63 have a bit; a signed 64-bit integer holds them
+
+
+def language_bit(code: str) -> int:
+    """The bit of a language of settings.LANGUAGES in `CaseIndex.language_bits`; 0 for any
+    other code."""
+    codes = [language for language, _name in settings.LANGUAGES]
+    return 1 << codes.index(code) if code in codes else 0
 
 
 class CaseIndex(models.Model):
@@ -32,6 +40,9 @@ class CaseIndex(models.Model):
     theme_bits = models.BigIntegerField(default=0)
     more_themes = models.TextField(default="[]", help_text="Ids of themes past the bit set.")
     sdg_bits = models.IntegerField(default=0)
+    # The languages the case can be read in (its own and its published translations'): bit
+    # n for the nth of settings.LANGUAGES, so that relevance can put the visitor's first.
+    language_bits = models.PositiveSmallIntegerField(default=0)
     vector = SearchVectorField(null=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -705,8 +705,14 @@ def compare(scenario: Scenario, cases: list[Case]) -> None:
     assert got.total == want.total
     if s.sort == "relevance":
         assert sorted(ids) == sorted(want.page(s.page, s.per_page))
-        scores = [hit.score for hit in got.hits]
-        assert scores == sorted(scores, reverse=True), "relevance: scores must not increase"
+        # The cases in the visitor's language (English here) first, then the others; within
+        # each, scores do not increase.
+        english = {c.pk for c in cases if c.language == "en"}
+        tiers = [pk not in english for pk in ids]
+        assert tiers == sorted(tiers), "relevance: the visitor's language first"
+        for tier in (False, True):
+            scores = [hit.score for hit in got.hits if (hit.case.pk not in english) == tier]
+            assert scores == sorted(scores, reverse=True), "relevance: scores must not increase"
     else:
         assert ids == want.page(s.page, s.per_page)
     assert facet_counts(got) == want.facets
@@ -860,6 +866,22 @@ def test_each_text_is_read_in_its_language_and_a_query_in_every_language():
     assert found(cases, q("цифровых услуг")) == {"russian"}
     assert found(cases, q("حكومة")) == {"arabic"}  # the article is not part of the stem
     assert found(cases, q("services")) == {"french", "english"}
+
+
+def test_a_case_in_the_visitors_language_comes_before_one_that_says_it_more_in_another():
+    check(
+        Scenario(
+            cases=[
+                case("centre", country=BANGLADESH, year=2018),
+                case("centre", year=2018, lessons_learned="centre", language="fr"),
+            ],
+            query=Query((Group((Term("centre"),)),)),  # q='centre'
+            filters=Filters(),
+            sort="relevance",
+            page=1,
+            per_page=100,
+        )
+    )
 
 
 def test_either_spelling_finds_both():
