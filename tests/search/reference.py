@@ -86,6 +86,16 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Translation:
+    """A person's translation of a case; only a published one is searched."""
+
+    language: str
+    title: str
+    summary: str = ""
+    published: bool = True
+
+
+@dataclass(frozen=True)
 class Case:
     pk: int
     title: str
@@ -104,6 +114,12 @@ class Case:
     event: Event | None = None
     documents: tuple[Document, ...] = ()
     language: str = "en"
+    translations: tuple[Translation, ...] = ()
+
+    @property
+    def languages(self) -> set[str]:
+        """The languages the case can be read in: its own and its published translations'."""
+        return {self.language} | {t.language for t in self.translations if t.published}
 
 
 def parts(case: Case) -> list[str]:
@@ -122,7 +138,8 @@ def text_parts(case: Case) -> list[str]:
 
 
 def own_parts(case: Case) -> list[tuple[str, str]]:
-    """The case's own texts, in the case's language; a document's in its own where it has one."""
+    """The case's own texts, in the case's language; a document's in its own where it has one;
+    its published translations' in theirs."""
     texts = [
         (case.title, case.language),
         (case.summary, case.language),
@@ -135,6 +152,10 @@ def own_parts(case: Case) -> list[tuple[str, str]]:
         if document.extracted_text:
             language = document.language or case.language
             texts += [(document.title, language), (document.extracted_text, language)]
+    for translation in case.translations:
+        if translation.published:
+            texts += [(translation.title, translation.language)]
+            texts += [(translation.summary, translation.language)]
     return texts
 
 

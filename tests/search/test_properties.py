@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from countries.models import Country as CountryRow
 from countries.models import Organization as OrganizationRow
 from events.models import Event as EventRow
-from paks.models import CaseStudy
+from paks.models import CaseStudy, CaseTranslation
 from paks.models import Document as DocumentRow
 from paks.search import CaseSearch, search_cases
 from paks.search.base import MAX_QUERY_LENGTH
@@ -43,6 +43,7 @@ from tests.search.reference import (
     Query,
     Term,
     Theme,
+    Translation,
 )
 
 pytestmark = pytest.mark.django_db
@@ -244,6 +245,18 @@ DOCUMENTS = st.builds(
     language=st.sampled_from(["", "", "fr", "en"]),
 )
 TITLES = st.lists(st.sampled_from(TITLE_WORDS), min_size=1, max_size=3).map(" ".join)
+LANGUAGES = ["en", "en", "fr", "es", "ru", "ar", "zh-hans", "en"]
+TRANSLATIONS = st.lists(
+    st.builds(
+        Translation,
+        language=st.sampled_from(LANGUAGES[1:]),
+        title=SHORT_TEXTS.map(lambda text: text or "Traduction"),
+        summary=SHORT_TEXTS,
+        published=st.sampled_from([True, True, False]),
+    ),
+    max_size=2,
+    unique_by=lambda t: t.language,
+).map(tuple)
 PUBLISHED = st.sampled_from([True, True, False, True, True])
 HOURS = st.integers(0, 1)
 TIED_DAYS, SPREAD_DAYS = st.integers(0, 3), st.integers(0, 1000)
@@ -261,7 +274,8 @@ CASE_FIELDS = {
     "sdgs": st.lists(st.sampled_from(SDGS), max_size=2, unique=True).map(tuple),
     "event": st.none() | st.sampled_from(EVENTS),
     "documents": st.lists(DOCUMENTS, max_size=2).map(tuple),
-    "language": st.sampled_from(["en", "en", "fr", "es", "ru", "ar", "zh-hans", "en"]),
+    "language": st.sampled_from(LANGUAGES),
+    "translations": TRANSLATIONS,
 }
 
 
@@ -273,6 +287,10 @@ def single_cases(draw, *, tied: bool) -> Case:
     )
     unpublished_moment = draw(st.booleans())  # archived: published once, keeps its date
     values = {name: draw(strategy) for name, strategy in CASE_FIELDS.items()}
+    # A case is not translated into its own language (the services refuse it).
+    values["translations"] = tuple(
+        t for t in values["translations"] if t.language != values["language"]
+    )
     return Case(
         pk=0,  # set when the row is made
         published=published,
@@ -668,6 +686,18 @@ def loaded(cases: list[Case]) -> Iterator[list[Case]]:
             for row, c in zip(rows, cases, strict=True)
             for n, d in enumerate(c.documents)
         )
+        CaseTranslation.objects.bulk_create(
+            CaseTranslation(
+                case_id=row.pk,
+                language=t.language,
+                title=t.title,
+                summary=t.summary,
+                status="published" if t.published else "draft",
+                published_at=BASE_TIME if t.published else None,
+            )
+            for row, c in zip(rows, cases, strict=True)
+            for t in c.translations
+        )
         rebuild()
         yield [replace(c, pk=row.pk) for row, c in zip(rows, cases, strict=True)]
         transaction.set_rollback(True)
@@ -707,7 +737,7 @@ def compare(scenario: Scenario, cases: list[Case]) -> None:
         assert sorted(ids) == sorted(want.page(s.page, s.per_page))
         # The cases in the visitor's language (English here) first, then the others; within
         # each, scores do not increase.
-        english = {c.pk for c in cases if c.language == "en"}
+        english = {c.pk for c in cases if "en" in c.languages}
         tiers = [pk not in english for pk in ids]
         assert tiers == sorted(tiers), "relevance: the visitor's language first"
         for tier in (False, True):
@@ -866,6 +896,20 @@ def test_each_text_is_read_in_its_language_and_a_query_in_every_language():
     assert found(cases, q("цифровых услуг")) == {"russian"}
     assert found(cases, q("حكومة")) == {"arabic"}  # the article is not part of the stem
     assert found(cases, q("services")) == {"french", "english"}
+
+
+def test_a_published_translation_is_read_in_its_language_and_a_draft_is_not_searched():
+    cases = [
+        case(
+            "kiosk",
+            language="fr",
+            summary="Des guichets dans chaque commune.",
+            translations=(Translation("en", "Counters", "Counters in every union."),),
+        ),
+        case("village", translations=(Translation("fr", "Guichets du village", published=False),)),
+    ]
+    assert found(cases, q("guichet")) == {"kiosk"}  # the French original; not the draft
+    assert found(cases, q("counter union")) == {"kiosk"}  # its English translation
 
 
 def test_a_case_in_the_visitors_language_comes_before_one_that_says_it_more_in_another():
