@@ -27,6 +27,13 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["is_staff", "is_active", "is_superuser", "groups"]
     search_fields = ["email", "username", "first_name", "last_name"]
     ordering = ["email"]
+    # Django's, with the language the person's e-mails are written in beside their name.
+    fieldsets = tuple(
+        (name, {**options, "fields": [*options["fields"], "language"]})
+        if options["fields"] == ("first_name", "last_name", "email")
+        else (name, options)
+        for name, options in BaseUserAdmin.fieldsets or ()
+    )
     add_fieldsets = (
         (
             None,
@@ -37,6 +44,7 @@ class UserAdmin(BaseUserAdmin):
                     "email",
                     "first_name",
                     "last_name",
+                    "language",
                     "password1",
                     "password2",
                 ],

@@ -2,11 +2,15 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
+from django.utils import translation
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.mail import supported_language
 
 VALIDITY_CHOICES = [
     (30, _("30 days")),
@@ -76,3 +80,40 @@ class AcceptInvitationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class PreferencesForm(forms.Form):
+    """What a person chooses about their account: the language PAKS writes to them in."""
+
+    language = forms.ChoiceField(
+        label=_("Language for e-mails"),
+        choices=settings.LANGUAGES,
+        help_text=_(
+            "PAKS writes to you in this language: notices about cases, reminders and password "
+            "resets, with links to the pages in this language."
+        ),
+    )
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's, with the message in the language the person chose for e-mail."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        # The link in the message is reversed while rendering: it carries the language's prefix.
+        with translation.override(supported_language(context["user"].language)):
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name,
+            )

@@ -1,5 +1,6 @@
 import hashlib
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -15,6 +16,13 @@ class User(AbstractUser):
     """
 
     email = models.EmailField(_("email address"), unique=True)
+    language = models.CharField(
+        _("language for e-mails"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the e-mails PAKS sends to this person."),
+    )
 
     class Meta:
         ordering = ["email"]
@@ -183,6 +191,14 @@ class Invitation(models.Model):
         "countries.Organization", on_delete=models.PROTECT, related_name="invitations"
     )
     position = models.CharField(max_length=200, blank=True)
+    # The invitation e-mail's language; the account made by accepting takes the page's.
+    language = models.CharField(
+        _("language of the invitation"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language the invitation e-mail is written in."),
+    )
     digest = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, related_name="invitations_sent"

@@ -1,9 +1,10 @@
-"""Writes about people's accounts: API tokens. (Invitations to become a focal point are in
-`countries.services`.)"""
+"""Writes about people's accounts: API tokens, preferences. (Invitations to become a focal point
+are in `countries.services`.)"""
 
 import datetime
 import secrets
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -85,3 +86,17 @@ def authenticate_token(key: str) -> ApiToken | None:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token
+
+
+def set_email_language(*, user: User, language: str) -> User:
+    """Write to this person in `language` (one of the site's) from now on."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(
+            # Translators: %(languages)s lists the language codes: ar, zh-hans, en, fr, ru, es.
+            gettext("The language is one of %(languages)s.")
+            % {"languages": ", ".join(code for code, _name in settings.LANGUAGES)}
+        )
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user

@@ -1,4 +1,4 @@
-"""Signing in and out on the public site, and a person's own API tokens."""
+"""Signing in and out on the public site, a person's own API tokens and preferences."""
 
 from typing import Any
 
@@ -15,9 +15,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts import audit
-from accounts.forms import TokenForm
+from accounts.forms import PasswordResetForm, PreferencesForm, TokenForm
 from accounts.models import ApiToken, signed_in
-from accounts.services import issue_token, revoke_token
+from accounts.services import issue_token, revoke_token, set_email_language
 
 
 class SignInView(auth_views.LoginView):
@@ -67,7 +67,27 @@ def revoke_token_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("account:tokens")
 
 
+@method_decorator([login_required, never_cache], name="dispatch")
+class PreferencesView(View):
+    """The signed-in person's preferences: the language of the e-mails PAKS sends them."""
+
+    template_name = "accounts/preferences.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = PreferencesForm(initial={"language": signed_in(request.user).language})
+        return render(request, self.template_name, {"form": form})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = PreferencesForm(request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form}, status=400)
+        set_email_language(user=signed_in(request.user), language=form.cleaned_data["language"])
+        messages.success(request, _("Your preferences are saved."))
+        return redirect("account:preferences")
+
+
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
     template_name = "accounts/password_reset.html"
     email_template_name = "emails/password_reset.txt"
     subject_template_name = "emails/password_reset_subject.txt"

@@ -6,12 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import Invitation, User
 from core.csvexport import export_as_csv
+from core.mail import supported_language
 from countries.models import Country, EGovScore, FocalPoint, FocalPointQuerySet, Organization
 from countries.services import (
     APPOINTMENT_FIELDS,
@@ -217,7 +218,17 @@ class InvitationForm(forms.ModelForm):
 
     class Meta:
         model = Invitation
-        fields = ["email", "country", "organization", "position"]
+        fields = ["email", "country", "organization", "position", "language"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The editor's own language unless they choose another for the invitee.
+        if "language" in self.fields:
+            self.fields["language"].required = False
+            self.fields["language"].initial = supported_language(get_language())
+
+    def clean_language(self) -> str:
+        return self.cleaned_data.get("language") or supported_language(get_language())
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -259,7 +270,7 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["email", "country__name", "organization__name"]
     list_select_related = ["country", "organization", "invited_by"]
     readonly_fields = ["invited_by", "created_at", "expires_at", "accepted_at", "accepted_by"]
-    invited_fields = ["email", "country", "organization", "position"]
+    invited_fields = ["email", "country", "organization", "position", "language"]
 
     @admin.display(description=gettext_lazy("state"))
     def state(self, obj: Invitation) -> str:
@@ -293,6 +304,7 @@ class InvitationAdmin(admin.ModelAdmin):
                 organization=obj.organization,
                 position=obj.position,
                 invited_by=cast(User, request.user),
+                language=obj.language,
             )
         except InvitationError as exc:
             raise PermissionDenied(str(exc)) from exc

@@ -15,10 +15,11 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from accounts import audit
 from accounts.models import Invitation, User
+from core.mail import supported_language
 from countries import notifications
 from countries.models import Country, FocalPoint, Organization, countries_of
 
@@ -203,9 +204,17 @@ def invite(
     organization: Organization,
     invited_by: User,
     position: str = "",
+    language: str | None = None,
 ) -> tuple[Invitation, str]:
-    """Invite a person by e-mail to be a country's focal point; returns the link's key."""
+    """Invite a person by e-mail to be a country's focal point; returns the link's key.
+
+    The e-mail is written in `language`, by default the one the inviting editor works in."""
     email = User.objects.normalize_email(email).strip().lower()
+    if language is not None and language not in dict(settings.LANGUAGES):
+        raise InvitationError(
+            gettext("The language is one of %(languages)s.")
+            % {"languages": ", ".join(code for code, _name in settings.LANGUAGES)}
+        )
     if FocalPoint.objects.active().filter(user__email__iexact=email, country=country).exists():
         raise InvitationError(
             gettext("%(email)s is already a focal point for %(country)s.")
@@ -220,6 +229,7 @@ def invite(
         digest=Invitation.digest_of(key),
         invited_by=invited_by,
         expires_at=timezone.now() + datetime.timedelta(days=settings.PAKS_INVITATION_DAYS),
+        language=language or supported_language(get_language()),
     )
     audit.record(audit.Action.INVITATION_SENT, actor=invited_by, target=invitation, detail=email)
     notifications.invitation(invitation, key)
@@ -238,9 +248,18 @@ def open_invitation(key: str) -> Invitation | None:
 
 @transaction.atomic
 def accept_invitation(
-    *, key: str, password: str, first_name: str = "", last_name: str = "", request: Any = None
+    *,
+    key: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    request: Any = None,
+    language: str | None = None,
 ) -> User:
-    """Use an invitation once: set the person's password and appoint them focal point."""
+    """Use an invitation once: set the person's password and appoint them focal point.
+
+    A new account is written to in `language`, by default the language of the page the
+    invitation was accepted on; an existing account keeps the language it has."""
     invitation = (
         Invitation.objects.select_for_update().filter(digest=Invitation.digest_of(key)).first()
     )
@@ -248,7 +267,11 @@ def accept_invitation(
         raise InvitationError(gettext("This invitation link has expired or has already been used."))
     user = User.objects.filter(email__iexact=invitation.email).first()
     if user is None:
-        user = User(email=invitation.email, username=invitation.email)
+        user = User(
+            email=invitation.email,
+            username=invitation.email,
+            language=supported_language(language or get_language()),
+        )
     if not user.is_active:
         raise InvitationError(gettext("This account is deactivated; ask an editor to restore it."))
     user.first_name = first_name.strip() or user.first_name

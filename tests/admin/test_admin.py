@@ -297,6 +297,7 @@ def test_editor_cannot_make_anyone_staff_or_superuser(editor_client):
         "email": person.email,
         "first_name": "Amina",
         "last_name": person.last_name,
+        "language": person.language,
         "is_active": "on",
         "is_staff": "on",
         "is_superuser": "on",
