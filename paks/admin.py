@@ -40,6 +40,8 @@ from paks.models import (
 from paks.review import changes_for_review
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from django.utils.functional import _StrPromise
 
 
@@ -71,6 +73,19 @@ def _apply_each(
         model_admin.message_user(request, done_message % {"count": done}, messages.SUCCESS)
     for reason in refused:
         model_admin.message_user(request, reason, messages.ERROR)
+
+
+def check_seen_version(
+    form: forms.ModelForm, seen: int | None, stale: Callable[[int | None, int], str]
+) -> None:
+    """Refuse an admin form drawn from an older version than the saved one, saying so with
+    `stale(yours, saved)`. The service checks again when it saves; asking first shows the
+    refusal on the form. The row stays locked until the admin's transaction commits: no save
+    slips in between."""
+    model = type(form.instance)
+    current = model._default_manager.select_for_update().get(pk=form.instance.pk)
+    if current.version != seen:
+        raise ValidationError(stale(seen, current.version), code="stale")
 
 
 class CaseLinkInline(admin.TabularInline):
@@ -518,17 +533,18 @@ class CaseTranslationAdminForm(forms.ModelForm):
             except services.Refused as exc:
                 self.add_error("language" if "language" in self.fields else None, str(exc))
         if self.instance.pk:
-            current = CaseTranslation.objects.select_for_update().get(pk=self.instance.pk)
-            if current.version != cleaned.get("seen_version"):
-                raise ValidationError(
+            check_seen_version(
+                self,
+                cleaned.get("seen_version"),
+                lambda yours, saved: (
                     _(
                         "Someone saved this translation after you opened it (your copy is "
                         "version %(yours)s, the saved one is version %(saved)s). Open it again "
                         "to see their changes, then make yours."
                     )
-                    % {"yours": cleaned.get("seen_version"), "saved": current.version},
-                    code="stale",
-                )
+                    % {"yours": yours, "saved": saved}
+                ),
+            )
         return cleaned
 
 
@@ -1073,18 +1089,18 @@ class ContributionAdminForm(forms.ModelForm):
                 % {"case_country": case.country.name, "country": country.name},
             )
         if self.instance.pk:
-            # Locked until the admin's transaction commits: no save slips in between.
-            current = Contribution.objects.select_for_update().get(pk=self.instance.pk)
-            if current.version != cleaned.get("seen_version"):
-                raise ValidationError(
+            check_seen_version(
+                self,
+                cleaned.get("seen_version"),
+                lambda yours, saved: (
                     _(
                         "Someone saved this contribution after you opened it (your copy is "
                         "version %(seen)s, the saved one is version %(current)s). Open it "
                         "again to see their changes, then make yours."
                     )
-                    % {"seen": cleaned.get("seen_version"), "current": current.version},
-                    code="stale",
-                )
+                    % {"seen": yours, "current": saved}
+                ),
+            )
         return cleaned
 
 

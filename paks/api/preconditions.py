@@ -11,7 +11,7 @@ from rest_framework.exceptions import APIException, PermissionDenied, Validation
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from paks.models import CaseStudy, Contribution, Document
+from paks.models import CaseStudy, CaseTranslation, Contribution, Document
 from paks.services import (
     InvalidTransition,
     NotAllowed,
@@ -20,6 +20,7 @@ from paks.services import (
     StaleVersion,
     document_version,
 )
+from paks.translations import StaleTranslation
 
 
 class PreconditionRequired(APIException):
@@ -50,7 +51,7 @@ def service_error(exc: ServiceError) -> APIException:
         return ValidationError({exc.field: [str(exc)]}, code="invalid")
     if isinstance(exc, NotAllowed):
         return PermissionDenied(str(exc))
-    if isinstance(exc, StaleVersion):
+    if isinstance(exc, StaleVersion | StaleTranslation):
         return PreconditionFailed(str(exc))
     if isinstance(exc, InvalidTransition):
         return Conflict(str(exc), code="invalid_status")
@@ -59,10 +60,12 @@ def service_error(exc: ServiceError) -> APIException:
 
 # A versioned resource's tag names its kind, its key and its version: "case-12-v3".
 _VERSION_TAG = re.compile(r'^"(?P<kind>[a-z]+)-(?P<pk>\d+)-v(?P<version>\d+)"$')
-Versioned = CaseStudy | Contribution
+Versioned = CaseStudy | Contribution | CaseTranslation
 
 
 def _kind(resource: Versioned) -> str:
+    if isinstance(resource, CaseTranslation):
+        return "translation"
     return "case" if isinstance(resource, CaseStudy) else "contribution"
 
 

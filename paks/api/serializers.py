@@ -4,7 +4,8 @@ from typing import Any, cast
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import ISO_8601, serializers
 from rest_framework.relations import PKOnlyObject
 from rest_framework.settings import api_settings
@@ -14,9 +15,10 @@ from countries.api.serializers import CountryRefSerializer, OrganizationRefSeria
 from countries.models import Country, Organization, countries_of
 from events.models import Event
 from paks import roles
-from paks.models import CaseComment, CaseLink, CaseStudy, Document
+from paks.models import CaseComment, CaseLink, CaseStudy, CaseTranslation, Document
 from paks.search.base import SLUG_PLACEHOLDER, CaseRow
 from paks.services import CASE_FIELDS
+from paks.translations import TRANSLATION_FIELDS
 from taxonomy.models import SDG, Theme
 
 DATETIME = serializers.DateTimeField()  # as the model serializers write dates and times
@@ -199,6 +201,100 @@ class CaseCommentSerializer(serializers.ModelSerializer):
         fields = ["author", "body", "created_at"]
 
 
+def translator_name(translation: CaseTranslation) -> str:
+    """Who translated, as the case's page names them: by name, or else as a focal point or
+    the editors (the page never shows an e-mail address)."""
+    person = translation.translated_by
+    name = person.get_full_name() if person is not None else ""
+    if name:
+        return name
+    if person is not None and not person.is_staff:
+        # Translators: who translated a case, when the focal point gave no name.
+        return pgettext("translator", "A focal point")
+    # Translators: who translated a case, when an editor (or no known person) did.
+    return pgettext("translator", "The editors")
+
+
+class PublishedTranslationSerializer(serializers.ModelSerializer):
+    """A published translation of a case, as its public page shows it."""
+
+    translator = serializers.SerializerMethodField(
+        help_text="The translator's name as the case's page shows it; without a name, "
+        '"A focal point" or "The editors" in the language asked for.'
+    )
+
+    class Meta:
+        model = CaseTranslation
+        fields = ["language", *TRANSLATION_FIELDS, "translator", "published_at"]
+
+    def get_translator(self, translation: CaseTranslation) -> str:
+        return translator_name(translation)
+
+
+# Inline (inside allOf, which drf-spectacular's enum naming leaves alone): a second set of
+# choices named `status` would rename the cases' and contributions' StatusEnum in the schema.
+@extend_schema_field({"allOf": [{"type": "string", "enum": list(CaseTranslation.Status.values)}]})
+class TranslationStatusField(serializers.CharField):
+    pass
+
+
+class CaseTranslationSerializer(PublishedTranslationSerializer):
+    """A translation of a case with its workflow: drafts and submitted ones are read by the
+    case's country's focal points and the editors only."""
+
+    url = serializers.SerializerMethodField()
+    status = TranslationStatusField(read_only=True)
+
+    class Meta(PublishedTranslationSerializer.Meta):
+        fields = [
+            "url",
+            *PublishedTranslationSerializer.Meta.fields,
+            "status",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, translation: CaseTranslation) -> str:
+        path = reverse(
+            "api-v1:case-translation-detail",
+            kwargs={"case_slug": translation.case.slug, "language": translation.language},
+        )
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class CaseTranslationWriteSerializer(serializers.ModelSerializer):
+    """What a focal point or an editor sends to write a translation. PUT replaces it whole
+    (sections left out become empty); PATCH changes the fields it names."""
+
+    withdraw = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="A focal point changing a published translation takes it off the public "
+        "site until the editors publish it again; true says so (409 without it). Editors "
+        "change a published translation in place.",
+    )
+
+    class Meta:
+        model = CaseTranslation
+        fields = [*TRANSLATION_FIELDS, "withdraw"]
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, Mapping):
+            raise serializers.ValidationError(
+                {
+                    "non_field_errors": [
+                        gettext("Send a JSON object with the translation's fields.")
+                    ]
+                },
+                code="invalid",
+            )
+        refuse_non_text(data, TRANSLATION_FIELDS)
+        return super().to_internal_value(data)
+
+
 class CaseDetailSerializer(CaseSerializer):
     themes = serializers.SlugRelatedField[Theme](slug_field="slug", many=True, read_only=True)
     sdgs = serializers.SlugRelatedField[SDG](slug_field="number", many=True, read_only=True)
@@ -207,6 +303,10 @@ class CaseDetailSerializer(CaseSerializer):
     documents = serializers.SerializerMethodField()
     review_comments = serializers.SerializerMethodField(
         help_text="Editors' comments; shown to the case's country and to editors only."
+    )
+    translations = serializers.SerializerMethodField(
+        help_text="Its published translations, as the case's page offers them; drafts and "
+        "submitted ones are at translations/, for the case's country and the editors."
     )
 
     class Meta(CaseSerializer.Meta):
@@ -224,6 +324,7 @@ class CaseDetailSerializer(CaseSerializer):
             "links",
             "documents",
             "review_comments",
+            "translations",
         ]
 
     def get_documents(self, case: CaseStudy) -> list[dict[str, Any]]:
@@ -234,6 +335,18 @@ class CaseDetailSerializer(CaseSerializer):
         # What `many=True` builds, spelled out: the stubs type that as one DocumentSerializer.
         many = serializers.ListSerializer(
             documents, child=DocumentSerializer(), context=self.context
+        )
+        return many.data
+
+    @extend_schema_field(PublishedTranslationSerializer(many=True))
+    def get_translations(self, case: CaseStudy) -> list[dict[str, Any]]:
+        published = getattr(case, "published_translations", None)
+        if published is None:
+            published = (
+                case.translations.published().select_related("translated_by").order_by("language")
+            )
+        many = serializers.ListSerializer(
+            published, child=PublishedTranslationSerializer(), context=self.context
         )
         return many.data
 

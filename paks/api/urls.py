@@ -6,7 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from countries.api.views import CountryViewSet, OrganizationViewSet
 from events.api.views import EventViewSet
-from paks.api import contributions, sync, views
+from paks.api import contributions, sync, translations, views
 from paks.api.tokens import TokenViewSet
 from paks.webhooks.api import WebhookViewSet
 from taxonomy.api.views import SDGViewSet, ThemeViewSet
@@ -15,6 +15,11 @@ app_name = "api-v1"
 
 router = DefaultRouter()
 router.register("cases", views.CaseViewSet, basename="case")
+router.register(
+    r"cases/(?P<case_slug>[^/.]+)/translations",
+    translations.CaseTranslationViewSet,
+    basename="case-translation",
+)
 router.register("workspace/cases", views.WorkspaceCaseViewSet, basename="workspace-case")
 router.register("documents", views.DocumentViewSet, basename="document")
 router.register("events", EventViewSet, basename="event")

@@ -62,7 +62,7 @@ from paks.api.serializers import (
     WorkspaceCaseSerializer,
 )
 from paks.documents.accept import DocumentRejected, accept_document, max_upload_bytes
-from paks.models import CaseStudy, Contribution, Document
+from paks.models import CaseStudy, CaseTranslation, Contribution, Document
 from paks.public_cache import cached_public_read
 from paks.search import CaseSearch, FacetValue, search_cases
 from paks.search.backends import check_values
@@ -257,6 +257,14 @@ class CaseViewSet(CSVExportMixin, VersionedWrites, viewsets.ModelViewSet):
                     "documents",
                     queryset=Document.objects.defer("extracted_text").order_by("uploaded_at", "pk"),
                     to_attr="listed_documents",
+                ),
+                # As the case's page shows them (paks.views.CaseDetailView).
+                Prefetch(
+                    "translations",
+                    queryset=CaseTranslation.objects.published()
+                    .select_related("translated_by")
+                    .order_by("language"),
+                    to_attr="published_translations",
                 ),
             )
         )
