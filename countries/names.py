@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import csv
 import functools
-import unicodedata
 from collections.abc import Mapping
 
+import icu
 from babel import Locale
 from django.conf import settings
 from django.utils.translation import get_language, to_locale
@@ -42,12 +42,19 @@ def every_name(code: str, english: str) -> list[str]:
     return names
 
 
-def sort_key(name: str) -> str:
-    """An order for names in any of the languages: letters without their accents, case
-    folded ("Égypte" among the E's, "Åland" among the A's)."""
-    return "".join(
-        c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)
-    ).casefold()
+@functools.cache
+def _collator(language: str) -> icu.Collator:
+    """ICU's collator for a language (CLDR's order: pinyin for Chinese), made once: making
+    one loads its rules, using it does not change it."""
+    return icu.Collator.createInstance(icu.Locale(to_locale(language)))
+
+
+def sort_key(name: str, language: str | None = None) -> bytes:
+    """An order for names in `language`, by default the request's, as its readers expect it:
+    accents second to letters ("Égypte" among the E's), Chinese by pinyin, Arabic in the
+    order of its alphabet."""
+    key: bytes = _collator(language or get_language() or settings.LANGUAGE_CODE).getSortKey(name)
+    return key
 
 
 @functools.cache

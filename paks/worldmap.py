@@ -396,8 +396,8 @@ def choropleth(
     plain: list[str] = []
     outside: list[str] = []
     dots: list[str] = []
-    links: list[tuple[str, str]] = []  # (country name, link), to put them in order
-    link_dots: list[tuple[str, str]] = []
+    links: list[tuple[bytes, str]] = []  # (country name's sort key, link), to put them in order
+    link_dots: list[tuple[bytes, str]] = []
     drawn: set[str] = set()
     for shape in world_atlas.shapes:
         if not visible(shape):
