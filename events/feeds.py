@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
 from events.models import Event
+from events.translations import show_events, shown_of
 
 PRODID = "-//Public Administration Knowledge Space//Events//EN"
 # The subscribed calendar: events starting from a year ago to two years ahead; a whole year
@@ -36,18 +37,21 @@ def event_uid(event: Event, *, request: HttpRequest) -> str:
 def event_component(
     event: Event, *, request: HttpRequest, stamp: datetime.datetime
 ) -> icalendar.Event:
-    """One event's VEVENT: its dates or local times, title, page, place and summary."""
+    """One event's VEVENT: its dates or local times, title, page, place and summary; the
+    title and summary translated where `show_events` found a translation (with its LANGUAGE)."""
+    shown = shown_of(event)
+    language = {"LANGUAGE": shown.language} if shown.translated else {}
     vevent = icalendar.Event()
     vevent.add("uid", event_uid(event, request=request))
     vevent.add("dtstamp", stamp)
     for name, value in _when(event).items():
         vevent.add(name, value)
-    vevent.add("summary", event.title)
+    vevent.add("summary", shown.title, parameters=language)
     vevent.add("url", request.build_absolute_uri(event.get_absolute_url()))
     if event.location:
         vevent.add("location", event.location)
-    if event.summary:
-        vevent.add("description", event.summary)
+    if shown.summary:
+        vevent.add("description", shown.summary, parameters=language)
     vevent.add("last-modified", event.updated_at)
     return vevent
 
@@ -61,7 +65,7 @@ def calendar_bytes(calendar: icalendar.Calendar) -> bytes:
 def build_calendar(events: Iterable[Event], *, request: HttpRequest, name: str) -> bytes:
     calendar = new_calendar(name)
     stamp = timezone.now()
-    for event in events:
+    for event in show_events(events):
         calendar.add_component(event_component(event, request=request, stamp=stamp))
     return calendar_bytes(calendar)
 

@@ -11,7 +11,8 @@ from django.db.models import QuerySet
 from django.views.generic import ListView
 
 from events.filters import EventFilter
-from events.models import Event, EventOrganizer
+from events.models import Event, EventOrganizer, EventTranslation
+from events.translations import show_events, shown_of
 
 Role = EventOrganizer.Role
 
@@ -59,6 +60,7 @@ class EventListView(ListView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
+        context["events"] = show_events(context["events"])
         context["when"] = self.when
         context["upcoming_count"] = self.upcoming_count
         context["past_count"] = self.past_count
@@ -76,15 +78,23 @@ SPONSORING_ROLES: set[str] = {Role.SPONSOR, Role.SUPPORTER}
 
 
 def event_json_ld(
-    event: Event, *, absolute: Callable[[str], str], side_events: Iterable[Event] = ()
+    event: Event,
+    *,
+    absolute: Callable[[str], str],
+    side_events: Iterable[Event] = (),
+    translation: EventTranslation | None = None,
 ) -> dict[str, Any]:
-    """schema.org Event, so search engines show its dates, place and organizers.
+    """schema.org Event, so search engines show its dates, place and organizers; its name and
+    description those the page shows (the `translation` when it shows one). An Event is no
+    CreativeWork: it has no translationOfWork, and its inLanguage would be the language
+    spoken there, not that of its description.
 
     `absolute` makes a path a full address (the request's build_absolute_uri)."""
+    shown = translation or event
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Event",
-        "name": event.title,
+        "name": shown.title,
         "url": absolute(event.get_absolute_url()),
         **_json_ld_dates(event),
         "eventAttendanceMode": ATTENDANCE_MODES.get(event.mode, ATTENDANCE_MODES["in_person"]),
@@ -92,8 +102,8 @@ def event_json_ld(
         "eventStatus": "https://schema.org/EventScheduled",
         "location": _json_ld_location(event, absolute),
     }
-    if event.summary:
-        data["description"] = event.summary
+    if shown.summary:
+        data["description"] = shown.summary
     roles = list(event.organizer_roles.all())
     for key, kinds in (("organizer", ORGANIZING_ROLES), ("sponsor", SPONSORING_ROLES)):
         bodies = _organizations(roles, kinds, absolute)
@@ -152,4 +162,9 @@ def _organizations(
 
 
 def _event_ref(event: Event, absolute: Callable[[str], str]) -> dict[str, str]:
-    return {"@type": "Event", "name": event.title, "url": absolute(event.get_absolute_url())}
+    # Its title in the page's language where the page found a translation (show_events).
+    return {
+        "@type": "Event",
+        "name": shown_of(event).title,
+        "url": absolute(event.get_absolute_url()),
+    }

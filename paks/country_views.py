@@ -18,8 +18,10 @@ from countries.insight import METHOD_NOTE, SOURCE, SOURCE_URL, History, survey_h
 from countries.models import Country, EGovScore, FocalPoint, Organization
 from countries.names import sort_key
 from events.models import Participation
+from events.translations import show_events
 from paks.counts import case_counts
 from paks.models import CaseStudy, Document
+from paks.translations import show_cases
 
 
 def country_json_ld(country: Country, *, absolute: Callable[[str], str]) -> dict[str, Any]:
@@ -117,7 +119,7 @@ class CountryDetailView(DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         country: Country = self.object
-        context["cases"] = (
+        context["cases"] = show_cases(
             country.cases.published()
             .select_related("organization")
             .order_by("-published_at", "-pk")[:SHOWN]
@@ -132,12 +134,14 @@ class CountryDetailView(DetailView):
             .defer("extracted_text")
             .order_by("-uploaded_at", "-pk")
         )
-        context["events_attended"], context["more_events_attended"] = first(
+        attended, context["more_events_attended"] = first(
             country.events.filter(is_public=True).order_by("-start")
         )
-        context["events_hosted"], context["more_events_hosted"] = first(
+        hosted, context["more_events_hosted"] = first(
             country.hosted_events.filter(is_public=True).order_by("-start")
         )
+        show_events([*attended, *hosted])
+        context["events_attended"], context["events_hosted"] = attended, hosted
         context["organizations"] = window(
             self.request, country.organizations.order_by("name", "pk"), param="organizations"
         )
@@ -200,9 +204,11 @@ class OrganizationDetailView(DetailView):
             .select_related("event")
             .order_by("-event__start", "pk")
         )
-        context["cases"], context["more_cases"] = first(
+        show_events(role.event for role in context["roles"])
+        cases, context["more_cases"] = first(
             org.cases.published().select_related("country").order_by("-published_at", "-pk")
         )
+        context["cases"] = show_cases(cases)
         context["units"] = window(self.request, org.units.order_by("name", "pk"), param="units")
         # Its people: the focal points who chose to be listed, and who spoke or chaired.
         context["focal_points"], context["more_focal_points"] = first(

@@ -25,10 +25,12 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
 from core.lists import first, window
+from countries.names import sort_key
 from events import feeds
 from events.models import Event, EventOrganizer, EventTranslation
+from events.translations import show_events, shown_of
 from events.views import event_json_ld
-from paks.models import Document
+from paks.models import CaseStudy, Document
 from paks.programme import (
     DOCUMENTS_LIMIT,
     OUTPUT_KINDS,
@@ -40,6 +42,7 @@ from paks.programme import (
     participating_countries,
     programme_of,
 )
+from paks.translations import show_cases
 from paks.views import translation_context
 
 
@@ -76,11 +79,15 @@ class EventDetailView(DetailView):
         context.update(translation_context(event, settings.LANGUAGE_CODE, self.request))
         parent = _public_parent(event)
         context["programme"] = programme_of(event)
-        context["cases"], context["more_cases"] = first(
+        cases, context["more_cases"] = first(
             event.cases.published()
             .select_related("country", "organization")
             .order_by("-published_at", "-pk")
         )
+        # Their titles, and those of the cases the programme's presentations present, in the
+        # page's language where a translation is published.
+        show_cases([*cases, *_presented_cases(context["programme"])])
+        context["cases"] = cases
         documents = window(self.request, event_documents(event), param="documents")
         context["documents"] = documents
         context["document_groups"] = grouped(documents.rows)
@@ -102,13 +109,17 @@ class EventDetailView(DetailView):
             .order_by("start", "pk"),
             param="side",
         )
+        show_events([*family.rows, parent] if parent else family.rows)
         side_events = [e for e in family.rows if e.part_of_id == event.pk]
         context["family"] = family
         context["side_events"] = side_events
         context["siblings"] = [e for e in family.rows if e.part_of_id != event.pk]
         context["part_of_public"] = parent
         context["json_ld"] = event_json_ld(
-            event, absolute=self.request.build_absolute_uri, side_events=side_events
+            event,
+            absolute=self.request.build_absolute_uri,
+            side_events=side_events,
+            translation=context["translation"],
         )
         return context
 
@@ -133,11 +144,17 @@ def proceedings_context(event: Event) -> dict[str, Any]:
     programme = programme_of(event)
     documents = list(event_documents(event)[:DOCUMENTS_LIMIT])
     outputs = [d for d in documents if d.kind in OUTPUT_KINDS]
+    # In the order of the countries' names in the page's language, their cases' titles in it.
+    countries = sorted(
+        countries_represented(event, programme.contributions),
+        key=lambda row: sort_key(row.country.local_name),
+    )
+    show_cases([*(case for row in countries for case in row.cases), *_presented_cases(programme)])
     return {
         "event": event,
         "part_of_public": _public_parent(event),
         "programme": programme,
-        "countries": countries_represented(event, programme.contributions),
+        "countries": countries,
         "output_groups": grouped(outputs),
         "document_groups": grouped(d for d in documents if d.kind not in OUTPUT_KINDS),
     }
@@ -176,6 +193,10 @@ def proceedings_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+def _presented_cases(programme: Programme) -> list[CaseStudy]:
+    return [c.case for c in programme.contributions if c.case is not None]
+
+
 def _documents_in(context: dict[str, Any]) -> list[Document]:
     """Every document the proceedings list: their contributions' and the event's own."""
     programme: Programme = context["programme"]
@@ -192,7 +213,8 @@ def _documents_in(context: dict[str, Any]) -> list[Document]:
 def event_ical(request: HttpRequest, slug: str) -> HttpResponse:
     """The event, then each session of its programme as an event of its own."""
     event = get_object_or_404(public_events(), slug=slug)
-    calendar = feeds.new_calendar(event.title)
+    show_events([event])
+    calendar = feeds.new_calendar(shown_of(event).title)
     stamp = timezone.now()
     calendar.add_component(feeds.event_component(event, request=request, stamp=stamp))
     programme = programme_of(event, with_documents=False)

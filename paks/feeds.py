@@ -6,7 +6,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -14,9 +13,11 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFee
 from django.utils.translation import gettext, gettext_lazy
 
 from events.models import Event
+from events.translations import show_events, shown_of
 from paks.models import CaseStudy
 from paks.search.backends import all_matching_cases, check_values
 from paks.search.base import FACETS, CaseSearch
+from paks.translations import show_cases, shown_of_case
 
 FEED_SIZE = 30
 
@@ -43,21 +44,24 @@ class LatestCasesFeed(Feed):
     def link(self, search: CaseSearch) -> str:
         return f"{reverse('paks:case-list')}{search_query(search)}"
 
-    def items(self, search: CaseSearch) -> QuerySet[CaseStudy]:
+    def items(self, search: CaseSearch) -> list[CaseStudy]:
         cases = (
             all_matching_cases(search)
             if search.q or search.has_filters
             else CaseStudy.objects.published()
         )
-        return cases.select_related("country", "organization").order_by("-published_at", "-pk")[
-            :FEED_SIZE
-        ]
+        # Each with its published translation into the feed's language, where there is one.
+        return show_cases(
+            cases.select_related("country", "organization").order_by("-published_at", "-pk")[
+                :FEED_SIZE
+            ]
+        )
 
     def item_title(self, item: CaseStudy) -> str:
-        return f"{item.title} ({item.country.local_name})"
+        return f"{shown_of_case(item).title} ({item.country.local_name})"
 
     def item_description(self, item: CaseStudy) -> str:
-        return item.summary
+        return shown_of_case(item).summary
 
     def item_pubdate(self, item: CaseStudy) -> datetime.datetime | None:
         return item.published_at
@@ -131,16 +135,18 @@ class EventsFeed(Feed):
     def link(self) -> str:
         return reverse("events:list")
 
-    def items(self) -> QuerySet[Event]:
-        return Event.objects.public().select_related("country").order_by("-start")[:FEED_SIZE]
+    def items(self) -> list[Event]:
+        return show_events(
+            Event.objects.public().select_related("country").order_by("-start")[:FEED_SIZE]
+        )
 
     def item_title(self, item: Event) -> str:
-        return item.title
+        return shown_of(item).title
 
     def item_description(self, item: Event) -> str:
         when = item.days  # its local dates, first to last, as people write them
         place = ", ".join(p for p in (item.city, item.country and item.country.local_name) if p)
-        return " · ".join(p for p in (when, place, item.summary) if p)
+        return " · ".join(p for p in (when, place, shown_of(item).summary) if p)
 
     def item_pubdate(self, item: Event) -> datetime.datetime | None:
         # The event's own date, in its zone, not when its row was written (the demo's load).

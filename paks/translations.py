@@ -9,8 +9,8 @@ and the index's new version makes cached public reads stale.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
@@ -19,8 +19,10 @@ from django.utils.translation import gettext
 
 from accounts import audit
 from accounts.models import User
+from events.translations import Shown, page_language
 from paks import roles
 from paks.models import CaseComment, CaseStudy, CaseTranslation
+from paks.search.base import CaseRow
 from paks.search.index import reindex_later
 from paks.services import InvalidTransition, NotAllowed, Refused, ServiceError
 
@@ -271,3 +273,47 @@ def delete_case_translation(
     _for_history(translation, user, "Deleted")
     translation.delete()
     reindex_later([case_id])
+
+
+# --- What lists show ----------------------------------------------------------------------
+
+
+def published_titles(case_ids: Collection[int], language: str) -> dict[int, Shown]:
+    """The titles and summaries of these cases' published translations into `language`, by
+    case: one query, none without cases."""
+    if not case_ids:
+        return {}
+    rows = (
+        CaseTranslation.objects.published()
+        .filter(case_id__in=case_ids, language=language)
+        .values_list("case_id", "title", "summary")
+    )
+    return {pk: Shown(title, summary, language, translated=True) for pk, title, summary in rows}
+
+
+def shown_case(case: CaseStudy | CaseRow, found: Mapping[int, Shown]) -> Shown:
+    """The case's published translation among `found` (published_titles), else its own
+    text: the original when it is in the page's language."""
+    translation = found.get(case.pk)
+    if translation is not None and translation.language != case.language:
+        return translation
+    return Shown(case.title, case.summary, case.language)
+
+
+C = TypeVar("C", bound=CaseStudy)
+
+
+def show_cases(cases: Iterable[C]) -> list[C]:
+    """The cases, each with `shown` (`shown_case`) for the lists: one query, none without
+    cases."""
+    cases = list(cases)
+    found = published_titles([c.pk for c in cases], page_language())
+    for case in cases:
+        case.shown = shown_case(case, found)  # type: ignore[attr-defined]
+    return cases
+
+
+def shown_of_case(case: CaseStudy) -> Shown:
+    """What `show_cases` chose for the case, else its original."""
+    shown: Shown | None = getattr(case, "shown", None)
+    return shown or Shown(case.title, case.summary, case.language)

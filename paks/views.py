@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import (
     get_language,
@@ -25,13 +26,15 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from core.lists import SHOWN, first
 from events.models import Event
+from events.translations import Shown, page_language, show_events
 from paks.counts import case_counts, headline, sdg_counts, theme_counts
 from paks.feeds import describe, search_query
 from paks.map_views import world_map
 from paks.models import CaseStudy, CaseTranslation, Document
 from paks.ratelimit import limited
 from paks.search import CaseSearch, search_cases
-from paks.search.base import FacetValue
+from paks.search.base import FacetValue, Hit
+from paks.translations import published_titles, show_cases, shown_case
 from taxonomy.models import SDG, Theme
 
 if TYPE_CHECKING:
@@ -82,8 +85,8 @@ class HomeView(TemplateView):
         context.update(
             headline=headline(counts),
             worldmap=world_map(counts),
-            latest_cases=_published_cases().order_by("-published_at")[:6],
-            next_event=event,
+            latest_cases=show_cases(_published_cases().order_by("-published_at")[:6]),
+            next_event=show_events([event])[0] if event else None,
             next_event_ahead=event is not None and event.end >= timezone.now(),
             regions=counts.by_region,
             themes=Theme.objects.all(),
@@ -106,6 +109,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "paks/case_list.html",
         {
             "results": results,
+            "hits": shown_hits(results.hits),
             "search": search,
             "facets": [
                 FacetList.of(name, title, results.facets.get(name, []), name in expanded)
@@ -119,6 +123,33 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "search_described": describe(search),
         },
     )
+
+
+@dataclass(frozen=True)
+class ShownHit:
+    """A search result as the page shows it: the case's title and summary in the page's
+    language when a translation into it is published; the snippet stays the original's where
+    it marks the words found there."""
+
+    hit: Hit
+    shown: Shown
+    snippet: SafeString | None  # None: show the beginning of the shown summary
+    snippet_language: str
+
+
+def shown_hits(hits: list[Hit]) -> list[ShownHit]:
+    """The hits with their cases' published translations into the page's language: one
+    query (none without hits), after the search, which matched and counted the cases."""
+    found = published_titles([hit.case.pk for hit in hits], page_language())
+    rows = []
+    for hit in hits:
+        shown = shown_case(hit.case, found)
+        if shown.translated and "<mark>" not in hit.snippet:
+            # The snippet is the start of the original's summary: the translation's instead.
+            rows.append(ShownHit(hit, shown, None, shown.language))
+        else:
+            rows.append(ShownHit(hit, shown, hit.snippet, hit.case.language))
+    return rows
 
 
 # A facet with more values than this shows its most frequent ones (and any chosen), with a
@@ -173,19 +204,28 @@ FACET_TITLES = {
 }
 
 
-def case_json_ld(case: CaseStudy, *, absolute: Callable[[str], str]) -> dict[str, Any]:
-    """schema.org Article describing a case, for search engines and citation tools.
+def case_json_ld(
+    case: CaseStudy,
+    *,
+    absolute: Callable[[str], str],
+    translation: CaseTranslation | None = None,
+) -> dict[str, Any]:
+    """schema.org Article describing a case, for search engines and citation tools: the text
+    the page shows, the published `translation` when it shows one (a translation of the
+    original, at its own address).
 
     `absolute` makes a path a full address (the request's build_absolute_uri). No
     dateModified: the row's updated_at moves on every save (a status change, a reload of the
     demo), not only when the text changes."""
+    shown = translation or case
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Article",
-        "headline": case.title,
-        "abstract": case.summary,
+        "headline": shown.title,
+        "name": shown.title,
+        "abstract": shown.summary,
         "url": absolute(case.get_absolute_url()),
-        "inLanguage": case.language,
+        "inLanguage": translation.language if translation else case.language,
         "spatialCoverage": {
             "@type": "Country",
             "name": case.country.local_name,
@@ -210,6 +250,21 @@ def case_json_ld(case: CaseStudy, *, absolute: Callable[[str], str]) -> dict[str
             "name": case.organization.name,
             "url": absolute(case.organization.get_absolute_url()),
         }
+    if translation is not None:
+        with override(case.language):  # the original's page: the case in its own language
+            original_url = absolute(case.get_absolute_url())
+        data["translationOfWork"] = {
+            "@type": "Article",
+            "headline": case.title,
+            "name": case.title,
+            "inLanguage": case.language,
+            "url": original_url,
+        }
+        translator = translation.translated_by
+        if translator is not None and translator.get_full_name():
+            data["translator"] = {"@type": "Person", "name": translator.get_full_name()}
+        if translation.published_at:
+            data["datePublished"] = translation.published_at.isoformat()
     return data
 
 
@@ -267,8 +322,10 @@ class CaseDetailView(DetailView):
         context["documents"] = (
             Document.objects.public().filter(case=case).order_by("uploaded_at", "pk")
         )
-        context["json_ld"] = case_json_ld(case, absolute=self.request.build_absolute_uri)
-        context["related"] = (
+        context["json_ld"] = case_json_ld(
+            case, absolute=self.request.build_absolute_uri, translation=context["translation"]
+        )
+        context["related"] = show_cases(
             _published_cases()
             .exclude(pk=case.pk)
             .filter(Q(themes__in=theme_ids) | Q(country=case.country_id))
@@ -315,13 +372,14 @@ class TaxonomyDetailMixin(_DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         where = {self.relation: self.object}
-        context["cases"] = (
+        context["cases"] = show_cases(
             _published_cases().filter(**where).order_by("-published_at", "-pk")[:SHOWN]
         )
         context["case_total"] = self.case_counts().get(self.object.pk, 0)
-        context["events"], context["more_events"] = first(
+        events, context["more_events"] = first(
             Event.objects.public().filter(**where).select_related("country").order_by("-start")
         )
+        context["events"] = show_events(events)
         return context
 
 

@@ -12,6 +12,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
+from django.utils.translation import gettext, override
 from PIL import Image
 from pypdf import PdfReader
 
@@ -30,6 +31,7 @@ from tests.factories import (
     PersonFactory,
     SessionFactory,
 )
+from tests.translation_factories import CaseTranslationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -334,3 +336,56 @@ def test_the_fetcher_refuses_everything_else(fetcher, address):
     site, _ = fetcher
     with pytest.raises(proceedings.Refused):
         site.fetch(address)
+
+
+# --- The PDF in Arabic and Chinese ---------------------------------------------------------
+
+
+def _embedded_fonts(reader: PdfReader) -> dict[str, bool]:
+    """Each font the PDF's pages use, by name (without the subset's prefix): whether its
+    glyphs are embedded (a FontFile of its own or of its CID descendant)."""
+    fonts = {}
+    for page in reader.pages:
+        for ref in page["/Resources"].get("/Font", {}).values():
+            font = ref.get_object()
+            descendants = font.get("/DescendantFonts")
+            described = descendants[0].get_object() if descendants else font
+            descriptor = described["/FontDescriptor"].get_object()
+            name = str(font["/BaseFont"]).lstrip("/").split("+")[-1]
+            fonts[name] = any(key.startswith("/FontFile") for key in descriptor)
+    return fonts
+
+
+@pytest.mark.parametrize(
+    ("language", "written_in", "font"),
+    [
+        ("ar", re.compile(r"[\u0600-\u06FF]"), "DejaVu-Sans"),
+        ("zh-hans", re.compile(r"[\u4E00-\u9FFF]"), "Noto-Sans-CJK-SC"),  # Simplified glyphs
+    ],
+)
+def test_the_pdf_in_arabic_and_chinese_has_their_words_in_fonts_embedded_with_their_glyphs(
+    client, visit, renders, language, written_in, font
+):
+    case = visit.cases.get(title="Nepal's service portal")
+    with override(language):
+        url = reverse("events:proceedings-pdf", args=[visit.slug])
+        headings = [gettext("Proceedings"), gettext("Countries represented"), gettext("Summary")]
+    translated_title = {"ar": "بوابة الخدمات في نيبال", "zh-hans": "尼泊尔服务门户"}[language]
+    CaseTranslationFactory(case=case, language=language, title=translated_title, published=True)
+
+    response = client.get(url)
+
+    assert url.startswith(f"/{language}/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    for heading in headings:
+        assert written_in.search(heading)  # the catalogue translates it
+        assert heading in text
+    assert translated_title in text  # the case's published translation, in the countries' table
+    # Text that extracts came from glyphs in the embedded fonts, not from boxes drawn for
+    # missing ones (tofu): every font is embedded, one of them made for the script.
+    fonts = _embedded_fonts(reader)
+    assert fonts and all(fonts.values()), fonts
+    assert any(name.startswith(font) for name in fonts), fonts
