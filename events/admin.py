@@ -2,7 +2,6 @@ import zoneinfo
 from typing import Any, cast
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
@@ -18,6 +17,7 @@ from events.models import Event, EventOrganizer, EventTranslation, Participation
 from events.services import (
     EVENT_TRANSLATION_FIELDS,
     EventError,
+    check_translation_language,
     delete_event_translation,
     save_event_translation,
 )
@@ -103,14 +103,14 @@ class EventTranslationFormSet(forms.BaseInlineFormSet):
             language = form.cleaned_data.get("language")
             if form.cleaned_data.get("DELETE") or not language:
                 continue
-            if language == settings.LANGUAGE_CODE:
-                form.add_error(
-                    "language",
-                    _("Events are written in %(language)s: translate them into another language.")
-                    % {"language": dict(settings.LANGUAGES)[language]},
-                )
-            elif language in seen:
-                form.add_error("language", _("The event has one translation per language."))
+            try:
+                # The event's language as the form above gives it, saved or not.
+                check_translation_language(event_language=self.instance.language, language=language)
+            except EventError as exc:
+                form.add_error("language", str(exc))
+            else:
+                if language in seen:
+                    form.add_error("language", _("The event has one translation per language."))
             seen.add(language)
 
 
@@ -165,7 +165,7 @@ class EventAdmin(SimpleHistoryAdmin):
     ]
     actions = [export_as_csv]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "part_of", "is_public"]}),
+        (None, {"fields": ["title", "slug", "language", "kind", "part_of", "is_public"]}),
         (
             gettext_lazy("When and where"),
             {

@@ -5,6 +5,7 @@ import datetime
 from collections.abc import Iterable
 
 import icalendar
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
@@ -38,9 +39,10 @@ def event_component(
     event: Event, *, request: HttpRequest, stamp: datetime.datetime
 ) -> icalendar.Event:
     """One event's VEVENT: its dates or local times, title, page, place and summary; the
-    title and summary translated where `show_events` found a translation (with its LANGUAGE)."""
+    title and summary translated where `show_events` found a translation, with the LANGUAGE
+    of the text shown (English, the calendar's own, see PRODID, goes unsaid)."""
     shown = shown_of(event)
-    language = {"LANGUAGE": shown.language} if shown.translated else {}
+    language = {"LANGUAGE": shown.language} if shown.language != settings.LANGUAGE_CODE else {}
     vevent = icalendar.Event()
     vevent.add("uid", event_uid(event, request=request))
     vevent.add("dtstamp", stamp)

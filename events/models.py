@@ -113,10 +113,19 @@ class Event(models.Model):
     summary = models.TextField(blank=True)
     objectives = models.TextField(blank=True)
     outputs = models.TextField(blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The language the event's title and summary are written in."),
+    )
     languages = models.CharField(
         max_length=100,
         default="en",
-        help_text=_("Language codes, comma separated (en, fr, es)."),
+        help_text=_(
+            "The languages the event is held in: language codes, comma separated (en, fr, es)."
+        ),
     )
     expected_participants = models.PositiveIntegerField(null=True, blank=True)
     actual_participants = models.PositiveIntegerField(null=True, blank=True)

@@ -36,6 +36,7 @@ EVENT_FIELDS = (
     "city",
     "country",
     "summary",
+    "language",
     "objectives",
     "outputs",
     "languages",
@@ -95,6 +96,15 @@ def save_event(*, user: User | None, data: Mapping[str, Any], event: Event | Non
     if not event.slug:
         event.slug = unique_event_slug(event.title, exclude_pk=event.pk)
     event.full_clean()
+    if not created and event.translations.filter(language=event.language).exists():
+        raise EventError(
+            # Translators: %(language)s is a language's name, e.g. "French".
+            gettext(
+                "The event has a translation into %(language)s: remove it before saying the "
+                "event is written in %(language)s."
+            )
+            % {"language": dict(settings.LANGUAGES)[event.language]}
+        )
     event._history_user = user  # type: ignore[attr-defined]
     event._change_reason = "Created" if created else "Edited"  # type: ignore[attr-defined]
     event.save()
@@ -125,25 +135,31 @@ def set_participation(
 EVENT_TRANSLATION_FIELDS = ("title", "summary")
 
 
-@transaction.atomic
-def save_event_translation(
-    *, event: Event, language: str, data: Mapping[str, Any], user: User | None
-) -> EventTranslation:
-    """Create or change the event's title and summary in `language`, another language than
-    the one events are written in (the site's default). Editors only; public once saved."""
-    _check_editor(user)
+def check_translation_language(*, event_language: str, language: str) -> None:
+    """A translation is into one of the portal's languages other than the event's own (the
+    admin's form checks the language it is given before the event is saved)."""
     if language not in dict(settings.LANGUAGES):
         raise EventError(
             # Translators: %(language)s is a language code, e.g. "de".
             gettext("“%(language)s” is not one of the portal's languages.") % {"language": language}
         )
-    if language == settings.LANGUAGE_CODE:
+    if language == event_language:
         raise EventError(
-            # Translators: %(language)s is a language's name, e.g. "English".
-            gettext("Events are written in %(language)s: translate them into another language.")
+            # Translators: %(language)s is a language's name, e.g. "French".
+            gettext("The event is written in %(language)s: translate it into another language.")
             % {"language": dict(settings.LANGUAGES)[language]}
         )
+
+
+@transaction.atomic
+def save_event_translation(
+    *, event: Event, language: str, data: Mapping[str, Any], user: User | None
+) -> EventTranslation:
+    """Create or change the event's title and summary in `language`, another language than
+    the one the event is written in (`event.language`). Editors only; public once saved."""
+    _check_editor(user)
     event = Event.objects.select_for_update().get(pk=event.pk)
+    check_translation_language(event_language=event.language, language=language)
     translation = EventTranslation.objects.filter(event=event, language=language).first()
     created = translation is None
     if translation is None:

@@ -13,7 +13,6 @@ import datetime
 from typing import Any
 
 import icalendar
-from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -75,8 +74,7 @@ class EventDetailView(DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         event: Event = self.object
-        # Events are written in the site's default language.
-        context.update(translation_context(event, settings.LANGUAGE_CODE, self.request))
+        context.update(translation_context(event, event.language, self.request))
         parent = _public_parent(event)
         context["programme"] = programme_of(event)
         cases, context["more_cases"] = first(

@@ -280,6 +280,7 @@ def _event_rows(request: HttpRequest) -> tuple[QuerySet[Any], list[str]]:
             "pk",
             "slug",
             "title",
+            "language",
             "kind",
             "start",
             "end",
@@ -325,6 +326,12 @@ def events_table(request: HttpRequest) -> Table:
         columns=(
             Column("slug", "string", "Identifier in the site's addresses.", _field("slug")),
             Column("title", "string", "Title.", _field("title")),
+            Column(
+                "language",
+                "string",
+                "Language code of the title.",
+                _field("language"),
+            ),
             Column(
                 "kind", "string", "Conference, workshop, study_visit, training …", _field("kind")
             ),

@@ -42,6 +42,7 @@ class EventSerializer(serializers.HyperlinkedModelSerializer):
             "url",
             "slug",
             "title",
+            "language",
             "kind",
             "start",
             "end",

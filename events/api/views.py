@@ -59,6 +59,7 @@ class EventViewSet(CSVExportMixin, ChangesList, viewsets.ReadOnlyModelViewSet):
             [
                 ("slug", lambda e: e.slug),
                 ("title", lambda e: e.title),
+                ("language", lambda e: e.language),
                 ("kind", lambda e: e.kind),
                 ("start", lambda e: e.start.isoformat()),
                 ("end", lambda e: e.end.isoformat()),

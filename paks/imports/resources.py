@@ -657,6 +657,7 @@ class EventResource(ServiceResource):
             "city",
             "country",
             "summary",
+            "language",
             "languages",
             "expected_participants",
             "actual_participants",
@@ -669,9 +670,11 @@ class EventResource(ServiceResource):
 
     def matchers(self) -> dict[str, Callable[[Any, str], Any]]:
         m = self.matcher
+        languages = cast(list[tuple[str, str]], Event._meta.get_field("language").choices)
         return {
             "country": lambda v, c: m.country(v, column=c),
             "kind": lambda v, c: choice(v, Event.Kind.choices, column=c),
+            "language": lambda v, c: choice(v, languages, column=c),
             "mode": lambda v, c: choice(v, Event.Mode.choices, column=c),
             "organizers": lambda v, c: [m.organization(part, column=c) for part in split_list(v)],
             "themes": lambda v, c: m.themes(v, column=c),
@@ -701,6 +704,8 @@ class EventResource(ServiceResource):
             **self.given(instance, event_services.EVENT_FIELDS),
             **instance._import_relations,  # type: ignore[attr-defined]
         }
+        if data.get("language", "") is None:  # an empty cell: the event's, else the default
+            del data["language"]
         event = event_services.save_event(
             user=self.user, data=data, event=None if is_create else instance
         )

@@ -17,6 +17,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from events.models import Event
+from events.translations import Shown, shown_of
+
 register = template.Library()
 
 # What case sections may contain after Markdown: text structure and links, nothing active.
@@ -209,3 +212,10 @@ def link_list(items: Iterable[Any], separator: str = "; ") -> SafeString:
 def names(items: Iterable[Any]) -> str:
     """The items' `name`s, one after the other: a list to place inside a translated sentence."""
     return ", ".join(str(_attr(item, "name")) for item in items)
+
+
+@register.filter
+def shown(event: Event) -> Shown:
+    """The event's title and summary as a list shows them (`show_events`), else as written,
+    with their language (for `lang`)."""
+    return shown_of(event)

@@ -171,7 +171,7 @@ def test_the_event_page_refuses_an_english_translation(client, editor):
     response = client.post(reverse("admin:events_event_change", args=[event.pk]), data)
 
     assert response.status_code == 200
-    assert "Events are written in English" in response.content.decode()
+    assert "The event is written in English" in response.content.decode()
     assert not EventTranslation.objects.exists()
 
 

@@ -308,7 +308,7 @@ def test_only_editors_translate_events_and_never_into_english():
         save_event_translation(
             event=event, language="fr", data={"title": "x"}, user=FocalPointFactory().user
         )
-    with pytest.raises(EventError, match="Events are written in English"):
+    with pytest.raises(EventError, match="The event is written in English"):
         save_event_translation(
             event=event, language="en", data={"title": "x"}, user=EditorFactory()
         )
