@@ -17,8 +17,9 @@ Names count as matches but weigh least, below a single mention in a slide.
 Each of these texts is a part: a phrase matches within one part, never across two. Each
 part is read in its own language (see `paks.search.text`): the case's sections in the
 case's, a translation's in the translation's, a document's in its own (the case's when it
-has none), each name of a country, theme or goal in the language it is written in; the
-names of organizations and events in English, the language the editors keep them in.
+has none), each name of a country, theme or goal in the language it is written in, an
+event's title in the event's; the names of organizations, the kinds of events and cities
+in English.
 """
 
 from __future__ import annotations
@@ -93,9 +94,9 @@ def parts(case: CaseStudy, documents: Iterable[Document]) -> dict[str, list[Text
         names += sdg.every_translation("short_title") + sdg.every_translation("title")
     event = case.event
     if event is not None and event.is_public:
+        names += [(event.title, event.language)]
         with translation.override(english):  # the index is the same for all
-            names += [(event.title, english), (event.get_kind_display(), english)]
-            names += [(event.city, english)]
+            names += [(event.get_kind_display(), english), (event.city, english)]
         if event.country:
             names += country_names(event.country.iso2, event.country.name)
     # Published translations are searched as the case's own words: a French query finds a

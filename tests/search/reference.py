@@ -76,6 +76,7 @@ class Event:
     city: str
     host: Country | None
     is_public: bool
+    language: str = "en"  # of its title
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,7 @@ def named_parts(case: Case) -> list[tuple[str, str]]:
         names += [(f"SDG {sdg.number}", "en"), (sdg.short_title, "en"), (sdg.title, "en")]
     event = case.event
     if event and event.is_public:
-        names += [(event.title, "en"), (event.kind_label, "en"), (event.city, "en")]
+        names += [(event.title, event.language), (event.kind_label, "en"), (event.city, "en")]
         if event.host:
             names += event.host.named
     return names

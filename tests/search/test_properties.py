@@ -104,8 +104,21 @@ ROUNDTABLE = Event(  # not public: none of its names are searched
     FIJI,
     is_public=False,
 )
-EVENTS = (FORUM, ROUNDTABLE)
-EVENT_KINDS = {FORUM.slug: EventRow.Kind.STUDY_VISIT, ROUNDTABLE.slug: EventRow.Kind.TRAINING}
+ATELIER = Event(  # written in French: its title is read in French
+    "atelier-dakar",
+    "Atelier régional sur les guichets numériques",
+    str(EventRow.Kind.WORKSHOP.label),
+    "Dakar",
+    BANGLADESH,
+    is_public=True,
+    language="fr",
+)
+EVENTS = (FORUM, ROUNDTABLE, ATELIER)
+EVENT_KINDS = {
+    FORUM.slug: EventRow.Kind.STUDY_VISIT,
+    ROUNDTABLE.slug: EventRow.Kind.TRAINING,
+    ATELIER.slug: EventRow.Kind.WORKSHOP,
+}
 
 WORLD_NAMES = [
     *(name for c in COUNTRIES for name in c.names),
@@ -501,6 +514,7 @@ WORLD_CONSTANTS = {
     **{sdg: f"SDGS[{i}]" for i, sdg in enumerate(SDGS)},
     FORUM: "FORUM",
     ROUNDTABLE: "ROUNDTABLE",
+    ATELIER: "ATELIER",
 }
 
 
@@ -624,6 +638,7 @@ def _make_world() -> dict[object, int]:
                 city=e.city,
                 country_id=pks[e.host] if e.host else None,
                 is_public=e.is_public,
+                language=e.language,
             )
             for e in EVENTS
         ],
