@@ -150,6 +150,18 @@ def test_focal_point_signs_in_and_creates_an_api_token_shown_once(demo_site, pag
     page.get_by_role("button", name="Revoke “Ministry website”").click()
     assert "is revoked" in page.get_by_role("status").first.inner_text()
     assert page.get_by_label("Key").count() == 0
+    # The language PAKS writes to them in is theirs to choose.
+    page.get_by_role("banner").get_by_role("link", name="Preferences").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Your preferences"
+    page.get_by_label("Language for e-mails").select_option("fr")
+    page.get_by_role("button", name="Save preferences").click()
+    assert "saved" in page.get_by_role("status").first.inner_text()
+    assert page.get_by_label("Language for e-mails").input_value() == "fr"
+    for width in (1280, 360):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(ARTIFACTS / f"preferences-{width}.png"), full_page=True)
+        assert run_axe(page) == []
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("button", name="Sign out").click()
     assert page.get_by_role("link", name="Sign in").is_visible()
 
