@@ -59,6 +59,8 @@ class Organization:
 class Theme:
     slug: str
     name: str
+    # Its name in other languages, as (language, name) pairs: each is searched in its language.
+    translations: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -170,7 +172,8 @@ def named_parts(case: Case) -> list[tuple[str, str]]:
     names = list(case.country.named)
     if case.organization:
         names += [(case.organization.name, "en"), (case.organization.acronym, "en")]
-    names += [(theme.name, "en") for theme in case.themes]
+    for theme in case.themes:
+        names += [(theme.name, "en"), *((name, language) for language, name in theme.translations)]
     for sdg in case.sdgs:
         names += [(f"SDG {sdg.number}", "en"), (sdg.short_title, "en"), (sdg.title, "en")]
     event = case.event

@@ -76,7 +76,11 @@ ORGANIZATIONS = (A2I, RIA, LEARNING)
 
 THEMES = (
     Theme("egov", "E-Government services"),
-    Theme("inclusion", "Digital inclusion"),
+    Theme(
+        "inclusion",
+        "Digital inclusion",
+        (("fr", "Inclusion numérique"), ("ru", "Цифровая интеграция"), ("zh-hans", "数字包容")),
+    ),
     Theme("data-exchange", "Data exchange"),
     Theme("capacity", "Capacity development"),
 )
@@ -123,7 +127,7 @@ EVENT_KINDS = {
 WORLD_NAMES = [
     *(name for c in COUNTRIES for name in c.names),
     *(text for o in ORGANIZATIONS for text in (o.name, o.acronym) if text),
-    *(t.name for t in THEMES),
+    *(name for t in THEMES for name in (t.name, *(n for _language, n in t.translations))),
     *(text for s in SDGS for text in (f"SDG {s.number}", s.short_title, s.title)),
     *(text for e in EVENTS for text in (e.title, e.kind_label, e.city)),
 ]
@@ -393,6 +397,7 @@ def names_by_kind(case: Case) -> list[list[str]]:
     """What a case names, by kind: words to look for, whether or not they are searched (so
     also the names of an event that is not public)."""
     names = [case.country.names, [t.name for t in case.themes]]
+    names += [[name for t in case.themes for _language, name in t.translations]]
     if case.organization:
         names += [[case.organization.name], [case.organization.acronym]]
     names += [[f"SDG {s.number}" for s in case.sdgs], [s.short_title for s in case.sdgs]]
@@ -618,7 +623,17 @@ def _make_world() -> dict[object, int]:
         ORGANIZATIONS,
         [OrganizationRow(slug=o.slug, name=o.name, acronym=o.acronym) for o in ORGANIZATIONS],
     )
-    pks |= made(THEMES, [ThemeRow(slug=t.slug, name=t.name) for t in THEMES])
+    pks |= made(
+        THEMES,
+        [
+            ThemeRow(
+                slug=t.slug,
+                name=t.name,
+                translations={language: {"name": name} for language, name in t.translations},
+            )
+            for t in THEMES
+        ],
+    )
     pks |= made(
         SDGS,
         [
