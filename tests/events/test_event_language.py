@@ -17,6 +17,7 @@ from events.translations import show_events
 from tests.admin.test_admin_translations import event_form
 from tests.factories import EditorFactory, EventFactory
 from tests.imports.sheets import write
+from tests.pages import html_of, url_in
 from tests.translation_factories import EventTranslationFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,17 +42,6 @@ def event():
         summary="Countries share their practices.",
     )
     return event
-
-
-def url_in(language, name, *args, query=""):
-    with override(language):
-        return reverse(name, args=args) + query
-
-
-def html_of(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode()
 
 
 def translation_queries(client, url):

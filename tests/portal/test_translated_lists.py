@@ -9,7 +9,6 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 
@@ -24,23 +23,13 @@ from tests.factories import (
     ThemeFactory,
     UserFactory,
 )
+from tests.pages import html_of, url_in
 from tests.translation_factories import CaseTranslationFactory, EventTranslationFactory
 
 pytestmark = pytest.mark.django_db
 
 FRENCH_TITLE = "Centres de services numériques à guichet unique"
 FRENCH_SUMMARY = "Les centres numériques rapprochent les services publics des citoyens ruraux."
-
-
-def url_in(language, name, *args, query=""):
-    with override(language):
-        return reverse(name, args=args) + query
-
-
-def html_of(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode()
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from tests.factories import (
     FocalPointFactory,
     UserFactory,
 )
+from tests.pages import html_of
 from tests.translation_factories import CaseTranslationFactory, EventTranslationFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,12 +34,6 @@ def published_case(**kwargs):
 def french_page_of(thing):
     with override("fr"):
         return thing.get_absolute_url()
-
-
-def html_of(client, url):
-    response = client.get(url)
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 def test_french_readers_see_the_published_french_translation_with_a_notice(client):
