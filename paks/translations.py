@@ -9,7 +9,7 @@ and the index's new version makes cached public reads stale.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -278,9 +278,11 @@ def delete_case_translation(
 # --- What lists show ----------------------------------------------------------------------
 
 
-def published_titles(case_ids: Collection[int], language: str) -> dict[int, Shown]:
+def published_titles(cases: Iterable[CaseStudy | CaseRow], language: str) -> dict[int, Shown]:
     """The titles and summaries of these cases' published translations into `language`, by
-    case: one query, none without cases."""
+    case: one query, none when every case is written in that language (no case is
+    translated into its own), as most are on pages in the site's language."""
+    case_ids = [case.pk for case in cases if case.language != language]
     if not case_ids:
         return {}
     rows = (
@@ -304,10 +306,10 @@ C = TypeVar("C", bound=CaseStudy)
 
 
 def show_cases(cases: Iterable[C]) -> list[C]:
-    """The cases, each with `shown` (`shown_case`) for the lists: one query, none without
-    cases."""
+    """The cases, each with `shown` (`shown_case`) for the lists: one query at most
+    (`published_titles`)."""
     cases = list(cases)
-    found = published_titles([c.pk for c in cases], page_language())
+    found = published_titles(cases, page_language())
     for case in cases:
         case.shown = shown_case(case, found)  # type: ignore[attr-defined]
     return cases

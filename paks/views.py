@@ -139,8 +139,9 @@ class ShownHit:
 
 def shown_hits(hits: list[Hit]) -> list[ShownHit]:
     """The hits with their cases' published translations into the page's language: one
-    query (none without hits), after the search, which matched and counted the cases."""
-    found = published_titles([hit.case.pk for hit in hits], page_language())
+    query at most (`published_titles`), after the search, which matched and counted the
+    cases."""
+    found = published_titles([hit.case for hit in hits], page_language())
     rows = []
     for hit in hits:
         shown = shown_case(hit.case, found)

@@ -182,26 +182,27 @@ def _case_detail_row(case: Any, n: int) -> None:
     published(country=case.country)
 
 
+# The pages are English and their cases and events too: a list reads the published
+# translations of the cases and events it shows only where they are written in another
+# language than the page's (one query more; tests/portal/test_translated_lists.py).
 PAGES = {
     "home": Page(
         url=lambda _: reverse("paks:home"),
         add=_home_row,
         # the index version (the kept case counts' key); the public events counted; the
         # public presentations counted; the map's countries; the 6 latest cases with their
-        # country and organization; their published translations into the page's language;
-        # the next (or latest) event; themes; SDGs
-        warm=9,
-        cold=10,  # and the cases counted per country (and so per region and in all)
+        # country and organization; the next (or latest) event; themes; SDGs
+        warm=8,
+        cold=9,  # and the cases counted per country (and so per region and in all)
     ),
     "case list": Page(
         url=lambda _: reverse("paks:case-list") + "?per_page=50",
         add=lambda _, n: published(),
         # the search (tests/search/test_search.py counts it): the index version; the
         # statement giving the page (and the facet counts and total when they are not kept);
-        # the page's cases with country and organization; then their published translations
-        # into the page's language
-        warm=4 + SEARCH_ON_POSTGRESQL,
-        cold=4 + SEARCH_ON_POSTGRESQL,
+        # the page's cases with country and organization
+        warm=3 + SEARCH_ON_POSTGRESQL,
+        cold=3 + SEARCH_ON_POSTGRESQL,
     ),
     "case detail": Page(
         setup=lambda: published(),
@@ -209,10 +210,9 @@ PAGES = {
         add=_case_detail_row,
         # the case with country, organization and event; its themes, SDGs and links; its
         # published translations with their translators; its public documents; the 4 latest
-        # related cases (same theme or country); their published translations into the page's
-        # language
-        warm=8,
-        cold=8,
+        # related cases (same theme or country)
+        warm=7,
+        cold=7,
     ),
     "event list": Page(
         url=lambda _: reverse("events:list") + "?when=past",
@@ -231,13 +231,12 @@ PAGES = {
         # organizations, themes, SDGs, translations with their translators; its sessions,
         # their chairs with organization and country; its published contributions with
         # country and case, their speakers with organization and country, their public
-        # documents; the 21 latest cases presented there with country and organization;
-        # their published translations into the page's language; a page of its own
-        # documents; a page of participations with their countries; those countries' public
-        # focal points with user and organization; a page of the public events held with it
-        # (their translations are read only on a page in another language than English)
-        warm=16,
-        cold=16,
+        # documents; the 21 latest cases presented there with country and organization; a
+        # page of its own documents; a page of participations with their countries; those
+        # countries' public focal points with user and organization; a page of the public
+        # events held with it
+        warm=15,
+        cold=15,
     ),
     "event programme": Page(
         setup=lambda: EventFactory(),
@@ -257,10 +256,9 @@ PAGES = {
         # organizations; its sessions, their chairs with organization and country; its
         # published contributions with country and case, their speakers with organization
         # and country, their public documents; its own documents; its participations with
-        # their countries; the published cases presented there with country and organization;
-        # their published translations into the page's language
-        warm=11,
-        cold=11,
+        # their countries; the published cases presented there with country and organization
+        warm=10,
+        cold=10,
     ),
     "event calendar": Page(
         setup=lambda: EventFactory(),
@@ -285,24 +283,22 @@ PAGES = {
         add=_country_detail_row,
         # the country; its survey scores; its public focal points with user and organization;
         # the index version (the kept case counts' key); 21 events it took part in; 21
-        # events it hosted; its 20 latest cases with their organization; their published
-        # translations into the page's language; its organizations; the survey averages of
-        # its region and groups per edition; the latest scores of its peers (same region or
-        # group, with published cases); its 21 latest public presentations with their case
-        # and event
-        warm=12,
-        cold=13,  # and the cases counted per country
+        # events it hosted; its 20 latest cases with their organization; its organizations;
+        # the survey averages of its region and groups per edition; the latest scores of
+        # its peers (same region or group, with published cases); its 21 latest public
+        # presentations with their case and event
+        warm=11,
+        cold=12,  # and the cases counted per country
     ),
     "organization detail": Page(
         setup=lambda: OrganizationFactory(),
         url=lambda org: org.get_absolute_url(),
         add=_organization_detail_row,
         # the organization with its country and parent; its 21 latest roles in public events
-        # with the event; its 21 latest cases with their country; their published
-        # translations into the page's language; its units; its 21 first public focal points
-        # with user and country; its 21 first speakers and chairs
-        warm=7,
-        cold=7,
+        # with the event; its 21 latest cases with their country; its units; its 21 first
+        # public focal points with user and country; its 21 first speakers and chairs
+        warm=6,
+        cold=6,
     ),
     "theme list": Page(
         url=lambda _: reverse("paks:theme-list"),
@@ -316,10 +312,9 @@ PAGES = {
         url=lambda theme: theme.get_absolute_url(),
         add=_with_theme,
         # the theme; the index version (the kept case counts' key); its 21 latest public
-        # events with their country; its 20 latest cases with country and organization; their
-        # published translations into the page's language
-        warm=5,
-        cold=6,  # and the cases counted per theme
+        # events with their country; its 20 latest cases with country and organization
+        warm=4,
+        cold=5,  # and the cases counted per theme
     ),
     "SDG list": Page(
         url=lambda _: reverse("paks:sdg-list"),
@@ -333,10 +328,9 @@ PAGES = {
         url=lambda sdg: sdg.get_absolute_url(),
         add=_with_sdg,
         # the SDG; the index version (the kept case counts' key); its 21 latest public
-        # events with their country; its 20 latest cases with country and organization; their
-        # published translations into the page's language
-        warm=5,
-        cold=6,  # and the cases counted per SDG
+        # events with their country; its 20 latest cases with country and organization
+        warm=4,
+        cold=5,  # and the cases counted per SDG
     ),
     "about": Page(
         url=lambda _: reverse("paks:about"),
@@ -348,18 +342,14 @@ PAGES = {
     "cases feed (RSS)": Page(
         url=lambda _: reverse("feed-cases-rss"),
         add=lambda _, n: published(),
-        cold=2,
-        # the 30 latest cases with country and organization; their published translations
-        # into the feed's language
-        warm=2,
+        cold=1,
+        warm=1,  # the 30 latest cases with country and organization
     ),
     "cases feed (Atom)": Page(
         url=lambda _: reverse("feed-cases-atom"),
         add=lambda _, n: published(),
-        cold=2,
-        # the 30 latest cases with country and organization; their published translations
-        # into the feed's language
-        warm=2,
+        cold=1,
+        warm=1,  # the 30 latest cases with country and organization
     ),
     "events feed (RSS)": Page(
         url=lambda _: reverse("feed-events-rss"),

@@ -188,6 +188,35 @@ def test_an_event_list_reads_the_translations_in_one_query_and_none_in_english(c
     assert sum("events_eventtranslation" in sql for sql in french) == 1
 
 
+@pytest.mark.parametrize("page", ["search", "home", "theme", "country", "organization"])
+def test_a_case_list_reads_the_translations_in_one_query_and_none_in_the_cases_language(
+    client, case, page
+):
+    name, args = pages_listing(case)[page]
+    for _ in range(3):  # more English cases: still one query
+        more = CaseStudyFactory(
+            published=True,
+            language="en",
+            country=case.country,
+            organization=case.organization,
+            event=None,
+        )
+        more.themes.add(case.themes.get())
+        CaseTranslationFactory(case=more, language="fr", published=True)
+    reindex_cases(case.country.cases.values_list("pk", flat=True))
+
+    def queries(language):
+        with CaptureQueriesContext(connection) as captured:
+            html_of(client, url_in(language, name, *args))
+        return [q["sql"] for q in captured.captured_queries]
+
+    queries("fr"), queries("en")  # whatever is kept, kept
+    english, french = queries("en"), queries("fr")
+    assert len(french) == len(english) + 1
+    assert not any("paks_casetranslation" in sql for sql in english)
+    assert sum("paks_casetranslation" in sql for sql in french) == 1
+
+
 # --- The case page: JSON-LD and citation ---------------------------------------------------
 
 

@@ -335,9 +335,8 @@ def _row(n: int) -> None:
 PAGES = {
     # the index version (the kept case counts' key); the next event with its country; the
     # public events counted; the public presentations counted; the countries with a case
-    # (named on the map); the 6 latest cases with their country and organization; their
-    # published translations into the page's language; themes; SDGs
-    "home": (reverse("paks:home"), 9),
+    # (named on the map); the 6 latest cases with their country and organization; themes; SDGs
+    "home": (reverse("paks:home"), 8),
     # the index version; the countries with a case
     "map": (reverse("insight:map"), 2),
     # the index version; the region's countries
