@@ -74,10 +74,15 @@ def analysed(language: str) -> str:
     return code if code in STEMMERS else ""
 
 
+# The Arabic tatweel only draws a letter longer (الحكـــومة is الحكومة): it is not part of a word.
+TATWEEL = "\u0640"
+
+
 def fold(text: str) -> str:
-    """Lower case, compatibility forms unified (ligatures, full-width), accents removed."""
+    """Lower case, compatibility forms unified (ligatures, full-width), accents and the
+    tatweel removed."""
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join(c for c in decomposed if not unicodedata.combining(c) and c != TATWEEL)
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -93,7 +98,7 @@ def term(word: str, language: str = "en") -> str:
     if stemmer is None:
         return word
     stem: str = stemmer.stemWord(word)  # PyStemmer has no type hints
-    return stem
+    return stem or word  # a stemmer may take all of a short word: a term is never empty
 
 
 def _pairs(run: str) -> list[str]:

@@ -192,6 +192,8 @@ VOCABULARY = (
     "цифровых",
     "услуги",
     "الحكومة",
+    "الحكـومة",  # drawn longer by a tatweel
+    "ـ",  # a tatweel alone
     "الإلكترونية",
     "数字政府",
     "政府服务",
@@ -926,6 +928,18 @@ def test_each_text_is_read_in_its_language_and_a_query_in_every_language():
     assert found(cases, q("цифровых услуг")) == {"russian"}
     assert found(cases, q("حكومة")) == {"arabic"}  # the article is not part of the stem
     assert found(cases, q("services")) == {"french", "english"}
+
+
+def test_the_arabic_tatweel_is_no_word_and_draws_no_letter_apart():
+    # The Arabic stemmer took a lone tatweel (and some presentation forms) down to nothing:
+    # an empty term that PostgreSQL refuses in a tsquery and a tsvector alike.
+    cases = [
+        case("arabic", language="ar", summary="الحكومة ـ الرقمية ﹱ تجربة"),
+        case("drawn", language="ar", summary="الحكـــومة المفتوحة"),
+    ]
+    assert found(cases, q("الحكومة ـ الرقمية")) == {"arabic"}
+    assert found(cases, q("حكومة")) == {"arabic", "drawn"}  # drawn longer, the same word
+    assert found(cases, Query((Group((Term("ـ"),)), Group((Term("ﹱ"),))))) == set()
 
 
 def test_a_published_translation_is_read_in_its_language_and_a_draft_is_not_searched():
