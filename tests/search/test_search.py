@@ -6,6 +6,7 @@ import dataclasses
 import datetime
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,8 +16,9 @@ from countries.models import Country
 from paks import services
 from paks.models import CaseStudy
 from paks.search import CaseSearch, get_backend, search_cases
+from paks.search.apps import REBUILD_PENDING
 from paks.search.index import changed, rebuild, reindex_case, reindex_later, version
-from paks.search.models import CaseIndex
+from paks.search.models import CaseIndex, IndexVersion
 from tests.factories import (
     CaseStudyFactory,
     CountryFactory,
@@ -490,3 +492,17 @@ def test_facet_labels_are_read_again_at_each_new_version_of_the_index(
     assert version() != before
     results = search_cases(CaseSearch.from_params({"q": "harbour", "theme": "port-logistics"}))
     assert results.problems == () and results.total == 0
+
+
+def test_a_migration_that_changes_the_index_has_it_rebuilt_once_every_migration_is_applied(
+    corpus,
+):
+    IndexVersion.objects.update_or_create(pk=1, defaults={"token": REBUILD_PENDING})
+    CaseIndex.objects.all().delete()
+    assert titles("gewogs") == []
+
+    call_command("migrate", verbosity=0)  # nothing left to apply: the rebuild is due
+
+    assert version() != REBUILD_PENDING
+    assert CaseIndex.objects.count() == CaseStudy.objects.published().count()
+    assert titles("gewogs") == ["Community centres in the gewogs"]

@@ -15,15 +15,12 @@ def restore_trigger(apps, schema_editor):
             schema_editor.execute(statement)
 
 
-def rebuild(apps, schema_editor):
+def rebuild_pending(apps, schema_editor):
     # Every text is read in its own language from now on, and each row says which languages
-    # its case can be read in: the rows are made again by the current code (none to make on
-    # a new database).
-    CaseStudy = apps.get_model("paks", "CaseStudy")
-    if CaseStudy.objects.filter(status="published").exists():
-        from paks.search.index import rebuild as rebuild_index
-
-        rebuild_index()
+    # its case can be read in: the index is to be made again, once every migration is
+    # applied, with the code and schema they lead to (paks.search.apps, REBUILD_PENDING).
+    IndexVersion = apps.get_model("search", "IndexVersion")
+    IndexVersion.objects.update_or_create(pk=1, defaults={"token": "rebuild-pending"})
 
 
 class Migration(migrations.Migration):
@@ -40,5 +37,5 @@ class Migration(migrations.Migration):
             field=models.PositiveSmallIntegerField(default=0),
         ),
         migrations.RunPython(restore_trigger, migrations.RunPython.noop),
-        migrations.RunPython(rebuild, migrations.RunPython.noop),
+        migrations.RunPython(rebuild_pending, migrations.RunPython.noop),
     ]
