@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -375,6 +376,16 @@ def update_case(
         if name in data:
             setattr(case, name, data[name])
     case.full_clean(exclude=["slug"])
+    if case.translations.filter(language=case.language).exists():
+        raise Refused(
+            # Translators: %(language)s is a language's name, e.g. "French".
+            gettext(
+                "The case has a translation into %(language)s: delete it before saying the "
+                "case is written in %(language)s."
+            )
+            % {"language": dict(settings.LANGUAGES)[case.language]},
+            field="language",
+        )
     case.version += 1  # under the row lock taken above
     _for_history(case, user, "Edited")
     with _history_paused(case):

@@ -5,7 +5,7 @@ import pytest
 from events.models import EventTranslation
 from events.services import EventError, save_event_translation
 from paks.models import CaseComment, CaseStudy, CaseTranslation
-from paks.services import InvalidTransition, NotAllowed, Refused, ServiceError
+from paks.services import InvalidTransition, NotAllowed, Refused, ServiceError, update_case
 from paks.translations import (
     StaleTranslation,
     delete_case_translation,
@@ -97,6 +97,22 @@ def test_a_translation_into_the_cases_own_language_is_refused():
     assert refused.value.field == "language"
     assert "written in French" in str(refused.value)
     assert not CaseTranslation.objects.exists()
+
+
+def test_a_case_cannot_say_it_is_written_in_a_language_it_has_a_translation_into():
+    focal = FocalPointFactory()
+    case = CaseStudyFactory(country=focal.country, language="en")
+    CaseTranslationFactory(case=case, language="fr")
+
+    with pytest.raises(Refused) as refused:
+        update_case(
+            case=case, user=focal.user, data={"language": "fr"}, expected_version=case.version
+        )
+
+    assert refused.value.field == "language"
+    assert "translation into French" in str(refused.value)
+    case.refresh_from_db()
+    assert (case.language, case.version) == ("en", 1)
 
 
 def test_a_language_the_portal_does_not_have_is_refused():
