@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -176,9 +176,10 @@ class CaseStudyAdminForm(forms.ModelForm):
 class StatusFilter(admin.SimpleListFilter):
     title = gettext_lazy("status")
     parameter_name = "status"
+    statuses: type[models.TextChoices] = CaseStudy.Status  # the statuses offered
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        return [(value, str(label)) for value, label in CaseStudy.Status.choices]
+        return [(value, str(label)) for value, label in self.statuses.choices]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         return queryset.filter(status=self.value()) if self.value() else queryset
@@ -548,15 +549,8 @@ class CaseTranslationAdminForm(forms.ModelForm):
         return cleaned
 
 
-class TranslationStatusFilter(admin.SimpleListFilter):
-    title = gettext_lazy("status")
-    parameter_name = "status"
-
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        return [(value, str(label)) for value, label in CaseTranslation.Status.choices]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        return queryset.filter(status=self.value()) if self.value() else queryset
+class TranslationStatusFilter(StatusFilter):
+    statuses = CaseTranslation.Status
 
 
 @admin.register(CaseTranslation)
