@@ -16,7 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.db import connection
+from django.utils import translation
 from django.utils.translation import get_language, gettext, pgettext_lazy
 
 from countries.models import Country, Organization
@@ -27,7 +29,7 @@ from paks.search.db import reading
 from paks.search.models import THEME_BITS
 from taxonomy.models import SDG, Theme
 
-# Shown as the group facet's values, in the page's language (see _labelled).
+# Shown as the group facet's values, in the page's language (see `Shown`).
 GROUP_LABELS = {
     "ldc": pgettext_lazy("abbreviation of Least developed countries", "LDC"),
     "lldc": pgettext_lazy("abbreviation of Landlocked developing countries", "LLDC"),
@@ -109,6 +111,7 @@ class Labels:
     sdg_titles: dict[int, dict[str, str]] = field(default_factory=dict)
     # id: slug, name; read as counts name them (there may be thousands, most never counted).
     organizations: dict[int, tuple[str, str]] = field(default_factory=dict)
+    _shown: dict[str, Shown] = field(default_factory=dict, repr=False)
 
     def organizations_named(self, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
         """Slug and name of these organizations, read once per index version: a rename
@@ -182,8 +185,72 @@ class Labels:
         sets = self.language_sets
         return bit if any(s & bit for s in sets) and any(not s & bit for s in sets) else 0
 
+    def shown(self, language: str) -> Shown:
+        """Each facet key as the visitor reads it in `language`, labelled and with its
+        place in the order, made once per process, index version and language: labelling
+        and collating some 300 names on every request took longer than counting them."""
+        if language not in self._shown:
+            self._shown[language] = Shown.of(self, language)
+        return self._shown[language]
+
+    @functools.cached_property
+    def country_facets(self) -> dict[int, tuple[str, tuple[str, ...]]]:
+        """Each country's region and the groups it belongs to, which its count adds to."""
+        return {
+            pk: (c.region_name, tuple(g for g in GROUP_LABELS if getattr(c, f"is_{g}")))
+            for pk, c in self.countries.items()
+        }
+
 
 _current: tuple[str, Labels] | None = None  # the labels this process read, at that version
+
+# A facet key as shown: (its place in the order, what goes in the query string, its label).
+ShownKey = tuple[Any, str, str]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The labels of `Labels` in one language, by facet key (see `Labels.shown`)."""
+
+    country: dict[Any, ShownKey]
+    region: dict[Any, ShownKey]
+    group: dict[Any, ShownKey]
+    theme: dict[Any, ShownKey]
+    sdg: dict[Any, ShownKey]
+
+    @classmethod
+    def of(cls, labels: Labels, language: str) -> Shown:
+        with translation.override(language):
+            names = {pk: territory(c.iso2, c.name, language) for pk, c in labels.countries.items()}
+            regions = {r: region(r, language) for r in labels.region_names if r}
+            themes = {
+                pk: labels.theme_names.get(pk, {}).get(language) or name
+                for pk, (_slug, name) in labels.themes.items()
+            }
+            # Translators: a Sustainable Development Goal by its number and short title.
+            label = gettext("SDG %(number)s: %(title)s")
+            sdgs = {
+                number: label
+                % {
+                    "number": number,
+                    "title": labels.sdg_titles.get(number, {}).get(language) or title,
+                }
+                for number, title in labels.sdgs.items()
+            }
+            groups = {g: str(name) for g, name in GROUP_LABELS.items()}
+        return cls(
+            country={
+                pk: (sort_key(names[pk], language), c.iso3, names[pk])
+                for pk, c in labels.countries.items()
+            },
+            region={r: (sort_key(name, language), r, name) for r, name in regions.items()},
+            group={g: (i, g, name) for i, (g, name) in enumerate(groups.items())},
+            theme={
+                pk: (sort_key(themes[pk], language), slug, themes[pk])
+                for pk, (slug, _name) in labels.themes.items()
+            },
+            sdg={number: (number, str(number), title) for number, title in sdgs.items()},
+        )
 
 
 def _bit(n: int) -> int:
@@ -447,15 +514,15 @@ def count_and_page(
     total = 0
     numbered: list[tuple[int, int, float]] = []
     found: Counts = {facet: defaultdict(int) for facet in FACETS}
+    country_facets = labels.country_facets
     for kind, ref, a, b, c, score in rows:
-        if kind == "country" and ref in labels.countries:
-            country = labels.countries[ref]
+        if kind == "country" and ref in country_facets:
+            region_name, groups = country_facets[ref]
             found["country"][ref] += a
-            if country.region_name:
-                found["region"][country.region_name] += b
-            for group in GROUP_LABELS:
-                if getattr(country, f"is_{group}"):
-                    found["group"][group] += c
+            if region_name:
+                found["region"][region_name] += b
+            for group in groups:
+                found["group"][group] += c
         elif kind in ("organization", "year", "theme") and ref is not None:
             found[kind][ref] += a  # "theme": past the bit set
         elif kind == "themes":  # cases with this set of themes
@@ -479,74 +546,34 @@ def count_and_page(
 def facet_values(
     search: CaseSearch, labels: Labels, counts: Counts | None
 ) -> dict[str, list[FacetValue]]:
-    """The counted keys as the visitor reads them: labelled, sorted, chosen ones marked."""
+    """The counted keys as the visitor reads them: labelled, sorted, chosen ones marked.
+
+    Keys of rows deleted since the index was written have no label and are left out.
+    """
     if counts is None:
         return {}
+    shown = labels.shown(get_language() or settings.LANGUAGE_CODE)
     organizations = labels.organizations_named(pk for pk, n in counts["organization"].items() if n)
     facets = {}
     for facet in FACETS:
         selected = {str(v) for v in getattr(search, facet)}
-        values = _labelled(facet, counts[facet], labels, organizations)
-        values.sort(key=_SORT_KEYS[facet])
+        counted = [(key, n) for key, n in counts[facet].items() if n]
+        # (order, what goes in the query string, what the visitor reads, count)
+        values: list[tuple[Any, str, str, int]]
+        match facet:
+            case "organization":
+                values = [(o[1], *o, n) for key, n in counted if (o := organizations.get(key))]
+            case "year":
+                values = [(-key, str(key), str(key), n) for key, n in counted]
+            case _:  # one comprehension: a facet may have hundreds of keys
+                named = getattr(shown, facet)
+                values = [(*v, n) for key, n in counted if (v := named.get(key))]
+        values.sort(key=_first)
         facets[facet] = [
-            FacetValue(value, label, count, value in selected) for value, label, count in values
+            FacetValue(value, label, n, value in selected) for _order, value, label, n in values
         ]
     return facets
 
 
-def _labelled(
-    facet: str,
-    counted: dict[Any, int],
-    labels: Labels,
-    organizations: dict[int, tuple[str, str]],
-) -> list[tuple[str, str, int]]:
-    """(what goes in the query string, what the visitor reads, count) of each counted key.
-
-    Keys of rows deleted since the index was written have no label and are left out. One
-    comprehension per facet: an organization facet may have thousands of keys.
-    """
-    found = [(key, n) for key, n in counted.items() if n]
-    match facet:
-        case "country":
-            countries = labels.countries
-            return [
-                (c.iso3, territory(c.iso2, c.name), n)
-                for key, n in found
-                if (c := countries.get(key))
-            ]
-        case "region":
-            return [(key, region(key), n) for key, n in found]
-        case "group":
-            return [(key, str(GROUP_LABELS[key]), n) for key, n in found]
-        case "theme":
-            themes, language = labels.themes, get_language()
-            return [
-                (t[0], labels.theme_names.get(key, {}).get(language) or t[1], n)
-                for key, n in found
-                if (t := themes.get(key))
-            ]
-        case "sdg":
-            language = get_language()
-            titles = labels.sdg_titles
-            sdgs = {k: titles.get(k, {}).get(language) or v for k, v in labels.sdgs.items()}
-            # Translators: a Sustainable Development Goal by its number and short title.
-            label = gettext("SDG %(number)s: %(title)s")
-            return [
-                (str(key), label % {"number": key, "title": sdgs[key]}, n)
-                for key, n in found
-                if key in sdgs
-            ]
-        case "organization":
-            return [(*o, n) for key, n in found if (o := organizations.get(key))]
-    return [(str(key), str(key), n) for key, n in found]  # year
-
-
-_SORT_KEYS = {
-    "country": lambda row: sort_key(row[1]),
-    "region": lambda row: sort_key(row[1]),
-    "group": lambda row: list(GROUP_LABELS).index(row[0]),
-    "theme": lambda row: sort_key(row[1]),
-    "sdg": lambda row: int(row[0]),
-    "year": lambda row: -int(row[0]),
-    "organization": lambda row: row[1],
-}
+def _first(row: tuple[Any, ...]) -> Any:
+    return row[0]
