@@ -32,6 +32,16 @@ def _plain_static_storage(tmp_path_factory):
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _search_helper_closed(django_db_setup):
+    """On PostgreSQL a search may count on a helper thread's connection (see
+    paks.search.postgres.overlapped): closed before the test database is dropped."""
+    yield
+    from paks.search.postgres import close_helper_connections
+
+    close_helper_connections()
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Each test writes uploads to its own folder, so no test leaves files behind."""

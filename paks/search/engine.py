@@ -13,7 +13,7 @@ import functools
 import hashlib
 import json
 import unicodedata
-from collections.abc import Container
+from collections.abc import Callable, Container
 from difflib import SequenceMatcher
 from typing import Any, TypeVar
 
@@ -46,6 +46,7 @@ from paks.search.db import reading
 from paks.search.filters import (
     Conditions,
     CountryLabel,
+    Counts,
     Labels,
     Match,
     SQLParam,
@@ -170,6 +171,19 @@ class FullTextBackend:
     def similar_words(self, word: str) -> list[str]:
         raise NotImplementedError
 
+    def overlaps(self) -> bool:
+        """Whether `overlapped` can count and page at the same time here."""
+        return False
+
+    def overlapped(
+        self,
+        counting: Callable[[], tuple[Counts | None, int]],
+        paging: Callable[[], list[tuple[int, float]]],
+    ) -> tuple[tuple[Counts | None, int], list[tuple[int, float]]]:
+        """The counts and the page, computed at the same time on two connections that see
+        the same data; see `overlaps`."""
+        return counting(), paging()
+
     # Shared.
     def search(self, search: CaseSearch) -> SearchResults:
         version = index_version()
@@ -233,24 +247,33 @@ class FullTextBackend:
         cached = cache.get_many(list(keys.values())) if keys else {}
         counted = cached.get(keys["counts"]) if keys else None
         ranked = cached.get(keys["ranked"]) if keys and prefix else None
-        page_from_statement = not by_index and ranked is None
-        if counted is None or page_from_statement:
-            match = Match()
-            if not parsed.is_empty:
-                match = self.statement_match(parsed, scored=order == "relevance" and not by_index)
-            found = count_and_page(
-                window,
-                labels,
-                match,
-                counts=counted is None,
-                page=page_from_statement,
-                first=first,
-            )
-            if counted is None:
-                counted = (found.counts, found.total)
-            page = found.page
-        if by_index and ranked is None:
-            page = self.ranked_page(window, Conditions(window, labels), parsed, first)
+        match = unscored = Match()
+        if not parsed.is_empty:
+            match = self.statement_match(parsed, scored=order == "relevance" and not by_index)
+            unscored = self.statement_match(parsed, scored=False)
+
+        def counting() -> tuple[Counts | None, int]:
+            found = count_and_page(window, labels, unscored, counts=True, page=False)
+            return found.counts, found.total
+
+        def paging() -> list[tuple[int, float]]:
+            if by_index:
+                return self.ranked_page(window, Conditions(window, labels), parsed, first)
+            return count_and_page(window, labels, match, counts=False, page=True, first=first).page
+
+        if ranked is None and counted is None:
+            if not parsed.is_empty and self.overlaps():
+                # Words may match most cases: count them and find the page side by side.
+                counted, page = self.overlapped(counting, paging)
+            elif by_index:
+                counted, page = counting(), paging()
+            else:  # one statement counts and pages
+                found = count_and_page(window, labels, match, counts=True, page=True, first=first)
+                counted, page = (found.counts, found.total), found.page
+        elif counted is None:
+            counted = counting()
+        elif ranked is None:
+            page = paging()
         if keys:
             entries = {keys["counts"]: counted}
             if prefix and ranked is None:

@@ -10,18 +10,109 @@ finds near spellings for "did you mean".
 
 from __future__ import annotations
 
+import contextvars
+import os
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, wait
+from contextlib import contextmanager
+from typing import TypeVar
+
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connections, transaction
 
 from paks.search.base import CaseSearch, SearchResults
 from paks.search.db import reading
 from paks.search.engine import CANDIDATES, SIMILARITY, FullTextBackend
-from paks.search.filters import Conditions, Match, SQLParam
+from paks.search.filters import Conditions, Counts, Match, SQLParam
 from paks.search.models import SearchTerm
 from paks.search.query import ParsedQuery, parse
 
 RUM_INDEX = "caseindex_vector_rum"
 _rum: dict[str, bool] = {}
+
+REPEATABLE_READ = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"
+T = TypeVar("T")
+U = TypeVar("U")
+
+# The settings of a search's own transaction, which a helper can share; None within a
+# caller's transaction (a helper would not see what that transaction wrote).
+_shared: contextvars.ContextVar[str | None] = contextvars.ContextVar("shared", default=None)
+_helper_free = threading.Lock()
+_pool: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def _helper() -> ThreadPoolExecutor:
+    """This process's helper thread (a forked worker makes its own)."""
+    global _pool
+    if _pool is None or _pool[0] != os.getpid():
+        _pool = (os.getpid(), ThreadPoolExecutor(1, thread_name_prefix="paks-search"))
+    return _pool[1]
+
+
+def _in_snapshot(alias: str, snapshot: str, statement: str, work: Callable[[], T]) -> T:
+    """`work` on this thread's connection to `alias`, in a transaction that sees what the
+    exporting one sees, with its settings."""
+    db = connections[alias]
+    db.close_if_unusable_or_obsolete()
+    with transaction.atomic(using=alias), db.cursor() as cursor:
+        cursor.execute(f"{REPEATABLE_READ}; SET TRANSACTION SNAPSHOT %s; {statement}", [snapshot])
+        return work()
+
+
+def close_helper_connections() -> None:
+    """Close the helper thread's connections (before a test database is dropped, say)."""
+    if _pool is not None and _pool[0] == os.getpid():
+        _pool[1].submit(connections.close_all).result()
+
+
+@contextmanager
+def search_transaction(statement: str) -> Iterator[None]:
+    """A transaction on the reading connection with these settings (`SET LOCAL …`).
+
+    When it is the outermost one, it reads one snapshot throughout (repeatable read), which
+    `overlapped` shares with its helper. Within a caller's transaction it keeps to that
+    transaction and shares nothing: a helper would not see what that one wrote.
+    """
+    db = reading()
+    own = not db.in_atomic_block
+    with transaction.atomic(using=db.alias), db.cursor() as cursor:
+        cursor.execute(f"{REPEATABLE_READ}; {statement}" if own else statement)
+        shared = _shared.set(statement if own else None)
+        try:
+            yield
+        finally:
+            _shared.reset(shared)
+
+
+def overlapped(background: Callable[[], T], foreground: Callable[[], U]) -> tuple[T, U]:
+    """`background` on the helper thread's connection while `foreground` runs here, both in
+    the snapshot of the `search_transaction` they are called in, each with its settings.
+
+    Outside such a transaction's own snapshot, or when the helper is busy with another
+    search of this process, both run here, one after the other.
+    """
+    statement = _shared.get()
+    if statement is None or not _helper_free.acquire(blocking=False):
+        return background(), foreground()
+    try:
+        db = reading()
+        with db.cursor() as cursor:
+            cursor.execute("SELECT pg_export_snapshot()")
+            (snapshot,) = cursor.fetchone()
+        task = contextvars.copy_context().run
+        done = _helper().submit(task, _in_snapshot, db.alias, snapshot, statement, background)
+        try:
+            result = foreground()
+        finally:
+            wait([done])  # the snapshot lives only as long as this transaction
+        try:
+            return done.result(), result
+        except (InterfaceError, OperationalError):
+            # The helper's connection failed (the server restarted, say): do it here.
+            return background(), result
+    finally:
+        _helper_free.release()
 
 
 def uses_rum() -> bool:
@@ -48,10 +139,19 @@ class PostgresBackend(FullTextBackend):
             settings.append("SET LOCAL enable_seqscan = off")
         if not settings:  # a page alone: no transaction to hold settings, three round trips less
             return super().search(search)
-        db = reading()
-        with transaction.atomic(using=db.alias), db.cursor() as cursor:
-            cursor.execute("; ".join(settings))
+        with search_transaction("; ".join(settings)):
             return super().search(search)
+
+    def overlaps(self) -> bool:
+        return _shared.get() is not None
+
+    def overlapped(
+        self,
+        counting: Callable[[], tuple[Counts | None, int]],
+        paging: Callable[[], list[tuple[int, float]]],
+    ) -> tuple[tuple[Counts | None, int], list[tuple[int, float]]]:
+        # For words that match most cases, counting takes about as long as ranking.
+        return overlapped(counting, paging)
 
     def condition(self, parsed: ParsedQuery) -> tuple[str, list[SQLParam]]:
         return "si.vector @@ CAST(%s AS tsquery)", [parsed.tsquery()]
