@@ -369,7 +369,7 @@ def test_query_count_is_exact_and_the_same_for_1_and_50_results(fresh):
         # the statement: facet counts, total and (but for a RUM index) the page
         expected += 1 + (1 if uses_rum else 0)  # the page read from the RUM index
     if connection.vendor == "postgresql":
-        expected += 3  # savepoint with the planner settings, release
+        expected += 3  # with words: savepoint with the planner settings, release
     with CaptureQueriesContext(connection) as one:
         assert search_cases(search).total == 1
     assert len(one) == expected, [q["sql"][:60] for q in one]
