@@ -182,8 +182,8 @@ class FullTextBackend:
         counting: Callable[[], tuple[Counts | None, int]],
         paging: Callable[[], list[tuple[int, float]]],
     ) -> tuple[tuple[Counts | None, int], list[tuple[int, float]]]:
-        """The counts and the page, computed at the same time on two connections that see
-        the same data; see `overlaps`."""
+        """The counts and the page: here one after the other; a backend that `overlaps`
+        computes them at the same time on two connections that see the same data."""
         return counting(), paging()
 
     # Shared.
@@ -251,8 +251,10 @@ class FullTextBackend:
         ranked = cached.get(keys["ranked"]) if keys and prefix else None
         match = unscored = Match()
         if not parsed.is_empty:
-            match = self.statement_match(parsed, scored=order == "relevance" and not by_index)
-            unscored = self.statement_match(parsed, scored=False)
+            scored = order == "relevance" and not by_index
+            match = unscored = self.statement_match(parsed, scored=scored)
+            if scored:
+                unscored = self.statement_match(parsed, scored=False)
 
         def counting() -> tuple[Counts | None, int]:
             found = count_and_page(window, labels, unscored, counts=True, page=False)
@@ -264,11 +266,10 @@ class FullTextBackend:
             return count_and_page(window, labels, match, counts=False, page=True, first=first).page
 
         if ranked is None and counted is None:
-            if not parsed.is_empty and self.overlaps():
-                # Words may match most cases: count them and find the page side by side.
+            if by_index or (not parsed.is_empty and self.overlaps()):
+                # Words may match most cases: count them and find the page side by side
+                # where the backend can, else one after the other.
                 counted, page = self.overlapped(counting, paging)
-            elif by_index:
-                counted, page = counting(), paging()
             else:  # one statement counts and pages
                 found = count_and_page(window, labels, match, counts=True, page=True, first=first)
                 counted, page = (found.counts, found.total), found.page

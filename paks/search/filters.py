@@ -14,6 +14,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from django.conf import settings
@@ -568,12 +569,8 @@ def facet_values(
             case _:  # one comprehension: a facet may have hundreds of keys
                 named = getattr(shown, facet)
                 values = [(*v, n) for key, n in counted if (v := named.get(key))]
-        values.sort(key=_first)
+        values.sort(key=itemgetter(0))
         facets[facet] = [
             FacetValue(value, label, n, value in selected) for _order, value, label, n in values
         ]
     return facets
-
-
-def _first(row: tuple[Any, ...]) -> Any:
-    return row[0]

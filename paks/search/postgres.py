@@ -134,8 +134,9 @@ class PostgresBackend(FullTextBackend):
             return super().search(search)
         # The planner costs testing a row's vector as if the vector were in the row; it is
         # out of line, and the index answers the match without reading it. Left to itself,
-        # the planner reads every vector for a word that most cases have. The bitmap of a
-        # million matches stays exact (not lossy, which rechecks vectors) in 32 MB.
+        # the planner reads every vector for a word that most cases have. At the default
+        # 4 MB, ranking 141,000 matches from the RUM index sorts on disk (307 ms; 269 ms
+        # in 32 MB, at 1,000,000 cases).
         with search_transaction("SET LOCAL enable_seqscan = off; SET LOCAL work_mem = '32MB'"):
             return super().search(search)
 
