@@ -29,7 +29,8 @@ from paks.search.models import SearchTerm
 from paks.search.query import ParsedQuery, parse
 
 RUM_INDEX = "caseindex_vector_rum"
-_rum: dict[str, bool] = {}
+TERMS_INDEX = "caseindex_terms_gin"  # beside RUM: the terms without positions (search 0009)
+_indexes: dict[str, frozenset[str]] = {}
 
 REPEATABLE_READ = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"
 T = TypeVar("T")
@@ -115,15 +116,24 @@ def overlapped(background: Callable[[], T], foreground: Callable[[], U]) -> tupl
         _helper_free.release()
 
 
-def uses_rum() -> bool:
-    """Whether this database has the RUM index (migration search 0006 made one if it could)."""
+def _has_index(name: str) -> bool:
+    """Whether this database has the RUM index (migration search 0006 made one if it could)
+    or the terms index beside it (0009); read once per database."""
     db = reading()
-    name = str(db.settings_dict["NAME"])
-    if name not in _rum:
+    database = str(db.settings_dict["NAME"])
+    if database not in _indexes:
         with db.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [RUM_INDEX])
-            _rum[name] = cursor.fetchone() is not None
-    return _rum[name]
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE indexname IN (%s, %s)",
+                [RUM_INDEX, TERMS_INDEX],
+            )
+            _indexes[database] = frozenset(row[0] for row in cursor.fetchall())
+    return name in _indexes[database]
+
+
+def uses_rum() -> bool:
+    """Whether the RUM index ranks here."""
+    return _has_index(RUM_INDEX)
 
 
 class PostgresBackend(FullTextBackend):
@@ -152,6 +162,15 @@ class PostgresBackend(FullTextBackend):
         return overlapped(counting, paging)
 
     def condition(self, parsed: ParsedQuery) -> tuple[str, list[SQLParam]]:
+        """Beside RUM, words without a phrase are found in the terms index (they need no
+        positions), written so that only it can answer: RUM would read every position."""
+        if not parsed.has_phrases and _has_index(TERMS_INDEX):
+            return "strip(si.vector) @@ CAST(%s AS tsquery)", [parsed.tsquery()]
+        return self.ranked_condition(parsed)
+
+    @staticmethod
+    def ranked_condition(parsed: ParsedQuery) -> tuple[str, list[SQLParam]]:
+        """The match as the RUM index answers it, beside its order by rank."""
         return "si.vector @@ CAST(%s AS tsquery)", [parsed.tsquery()]
 
     def statement_match(self, parsed: ParsedQuery, *, scored: bool) -> Match:
@@ -181,7 +200,7 @@ class PostgresBackend(FullTextBackend):
         come first, so those are read first, then the others: a page within the first ones
         takes one read, as without languages.
         """
-        condition, condition_params = self.condition(parsed)
+        condition, condition_params = self.ranked_condition(parsed)
         where, params = conditions.all(Match(condition, tuple(condition_params)))
         if not first:
             return self._ranked(parsed, where, params, search.per_page, search.offset)

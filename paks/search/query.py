@@ -54,6 +54,11 @@ class ParsedQuery:
     def positive(self) -> list[Term]:
         return [term for group in self.groups for term in group]
 
+    @property
+    def has_phrases(self) -> bool:
+        """Whether any term, excluded ones too, is a phrase (a match needs its positions)."""
+        return any(term.is_phrase for term in (*self.positive, *self.excluded))
+
     def tsquery(self) -> str:
         """PostgreSQL tsquery text, built from finished terms: lexemes are only letters and
         digits, so quoting them is safe and nothing in them reads as an operator."""

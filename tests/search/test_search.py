@@ -355,6 +355,38 @@ def test_rebuild_indexes_every_published_case_once(corpus):
     assert CaseIndex.objects.count() == 4
 
 
+def _plan(sql):
+    """The index names in the plan PostgreSQL makes for a statement, with a search's settings."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}")
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's indexes")
+@pytest.mark.parametrize(
+    ("q", "finder"),
+    [
+        ("harbour online", "caseindex_terms_gin"),
+        ("harbour -fees", "caseindex_terms_gin"),
+        ('"harbour permits"', "caseindex_vector_rum"),  # a phrase needs the positions
+    ],
+)
+def test_postgresql_counts_from_the_terms_index_and_ranks_from_rum(q, finder):
+    if not get_backend().ranks_by_index():
+        pytest.skip("without the rum extension one GIN index finds and counts")
+    make_case("Harbour permits", summary="Harbour permits online.")
+    make_case("Harbour fees", summary="Harbour fees and permits to fish.", days=1)
+    with CaptureQueriesContext(connection) as ctx:
+        results = search_cases(CaseSearch.from_params({"q": q}))
+    assert [hit.case.title for hit in results.hits] == ["Harbour permits"]
+    statements = [query["sql"] for query in ctx]
+    (counting,) = [sql for sql in statements if "COUNT(" in sql]
+    (ranking,) = [sql for sql in statements if "<=>" in sql]
+    assert finder in _plan(counting)
+    assert "caseindex_vector_rum" in _plan(ranking)
+
+
 @pytest.mark.parametrize("fresh", [True, False], ids=["computed", "repeated"])
 def test_query_count_is_exact_and_the_same_for_1_and_50_results(fresh):
     make_case("Harbour permits 0", summary="harbour")
