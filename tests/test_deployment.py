@@ -62,9 +62,18 @@ def test_the_proxy_fronts_the_web_server_and_serves_the_static_files(compose):
     assert compose["services"]["web"]["environment"]["PAKS_PROXY_COUNT"] == "1"
 
 
+def test_the_database_is_postgresql_15_with_the_rum_extension(compose):
+    """The search ranks from a RUM index where the extension is installed (migration
+    search 0006); the stock image lacks it, and the search would fall back to GIN."""
+    db = compose["services"]["db"]
+    dockerfile = (ROOT / db["build"] / "Dockerfile").read_text()
+    assert re.search(r"^FROM postgres:15$", dockerfile, re.MULTILINE)
+    assert re.search(r"apt-get install .*\bpostgresql-15-rum\b", dockerfile)
+    assert db["image"] == "paks-postgres:15"  # the built image's name, not one to pull
+
+
 def test_database_and_object_storage_keep_their_data_on_volumes(compose):
     db = compose["services"]["db"]
-    assert db["image"].startswith("postgres:15")
     assert "pg_isready" in " ".join(db["healthcheck"]["test"])
     assert db["volumes"] == ["pgdata:/var/lib/postgresql/data"]
     assert compose["services"]["minio"]["volumes"] == ["miniodata:/data"]
