@@ -3,9 +3,10 @@
 The tsquery is built from the same terms (`ParsedQuery.tsquery`). With the `rum` extension
 installed, a RUM index finds the matches (phrases too, from the positions it keeps) and
 reads a page of them in rank order from the index alone, so relevance covers every match
-without reading their vectors; without it, a GIN index finds the matches and the rank
-(`ts_rank`, the same figure RUM orders by) is computed from each matching vector. pg_trgm
-finds near spellings for "did you mean".
+without reading their vectors; beside it, a GIN index of the terms without their positions
+finds the matches of words without a phrase, for counting. Without the extension, one GIN
+index finds the matches and the rank (`ts_rank`, the same figure RUM orders by) is computed
+from each matching vector. pg_trgm finds near spellings for "did you mean".
 """
 
 from __future__ import annotations
