@@ -372,7 +372,7 @@ def affected_cases(condition: Q) -> list[int]:
 
 @contextmanager
 def _without_vector_index() -> Iterator[None]:
-    """PostgreSQL: drop the vector index while the rows go in, and build it once after:
+    """PostgreSQL: drop the vector indexes while the rows go in, and build them once after:
     a RUM index built from all rows at once takes a fraction of the time of row-by-row
     inserts. (Searches meanwhile are slow, not wrong.)"""
     if connection.vendor != "postgresql":
@@ -381,7 +381,8 @@ def _without_vector_index() -> Iterator[None]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'search_caseindex' "
-            "AND indexname IN ('caseindex_vector_rum', 'caseindex_vector_gin')"
+            "AND indexname IN ('caseindex_vector_rum', 'caseindex_terms_gin', "
+            "'caseindex_vector_gin')"
         )
         indexes = cursor.fetchall()
         for name, _definition in indexes:

@@ -355,6 +355,24 @@ def test_rebuild_indexes_every_published_case_once(corpus):
     assert CaseIndex.objects.count() == 4
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's indexes")
+def test_a_rebuild_makes_every_index_of_the_vectors_again(corpus):
+    def indexes():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'search_caseindex'"
+            )
+            return sorted(cursor.fetchall())
+
+    before = indexes()
+    names = {name for name, _definition in before}
+    assert names >= {"caseindex_vector_rum", "caseindex_terms_gin"} or (
+        "caseindex_vector_gin" in names  # without the rum extension
+    )
+    rebuild()
+    assert indexes() == before
+
+
 def _plan(sql):
     """The index names in the plan PostgreSQL makes for a statement, with a search's settings."""
     with transaction.atomic(), connection.cursor() as cursor:
