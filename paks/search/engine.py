@@ -173,6 +173,11 @@ class FullTextBackend:
     def similar_words(self, word: str) -> list[str]:
         raise NotImplementedError
 
+    def within_index(self, parsed: ParsedQuery) -> ParsedQuery:
+        """The query as this backend's statements take it: here as parsed; PostgreSQL with
+        RUM leaves out the readings that no case has (`ParsedQuery.within`)."""
+        return parsed
+
     def overlaps(self) -> bool:
         """Whether `overlapped` can count and page at the same time here."""
         return False
@@ -250,11 +255,13 @@ class FullTextBackend:
         counted = cached.get(keys["counts"]) if keys else None
         ranked = cached.get(keys["ranked"]) if keys and prefix else None
         match = unscored = Match()
-        if not parsed.is_empty:
+        sought = parsed  # what the statements look for; the snippets mark every reading
+        if not parsed.is_empty and (ranked is None or counted is None):
+            sought = self.within_index(parsed)
             scored = order == "relevance" and not by_index
-            match = unscored = self.statement_match(parsed, scored=scored)
+            match = unscored = self.statement_match(sought, scored=scored)
             if scored:
-                unscored = self.statement_match(parsed, scored=False)
+                unscored = self.statement_match(sought, scored=False)
 
         def counting() -> tuple[Counts | None, int]:
             found = count_and_page(window, labels, unscored, counts=True, page=False)
@@ -262,7 +269,7 @@ class FullTextBackend:
 
         def paging() -> list[tuple[int, float]]:
             if by_index:
-                return self.ranked_page(window, Conditions(window, labels), parsed, first)
+                return self.ranked_page(window, Conditions(window, labels), sought, first)
             return count_and_page(window, labels, match, counts=False, page=True, first=first).page
 
         if ranked is None and counted is None:

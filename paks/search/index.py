@@ -31,6 +31,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -42,7 +43,14 @@ from countries.names import territory
 from paks.models import CaseStudy, CaseStudyQuerySet, CaseTranslation, Document
 from paks.public_cache import public_content_changed
 from paks.search.db import reading
-from paks.search.models import THEME_BITS, CaseIndex, IndexVersion, SearchTerm, language_bit
+from paks.search.models import (
+    THEME_BITS,
+    CaseIndex,
+    IndexedTerm,
+    IndexVersion,
+    SearchTerm,
+    language_bit,
+)
 from paks.search.text import terms
 
 logger = logging.getLogger(__name__)
@@ -174,9 +182,15 @@ def _language_bits(case: CaseStudy) -> int:
     return bits
 
 
-def index_row(case: CaseStudy, texts: dict[str, list[Text]]) -> tuple[CaseIndex, list[str]]:
-    """The case's index row from its `parts`, and on SQLite its four FTS5 columns (empty on
-    PostgreSQL)."""
+class IndexRow(NamedTuple):
+    row: CaseIndex
+    fts: list[str]  # SQLite: the four FTS5 columns; empty on PostgreSQL
+    terms: frozenset[str]  # PostgreSQL: the terms in the row's vector; empty on SQLite
+
+
+def index_row(case: CaseStudy, texts: dict[str, list[Text]]) -> IndexRow:
+    """The case's index row from its `parts`, with what goes beside it: on SQLite its four
+    FTS5 columns, on PostgreSQL the terms of its vector (for `IndexedTerm`)."""
     fields = {
         name: field_terms(values, limit=MAX_DOCUMENT_TERMS if name == "documents" else None)
         for name, values in texts.items()
@@ -197,8 +211,9 @@ def index_row(case: CaseStudy, texts: dict[str, list[Text]]) -> tuple[CaseIndex,
     )
     if connection.vendor == "postgresql":
         row.vector = tsvector(fields)  # text form, read by the column's input function
-        return row, []
-    return row, [fts_column(fields[name]) for name in FTS_COLUMNS]
+        terms = frozenset(term for name in WEIGHTS for part in fields[name] for term in part)
+        return IndexRow(row, [], terms)
+    return IndexRow(row, [fts_column(fields[name]) for name in FTS_COLUMNS], frozenset())
 
 
 def vocabulary(texts: Iterable[str]) -> set[str]:
@@ -240,23 +255,28 @@ def version() -> str:
 
 
 def _write(cases: list[CaseStudy]) -> None:
-    """Insert the cases' index rows (they have none now) and their new vocabulary."""
-    rows: list[tuple[CaseIndex, list[str]]] = []
+    """Insert the cases' index rows (they have none now) and their new vocabulary; on
+    PostgreSQL also the terms no row had before (`IndexedTerm`)."""
+    rows: list[IndexRow] = []
     words: set[str] = set()
     for case in cases:
         texts = parts(case, case.documents.all())
         rows.append(index_row(case, texts))
         words |= vocabulary([case.title, case.summary, *(name for name, _ in texts["names"])])
-    CaseIndex.objects.bulk_create([row for row, _texts in rows], batch_size=BATCH)
+    CaseIndex.objects.bulk_create([row.row for row in rows], batch_size=BATCH)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"INSERT INTO search_fts (rowid, {', '.join(FTS_COLUMNS)}) "
                 "VALUES (%s, %s, %s, %s, %s)",
-                [(row.case_id, *texts) for row, texts in rows],
+                [(row.row.case_id, *row.fts) for row in rows],
             )
     SearchTerm.objects.bulk_create(
         [SearchTerm(word=w) for w in sorted(words)], ignore_conflicts=True, batch_size=1000
+    )
+    terms = sorted(frozenset().union(*(row.terms for row in rows)))
+    IndexedTerm.objects.bulk_create(
+        [IndexedTerm(term=term) for term in terms], ignore_conflicts=True, batch_size=1000
     )
 
 

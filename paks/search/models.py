@@ -65,6 +65,22 @@ class SearchTerm(models.Model):
         return self.word
 
 
+class IndexedTerm(models.Model):
+    """Every term that a case's vector has held on PostgreSQL (SQLite keeps none here).
+
+    A term of a query that is not here is in no vector, so the search can leave out the
+    readings of a word that no case has (`ParsedQuery.within`): the RUM index ranks a query
+    by each of its terms, present or not, and ranked "training programme" in half the time
+    without the four readings that no case has. Terms are added with the vectors, in the
+    same transaction, and never removed: one that is here may be in no vector any more.
+    """
+
+    term = models.TextField(unique=True)
+
+    def __str__(self) -> str:
+        return self.term
+
+
 class IndexVersion(models.Model):
     """One row: a new random token whenever the index changes, in the same transaction.
 

@@ -26,7 +26,7 @@ from paks.search.base import CaseSearch, SearchResults
 from paks.search.db import reading
 from paks.search.engine import CANDIDATES, SIMILARITY, FullTextBackend
 from paks.search.filters import Conditions, Counts, Match, SQLParam
-from paks.search.models import SearchTerm
+from paks.search.models import IndexedTerm, SearchTerm
 from paks.search.query import ParsedQuery, parse
 
 RUM_INDEX = "caseindex_vector_rum"
@@ -161,6 +161,20 @@ class PostgresBackend(FullTextBackend):
     ) -> tuple[tuple[Counts | None, int], list[tuple[int, float]]]:
         # For words that match most cases, counting takes about as long as ranking.
         return overlapped(counting, paging)
+
+    def within_index(self, parsed: ParsedQuery) -> ParsedQuery:
+        """Without the readings that no case has: RUM ranks a query by every one of its
+        terms, present or not. Its figure stays the same without them, while `ts_rank`,
+        without RUM, divides by the number of terms: there the query stays as parsed."""
+        if not self.ranks_by_index():
+            return parsed
+        with reading().cursor() as cursor:
+            cursor.execute(
+                f"SELECT term FROM {IndexedTerm._meta.db_table} WHERE term = ANY(%s)",
+                [sorted(parsed.terms)],
+            )
+            known = {term for (term,) in cursor.fetchall()}
+        return parsed.within(known)
 
     def condition(self, parsed: ParsedQuery) -> tuple[str, list[SQLParam]]:
         """Beside RUM, words without a phrase are found in the terms index (they need no

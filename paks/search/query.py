@@ -11,8 +11,10 @@ dropped, control characters become spaces.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext
@@ -58,6 +60,34 @@ class ParsedQuery:
     def has_phrases(self) -> bool:
         """Whether any term, excluded ones too, is a phrase (a match needs its positions)."""
         return any(term.is_phrase for term in (*self.positive, *self.excluded))
+
+    @property
+    def terms(self) -> frozenset[str]:
+        """Every term of every reading, excluded ones too."""
+        every = (*self.positive, *self.excluded)
+        return frozenset(t for term in every for reading in term.variants for t in reading)
+
+    def within(self, known: Container[str]) -> ParsedQuery:
+        """The same query without the readings that need a term not in `known`, and without
+        a word of an `or` none of whose readings is left: where `known` holds every indexed
+        term, both match the same cases. A word that has no reading left and that the query
+        needs, or excludes, stays as it is."""
+
+        def kept(term: Term) -> Term:
+            readings = tuple(r for r in term.variants if all(t in known for t in r))
+            return dataclasses.replace(term, variants=readings or term.variants)
+
+        def found(term: Term) -> bool:
+            return any(all(t in known for t in reading) for reading in term.variants)
+
+        groups = []
+        for group in self.groups:
+            left = [kept(term) for term in group if found(term)]
+            groups.append(left or group)
+        within = dataclasses.replace(
+            self, groups=groups, excluded=[kept(term) for term in self.excluded]
+        )
+        return self if within == self else within
 
     def tsquery(self) -> str:
         """PostgreSQL tsquery text, built from finished terms: lexemes are only letters and
