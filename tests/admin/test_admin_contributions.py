@@ -328,14 +328,15 @@ def test_event_page_edits_the_programme_and_links_its_contributions(client, edit
         prefix = formset.formset.prefix
         data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
     day = event.start + datetime.timedelta(hours=1)
+    until = day + datetime.timedelta(minutes=30)  # the next day, when the test runs late
     data |= {
         "sessions-TOTAL_FORMS": 1,
         "sessions-0-title": "Opening",
         "sessions-0-kind": "opening",
         "sessions-0-start_0": day.strftime("%Y-%m-%d"),
         "sessions-0-start_1": day.strftime("%H:%M:%S"),
-        "sessions-0-end_0": day.strftime("%Y-%m-%d"),
-        "sessions-0-end_1": (day + datetime.timedelta(minutes=30)).strftime("%H:%M:%S"),
+        "sessions-0-end_0": until.strftime("%Y-%m-%d"),
+        "sessions-0-end_1": until.strftime("%H:%M:%S"),
         "sessions-0-place": "Hall A",
         "sessions-0-chairs": [chair.pk],
     }
